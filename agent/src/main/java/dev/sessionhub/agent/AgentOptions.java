@@ -1,0 +1,270 @@
+package dev.sessionhub.agent;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * How an {@link Agent} binds, authenticates and bounds its work.
+ *
+ * <p>Defaults follow the wire contract: the first free port from 8000 to 8099 on loopback, no token, 1 MiB
+ * request bodies. Setters validate and return {@code this}; the copy and JSON constructors let a program build
+ * options from flags, environment or a file and hand a private copy to each agent.
+ */
+public final class AgentOptions {
+
+  public static final int DEFAULT_BASE_PORT = 8000;
+  public static final int DEFAULT_MAX_PORT = 8099;
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  public static final int DEFAULT_MAX_XML_DEPTH = 32;
+  public static final int DEFAULT_COMMAND_QUEUE_LENGTH = 64;
+  public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+
+  private int basePort = DEFAULT_BASE_PORT;
+  private int maxPort = DEFAULT_MAX_PORT;
+  private String bindAddress = DEFAULT_BIND_ADDRESS;
+  private String token;
+  private String hubUrl;
+  private String name;
+  private Map<String, String> tags = new LinkedHashMap<>();
+  private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private int maxXmlDepth = DEFAULT_MAX_XML_DEPTH;
+  private int commandQueueLength = DEFAULT_COMMAND_QUEUE_LENGTH;
+  private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
+  private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
+  private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+
+  public AgentOptions() {
+  }
+
+  public AgentOptions(AgentOptions other) {
+    this.basePort = other.basePort;
+    this.maxPort = other.maxPort;
+    this.bindAddress = other.bindAddress;
+    this.token = other.token;
+    this.hubUrl = other.hubUrl;
+    this.name = other.name;
+    this.tags = new LinkedHashMap<>(other.tags);
+    this.maxBodyBytes = other.maxBodyBytes;
+    this.maxXmlDepth = other.maxXmlDepth;
+    this.commandQueueLength = other.commandQueueLength;
+    this.commandTimeout = other.commandTimeout;
+    this.requestReadTimeout = other.requestReadTimeout;
+    this.heartbeatInterval = other.heartbeatInterval;
+  }
+
+  /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
+  public AgentOptions(JsonObject json) {
+    this();
+    setBasePort(json.getInteger("basePort", basePort));
+    setMaxPort(json.getInteger("maxPort", maxPort));
+    setBindAddress(json.getString("bindAddress", bindAddress));
+    setToken(json.getString("token"));
+    setHubUrl(json.getString("hubUrl"));
+    setName(json.getString("name"));
+    JsonObject t = json.getJsonObject("tags");
+    if (t != null) {
+      t.forEach(e -> addTag(e.getKey(), String.valueOf(e.getValue())));
+    }
+    setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
+    setMaxXmlDepth(json.getInteger("maxXmlDepth", maxXmlDepth));
+    setCommandQueueLength(json.getInteger("commandQueueLength", commandQueueLength));
+    setCommandTimeout(Duration.ofMillis(json.getLong("commandTimeoutMs", commandTimeout.toMillis())));
+    setRequestReadTimeout(Duration.ofMillis(json.getLong("requestReadTimeoutMs", requestReadTimeout.toMillis())));
+    setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", heartbeatInterval.toMillis())));
+  }
+
+  /** The options as JSON. The token is never written: it must not end up in logs or status output. */
+  public JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("basePort", basePort)
+        .put("maxPort", maxPort)
+        .put("bindAddress", bindAddress)
+        .put("hubUrl", hubUrl)
+        .put("name", name)
+        .put("tags", new JsonObject(new LinkedHashMap<>(tags)))
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("maxXmlDepth", maxXmlDepth)
+        .put("commandQueueLength", commandQueueLength)
+        .put("commandTimeoutMs", commandTimeout.toMillis())
+        .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
+        .put("heartbeatIntervalMs", heartbeatInterval.toMillis());
+    json.put("tokenSet", token != null);
+    return json;
+  }
+
+  /** Checks what single setters cannot: the port range and the token rule for non-loopback binds. */
+  public AgentOptions validate() {
+    if (maxPort < basePort) {
+      throw new IllegalArgumentException("max port " + maxPort + " is below base port " + basePort);
+    }
+    if (!isLoopback(bindAddress) && token == null) {
+      throw new IllegalArgumentException("binding " + bindAddress
+          + " exposes the session beyond this machine: set a token (--token, SESSIONHUB_TOKEN or a token file)");
+    }
+    return this;
+  }
+
+  /** True for addresses only this machine can reach. */
+  public static boolean isLoopback(String address) {
+    return address.equals("localhost") || address.startsWith("127.") || address.equals("::1")
+        || address.equals("[::1]");
+  }
+
+  public int getBasePort() {
+    return basePort;
+  }
+
+  public AgentOptions setBasePort(int basePort) {
+    this.basePort = checkPort(basePort, "base port");
+    return this;
+  }
+
+  public int getMaxPort() {
+    return maxPort;
+  }
+
+  public AgentOptions setMaxPort(int maxPort) {
+    this.maxPort = checkPort(maxPort, "max port");
+    return this;
+  }
+
+  /** Binds exactly {@code port}: base and max both set to it ({@code 0} asks the OS for any free port). */
+  public AgentOptions setPort(int port) {
+    this.basePort = port == 0 ? 0 : checkPort(port, "port");
+    this.maxPort = this.basePort;
+    return this;
+  }
+
+  public String getBindAddress() {
+    return bindAddress;
+  }
+
+  public AgentOptions setBindAddress(String bindAddress) {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    if (bindAddress.isBlank()) {
+      throw new IllegalArgumentException("bind address is empty");
+    }
+    this.bindAddress = bindAddress;
+    return this;
+  }
+
+  public String getToken() {
+    return token;
+  }
+
+  public AgentOptions setToken(String token) {
+    this.token = token == null || token.isEmpty() ? null : token;
+    return this;
+  }
+
+  public String getHubUrl() {
+    return hubUrl;
+  }
+
+  public AgentOptions setHubUrl(String hubUrl) {
+    this.hubUrl = hubUrl == null || hubUrl.isBlank() ? null : hubUrl;
+    return this;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public AgentOptions setName(String name) {
+    this.name = name == null || name.isBlank() ? null : name;
+    return this;
+  }
+
+  public Map<String, String> getTags() {
+    return Map.copyOf(tags);
+  }
+
+  public AgentOptions addTag(String key, String value) {
+    if (key == null || key.isBlank()) {
+      throw new IllegalArgumentException("tag key is empty");
+    }
+    tags.put(key, value == null ? "" : value);
+    return this;
+  }
+
+  public int getMaxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public AgentOptions setMaxBodyBytes(int maxBodyBytes) {
+    this.maxBodyBytes = positive(maxBodyBytes, "max body bytes");
+    return this;
+  }
+
+  public int getMaxXmlDepth() {
+    return maxXmlDepth;
+  }
+
+  public AgentOptions setMaxXmlDepth(int maxXmlDepth) {
+    this.maxXmlDepth = positive(maxXmlDepth, "max XML depth");
+    return this;
+  }
+
+  public int getCommandQueueLength() {
+    return commandQueueLength;
+  }
+
+  public AgentOptions setCommandQueueLength(int commandQueueLength) {
+    this.commandQueueLength = positive(commandQueueLength, "command queue length");
+    return this;
+  }
+
+  public Duration getCommandTimeout() {
+    return commandTimeout;
+  }
+
+  public AgentOptions setCommandTimeout(Duration commandTimeout) {
+    this.commandTimeout = positive(commandTimeout, "command timeout");
+    return this;
+  }
+
+  public Duration getRequestReadTimeout() {
+    return requestReadTimeout;
+  }
+
+  public AgentOptions setRequestReadTimeout(Duration requestReadTimeout) {
+    this.requestReadTimeout = positive(requestReadTimeout, "request read timeout");
+    return this;
+  }
+
+  public Duration getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public AgentOptions setHeartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = positive(heartbeatInterval, "heartbeat interval");
+    return this;
+  }
+
+  private static int checkPort(int port, String what) {
+    if (port < 1 || port > 65535) {
+      throw new IllegalArgumentException(what + " " + port + " is outside 1-65535");
+    }
+    return port;
+  }
+
+  private static int positive(int value, String what) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(what + " must be positive, got " + value);
+    }
+    return value;
+  }
+
+  private static Duration positive(Duration value, String what) {
+    if (value == null || value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + value);
+    }
+    return value;
+  }
+}

@@ -1,0 +1,179 @@
+package dev.sessionhub.agent.impl;
+
+import dev.sessionhub.agent.Agent;
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.SessionHost;
+import dev.sessionhub.agent.impl.command.CommandQueue;
+import dev.sessionhub.agent.impl.http.AgentHttpHandler;
+import dev.sessionhub.agent.impl.http.AgentStats;
+import dev.sessionhub.agent.impl.http.BodyReader;
+import dev.sessionhub.agent.impl.http.TokenAuth;
+import dev.sessionhub.agent.impl.python.PythonError;
+import dev.sessionhub.agent.impl.python.PythonNamespace;
+import dev.sessionhub.agent.impl.python.PythonRuntime;
+import dev.sessionhub.agent.impl.rpc.RpcDispatcher;
+import dev.sessionhub.shared.model.SessionInfo;
+import dev.sessionhub.shared.xmlrpc.CodecLimits;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The composition root of one agent: builds the codec, dispatcher, command queue and HTTP edge from the options,
+ * binds the first free port and reports what it serves.
+ */
+public final class AgentImpl implements Agent {
+
+  /** Output beyond this many characters per command is counted, not kept. */
+  public static final int MAX_OUTPUT_CHARS = 1 << 20;
+
+  private final Vertx vertx;
+  private final AgentOptions options;
+  private final HttpServer server;
+  private final PortBinder binder;
+  private final ServerDataSource serverData;
+  private final Clock clock;
+  private final ProcessFacts facts;
+  private volatile boolean closed;
+
+  private AgentImpl(Vertx vertx, AgentOptions options, HttpServer server, PortBinder binder,
+      ServerDataSource serverData, Clock clock, ProcessFacts facts) {
+    this.vertx = vertx;
+    this.options = options;
+    this.server = server;
+    this.binder = binder;
+    this.serverData = serverData;
+    this.clock = clock;
+    this.facts = facts;
+  }
+
+  public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock) {
+    return start(vertx, options, host, clock, () -> PythonRuntime.create(MAX_OUTPUT_CHARS));
+  }
+
+  /**
+   * Starts an agent whose Python namespace comes from {@code runtime} (called at most once, on the session's main
+   * thread, at the first command). A JVM hosting many sessions passes one shared runtime.
+   */
+  public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock,
+      Supplier<PythonRuntime> runtime) {
+    return vertx.executeBlocking(() -> ProcessFacts.collect(clock), false).compose(facts -> {
+      ServerDataSource serverData = new ServerDataSource(host, facts, options);
+      AgentStats stats = new AgentStats();
+      CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
+          options.getCommandTimeout(), AgentImpl::toFault);
+      Supplier<PythonNamespace> python = new Lazy<>(() -> runtime.get().newNamespace(host.pythonGlobals()));
+      RpcDispatcher dispatcher = new RpcDispatcher();
+      AgentMethods.registerAll(dispatcher, serverData, commands, python);
+      XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
+      long startNanos = System.nanoTime();
+      Supplier<Map<String, Object>> counters = () -> {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("uptime_s", Duration.ofNanos(System.nanoTime() - startNanos).toSeconds());
+        c.put("requests", stats.requests());
+        c.put("calls", stats.calls());
+        c.put("faults", stats.faults());
+        c.put("refused", stats.refused());
+        c.put("commands", commands.completed());
+        c.put("queue_depth", commands.depth());
+        c.putAll(host.statusExtras());
+        return c;
+      };
+      AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()),
+          new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
+          stats, () -> serverData.current().toStruct(), counters);
+      HttpServerOptions serverOptions = new HttpServerOptions()
+          .setIdleTimeout(120)
+          .setCompressionSupported(false)
+          .setDecompressionSupported(false)
+          .setMaxHeaderSize(16 * 1024);
+      PortBinder binder = new PortBinder(vertx, serverOptions, handler, options.getBindAddress());
+      return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
+        serverData.boundTo(server.actualPort());
+        return (Agent) new AgentImpl(vertx, options, server, binder, serverData, clock, facts);
+      });
+    });
+  }
+
+  private static Throwable toFault(Throwable t) {
+    if (t instanceof XmlRpcFaultException) {
+      return t;
+    }
+    if (t instanceof PythonError e) {
+      return new XmlRpcFaultException(e.aborted() ? FaultCode.COMMAND_TIMEOUT : FaultCode.APPLICATION_ERROR,
+          e.faultString());
+    }
+    return new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
+        "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+  }
+
+  @Override
+  public int port() {
+    return server.actualPort();
+  }
+
+  @Override
+  public String url() {
+    String host = options.getBindAddress();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port() + "/";
+  }
+
+  @Override
+  public String sessionId() {
+    return facts.sessionId();
+  }
+
+  @Override
+  public SessionInfo serverData() {
+    return serverData.current();
+  }
+
+  @Override
+  public Future<Void> close() {
+    if (closed) {
+      return Future.succeededFuture();
+    }
+    closed = true;
+    return binder.close(server, options.getBasePort());
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  Vertx vertx() {
+    return vertx;
+  }
+
+  /** A value computed once, on first use, by whichever thread asks first. */
+  private static final class Lazy<T> implements Supplier<T> {
+    private final Supplier<T> factory;
+    private T value;
+
+    Lazy(Supplier<T> factory) {
+      this.factory = factory;
+    }
+
+    @Override
+    public synchronized T get() {
+      if (value == null) {
+        value = factory.get();
+      }
+      return value;
+    }
+  }
+}

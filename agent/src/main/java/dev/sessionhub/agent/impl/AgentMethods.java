@@ -1,0 +1,51 @@
+package dev.sessionhub.agent.impl;
+
+import dev.sessionhub.agent.impl.command.CommandQueue;
+import dev.sessionhub.agent.impl.python.PythonNamespace;
+import dev.sessionhub.agent.impl.rpc.Params;
+import dev.sessionhub.agent.impl.rpc.RpcDispatcher;
+import dev.sessionhub.agent.impl.rpc.RpcMethod;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The session methods of the wire contract: {@code server_data}, {@code scene_objects}, {@code command} and
+ * {@code evaluate}. The first two read the host's published snapshot on the server thread; the last two go
+ * through the {@link CommandQueue} to the session's main thread.
+ */
+final class AgentMethods {
+
+  private AgentMethods() {
+  }
+
+  static void registerAll(RpcDispatcher dispatcher, ServerDataSource serverData, CommandQueue commands,
+      Supplier<PythonNamespace> python) {
+    dispatcher.register(new RpcMethod("server_data",
+        "Describes this session: hostname, app_version, file_path, exe, scene_objects, pid and more.",
+        List.of(List.of("struct")), params -> {
+          Params.arity("server_data", params, 0, 0);
+          return Future.succeededFuture(serverData.current().toStruct());
+        }));
+    dispatcher.register(new RpcMethod("scene_objects",
+        "Names of the objects in the open scene, joined by ','.",
+        List.of(List.of("string")), params -> {
+          Params.arity("scene_objects", params, 0, 0);
+          return Future.succeededFuture(String.join(",", serverData.current().sceneObjects()));
+        }));
+    dispatcher.register(new RpcMethod("command",
+        "Runs Python code in the session's persistent namespace on its main thread; returns what it printed.",
+        List.of(List.of("string", "string")), params -> {
+          Params.arity("command", params, 1, 1);
+          String code = Params.string("command", params, 0, "code");
+          return commands.submit(abort -> python.get().exec(code, abort));
+        }));
+    dispatcher.register(new RpcMethod("evaluate",
+        "Evaluates a Python expression in the session's namespace and returns its value.",
+        List.of(List.of("any", "string")), params -> {
+          Params.arity("evaluate", params, 1, 1);
+          String expression = Params.string("evaluate", params, 0, "expr");
+          return commands.submit(abort -> python.get().eval(expression, abort));
+        }));
+  }
+}

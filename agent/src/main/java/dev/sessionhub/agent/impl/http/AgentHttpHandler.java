@@ -1,0 +1,129 @@
+package dev.sessionhub.agent.impl.http;
+
+import dev.sessionhub.agent.impl.rpc.RpcDispatcher;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The agent's HTTP edge: authenticates, reads the body within limits, decodes it, hands the call to the
+ * {@link RpcDispatcher} and writes the answer. XML-RPC faults travel as HTTP 200 like every XML-RPC server;
+ * transport refusals are HTTP statuses (401, 404, 405, 408, 413).
+ */
+public final class AgentHttpHandler implements Handler<HttpServerRequest> {
+
+  private static final CharSequence TEXT_XML = HttpHeaders.createOptimized("text/xml; charset=utf-8");
+  private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence HTML = HttpHeaders.createOptimized("text/html; charset=utf-8");
+  private static final CharSequence BASIC_REALM = HttpHeaders.createOptimized("Basic realm=\"sessionhub\"");
+
+  private final TokenAuth auth;
+  private final BodyReader bodies;
+  private final XmlRpcCodec codec;
+  private final RpcDispatcher dispatcher;
+  private final AgentStats stats;
+  private final Supplier<Map<String, Object>> serverData;
+  private final Supplier<Map<String, Object>> counters;
+
+  public AgentHttpHandler(TokenAuth auth, BodyReader bodies, XmlRpcCodec codec, RpcDispatcher dispatcher,
+      AgentStats stats, Supplier<Map<String, Object>> serverData, Supplier<Map<String, Object>> counters) {
+    this.auth = auth;
+    this.bodies = bodies;
+    this.codec = codec;
+    this.dispatcher = dispatcher;
+    this.stats = stats;
+    this.serverData = serverData;
+    this.counters = counters;
+  }
+
+  @Override
+  public void handle(HttpServerRequest request) {
+    stats.countRequest();
+    HttpServerResponse response = request.response();
+    if (!auth.allows(request.getHeader(HttpHeaders.AUTHORIZATION))) {
+      stats.countRefusal();
+      response.putHeader("WWW-Authenticate", BASIC_REALM);
+      plain(request, 401, "token required");
+      return;
+    }
+    String path = request.path();
+    boolean rpcPath = path.equals("/") || path.equals("/RPC2");
+    if (request.method() == HttpMethod.POST && rpcPath) {
+      serveCall(request);
+    } else if (request.method() == HttpMethod.GET && path.equals("/status")) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+          .end(StatusView.json(serverData.get(), counters.get()).encode());
+    } else if (request.method() == HttpMethod.GET && path.equals("/")) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, HTML).end(StatusView.html(serverData.get(), counters.get()));
+    } else if (rpcPath || path.equals("/status")) {
+      response.putHeader(HttpHeaders.ALLOW, rpcPath ? "GET, POST" : "GET");
+      plain(request, 405, "method " + request.method() + " not allowed on " + path);
+    } else {
+      plain(request, 404, "no such path: " + path);
+    }
+  }
+
+  private void serveCall(HttpServerRequest request) {
+    bodies.read(request).onComplete(read -> {
+      if (read.failed()) {
+        refuse(request, read.cause());
+        return;
+      }
+      stats.countCall();
+      Buffer body = read.result();
+      try {
+        dispatcher.dispatch(codec.decodeCall(body.getBytes())).onComplete(result -> {
+          if (result.succeeded()) {
+            xml(request, codec.encodeResponse(result.result()));
+          } else {
+            fault(request, result.cause());
+          }
+        });
+      } catch (XmlRpcCodecException e) {
+        stats.countFault();
+        xml(request, codec.encodeFault(e.toFault()));
+      }
+    });
+  }
+
+  private void refuse(HttpServerRequest request, Throwable cause) {
+    stats.countRefusal();
+    if (cause instanceof BodyReader.BodyRejected rejected) {
+      plain(request, rejected.status(), rejected.getMessage());
+      request.connection().close();
+    } else {
+      request.connection().close();
+    }
+  }
+
+  private void fault(HttpServerRequest request, Throwable cause) {
+    stats.countFault();
+    XmlRpcFaultException fault = cause instanceof XmlRpcFaultException f ? f
+        : new XmlRpcFaultException(FaultCode.INTERNAL_ERROR, String.valueOf(cause.getMessage()));
+    xml(request, codec.encodeFault(fault.fault()));
+  }
+
+  private static void xml(HttpServerRequest request, byte[] body) {
+    HttpServerResponse response = request.response();
+    if (!response.ended() && !response.closed()) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, TEXT_XML).end(Buffer.buffer(body));
+    }
+  }
+
+  private static void plain(HttpServerRequest request, int status, String message) {
+    HttpServerResponse response = request.response();
+    if (!response.ended() && !response.closed()) {
+      response.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
+          .end(message + "\n");
+    }
+  }
+}

@@ -1,0 +1,33 @@
+package dev.sessionhub.agent.impl.python;
+
+import org.python.core.CodeFlag;
+import org.python.core.CompileMode;
+import org.python.core.Py;
+import org.python.core.PyObject;
+import org.python.core.PySystemState;
+import org.python.util.PythonInterpreter;
+
+/**
+ * A Jython interpreter that compiles command strings the way Python 3 pipelines write them.
+ *
+ * <p>Jython is Python 2.7: unmodified, {@code print("a", 1)} prints a tuple, {@code 7/2 == 3}, and characters
+ * beyond Latin-1 in the source become {@code ?}. Turning on the {@code print_function} and {@code division}
+ * future flags and UTF-8 source for every compilation fixes all three while keeping 2.7 code that uses
+ * {@code print(x)} working.
+ */
+final class Python3StyleInterpreter extends PythonInterpreter {
+
+  Python3StyleInterpreter(PyObject globals, PySystemState state) {
+    super(globals, state);
+    cflags.source_is_utf8 = true;
+    cflags.encoding = "utf-8";
+    cflags.setFlag(CodeFlag.CO_FUTURE_PRINT_FUNCTION);
+    cflags.setFlag(CodeFlag.CO_FUTURE_DIVISION);
+  }
+
+  /** Evaluates an expression compiled with this interpreter's flags ({@code eval(String)} ignores them). */
+  PyObject evalWithFlags(String expression) {
+    setSystemState();
+    return eval(Py.compile_flags(expression, "<expr>", CompileMode.eval, cflags));
+  }
+}

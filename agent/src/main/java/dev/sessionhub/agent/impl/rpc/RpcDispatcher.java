@@ -1,0 +1,127 @@
+package dev.sessionhub.agent.impl.rpc;
+
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.MethodCall;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFault;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Future;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Maps method names to {@link RpcMethod}s and answers the {@code system.*} introspection methods. Knows nothing
+ * of XML or HTTP: it takes a decoded call and returns a future value, or a future failed with
+ * {@link XmlRpcFaultException}. Any other failure becomes {@link FaultCode#INTERNAL_ERROR}.
+ */
+public final class RpcDispatcher {
+
+  private static final int MAX_MULTICALL = 256;
+
+  private final Map<String, RpcMethod> methods = new TreeMap<>();
+
+  public RpcDispatcher() {
+    register(new RpcMethod("system.listMethods", "Lists the methods this server answers.",
+        List.of(List.of("array")), params -> Future.succeededFuture(new ArrayList<>(methods.keySet()))));
+    register(new RpcMethod("system.methodHelp", "Returns the help text of a method.",
+        List.of(List.of("string", "string")), params -> {
+          Params.arity("system.methodHelp", params, 1, 1);
+          return Future.succeededFuture(lookup(Params.string("system.methodHelp", params, 0, "name")).help());
+        }));
+    register(new RpcMethod("system.methodSignature",
+        "Returns the signatures of a method: arrays of XML-RPC type names, return type first.",
+        List.of(List.of("array", "string")), params -> {
+          Params.arity("system.methodSignature", params, 1, 1);
+          return Future.succeededFuture(
+              lookup(Params.string("system.methodSignature", params, 0, "name")).signatures());
+        }));
+    register(new RpcMethod("system.multicall",
+        "Runs an array of {methodName, params} calls in order; returns [result] or a fault struct for each.",
+        List.of(List.of("array", "array")), this::multicall));
+  }
+
+  /** Adds or replaces a method. Call before serving. */
+  public RpcDispatcher register(RpcMethod method) {
+    methods.put(method.name(), method);
+    return this;
+  }
+
+  public Future<Object> dispatch(MethodCall call) {
+    try {
+      return lookup(call.methodName()).handler().call(call.params())
+          .recover(RpcDispatcher::asFault);
+    } catch (RuntimeException e) {
+      return asFault(e);
+    }
+  }
+
+  private RpcMethod lookup(String name) {
+    RpcMethod method = methods.get(name);
+    if (method == null) {
+      throw new XmlRpcFaultException(FaultCode.METHOD_NOT_FOUND, "method '" + name + "' is not supported");
+    }
+    return method;
+  }
+
+  private static Future<Object> asFault(Throwable t) {
+    if (t instanceof XmlRpcFaultException) {
+      return Future.failedFuture(t);
+    }
+    return Future.failedFuture(new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
+        "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())));
+  }
+
+  private Future<Object> multicall(List<Object> params) {
+    Params.arity("system.multicall", params, 1, 1);
+    if (!(params.get(0) instanceof List<?> calls)) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+          "system.multicall: parameter 'calls' must be an array, got " + Params.typeName(params.get(0)));
+    }
+    if (calls.size() > MAX_MULTICALL) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+          "system.multicall: at most " + MAX_MULTICALL + " calls, got " + calls.size());
+    }
+    List<Object> results = new ArrayList<>(calls.size());
+    Future<Object> chain = Future.succeededFuture();
+    for (Object entry : calls) {
+      chain = chain.compose(ignored -> one(entry)
+          .map(value -> (Object) Collections.singletonList(value))
+          .recover(t -> Future.succeededFuture(faultStruct(t)))
+          .map(result -> {
+            results.add(result);
+            return null;
+          }));
+    }
+    return chain.map(ignored -> results);
+  }
+
+  private Future<Object> one(Object entry) {
+    if (!(entry instanceof Map<?, ?> call) || !(call.get("methodName") instanceof String name)) {
+      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+          "system.multicall: each call must be a struct with a string 'methodName'"));
+    }
+    if (name.equals("system.multicall")) {
+      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_REQUEST,
+          "system.multicall cannot be nested"));
+    }
+    Object p = call.get("params");
+    List<Object> callParams = p == null ? List.of() : p instanceof List<?> l ? new ArrayList<>(l) : null;
+    if (callParams == null) {
+      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+          "system.multicall: 'params' of " + name + " must be an array"));
+    }
+    return dispatch(new MethodCall(name, callParams));
+  }
+
+  private static Map<String, Object> faultStruct(Throwable t) {
+    XmlRpcFault fault = t instanceof XmlRpcFaultException f ? f.fault()
+        : XmlRpcFault.of(FaultCode.INTERNAL_ERROR, String.valueOf(t.getMessage()));
+    Map<String, Object> struct = new LinkedHashMap<>();
+    struct.put("faultCode", fault.code());
+    struct.put("faultString", fault.message());
+    return struct;
+  }
+}

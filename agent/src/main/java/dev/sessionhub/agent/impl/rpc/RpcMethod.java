@@ -1,0 +1,17 @@
+package dev.sessionhub.agent.impl.rpc;
+
+import io.vertx.core.Future;
+import java.util.List;
+
+/**
+ * One XML-RPC method: its name, help text, signatures (return type first, then parameter types, in XML-RPC type
+ * names) and the handler. Handlers may throw {@code XmlRpcFaultException} for bad parameters.
+ */
+public record RpcMethod(String name, String help, List<List<String>> signatures, Handler handler) {
+
+  /** Runs the method; the future fails with an {@code XmlRpcFaultException} to answer with a fault. */
+  @FunctionalInterface
+  public interface Handler {
+    Future<Object> call(List<Object> params);
+  }
+}
