@@ -67,7 +67,7 @@ public record SelectorTerm(SelectorField field, String tagKey, List<String> glob
     return b.toString();
   }
 
-  /** Appends a glob so that the selector parser reads it back unchanged: quoted if it has spaces or commas. */
+  /** Appends a glob so that the parser reads it back unchanged: quoted if it has a bare space or comma. */
   private static void appendGlob(StringBuilder b, String glob) {
     StringBuilder body = new StringBuilder();
     boolean quote = false;
@@ -80,6 +80,6 @@ public record SelectorTerm(SelectorField field, String tagKey, List<String> glob
         body.append(c);
       }
     }
-    b.append(quote ? "\"" + body + "\"" : body);
+    b.append(quote ? "\"" + body + "\"" : body.toString());
   }
 }

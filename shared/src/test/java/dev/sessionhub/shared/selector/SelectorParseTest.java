@@ -1,6 +1,7 @@
 package dev.sessionhub.shared.selector;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -38,7 +39,8 @@ class SelectorParseTest {
         Arguments.of("file=\"/shows/my show/*\"", "file=\"/shows/my show/*\""),
         Arguments.of("file=/shows/\"my show\"/*", "file=\"/shows/my show/*\""),
         Arguments.of("object=\"a,b\",c", "object=\"a,b\",c"),
-        Arguments.of("app=a\\ b", "app=\"a\\ b\""),
+        Arguments.of("app=a\\ b", "app=a\\ b"),
+        Arguments.of("app=\"a\\ b\"", "app=a\\ b"),
         Arguments.of("object=a\\,b", "object=a\\,b"),
         Arguments.of("object=say\\\"hi\\\"", "object=say\\\"hi\\\""),
         Arguments.of("app=a=b", "app=a=b"),
@@ -152,7 +154,8 @@ class SelectorParseTest {
     assertEquals("!object=\"say \\\"hi\\\"\",\"a,b\"", t.toString());
     assertEquals(List.of("say \\\"hi\\\"", "a,b"), t.globs());
     assertEquals(List.of(t), Selector.parse(t.toString()).terms());
-    assertTrue(t.matches((field, tagKey) -> List.of("say \"hi\"")));
+    assertFalse(t.matches((field, tagKey) -> List.of("say \"hi\"")));
+    assertTrue(t.matches((field, tagKey) -> List.of("say hi")));
     assertThrows(UnsupportedOperationException.class, () -> t.globs().add("x"));
   }
 }

@@ -76,7 +76,8 @@ class RoundTripTest {
     byte[] big = new byte[10_000];
     Arrays.fill(big, (byte) 0x5A);
     String xml = Fixtures.text(CODEC.encodeResponse(big));
-    assertFalse(xml.contains("\n<"), "no line breaks inside base64") ;
+    String encoded = xml.substring(xml.indexOf("<base64>"), xml.indexOf("</base64>"));
+    assertFalse(encoded.contains("\n") || encoded.contains("\r"), "no line breaks inside base64");
     assertArrayEquals(big, (byte[]) roundTrip(big));
   }
 
@@ -139,5 +140,31 @@ class RoundTripTest {
       value = List.of(value);
     }
     assertEquals(value, roundTrip(value));
+  }
+
+  @Test
+  void oneCodecIsSafeToShareAcrossThreads() throws Exception {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        final int id = t;
+        results.add(pool.submit(() -> {
+          for (int i = 0; i < 500; i++) {
+            List<Object> params = List.of(id, "thread-" + id + "-" + i, Map.of("i", i));
+            MethodCall call = CODEC.decodeCall(CODEC.encodeCall("m" + id, params));
+            if (!call.methodName().equals("m" + id) || !call.params().equals(params)) {
+              return false;
+            }
+          }
+          return true;
+        }));
+      }
+      for (java.util.concurrent.Future<Boolean> result : results) {
+        assertTrue(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }
