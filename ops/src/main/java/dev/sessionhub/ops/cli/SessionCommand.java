@@ -1,0 +1,79 @@
+package dev.sessionhub.ops.cli;
+
+import dev.sessionhub.agent.Agent;
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.session.HeadlessSession;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sessionhub session}: a standalone headless session with an agent, until SIGTERM/SIGINT. */
+@Command(name = "session", mixinStandardHelpOptions = true,
+    description = "Run a headless session (a small scene evaluated at --fps) with its XML-RPC agent.")
+final class SessionCommand implements Callable<Integer> {
+
+  @Option(names = "--base-port", defaultValue = "8000", description = "First port to try (default ${DEFAULT-VALUE}).")
+  int basePort;
+
+  @Option(names = "--max-port", defaultValue = "8099", description = "Last port to try (default ${DEFAULT-VALUE}).")
+  int maxPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address to bind (default ${DEFAULT-VALUE}); any other needs a token.")
+  String bind;
+
+  @Option(names = "--token", description = "Token clients must present (prefer --token-file or SESSIONHUB_TOKEN).")
+  String token;
+
+  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
+  Path tokenFile;
+
+  @Option(names = "--hub", description = "Hub URL to announce this session to, e.g. http://127.0.0.1:7700.")
+  String hub;
+
+  @Option(names = "--name", description = "Session name (reported as tag 'name').")
+  String name;
+
+  @Option(names = "--app", defaultValue = "headless", description = "App name to report (default ${DEFAULT-VALUE}).")
+  String app;
+
+  @Option(names = "--tag", description = "A tag k=v to report; repeatable.")
+  Map<String, String> tags = new LinkedHashMap<>();
+
+  @Option(names = "--fps", defaultValue = "60", description = "Frames per second of the main loop (default ${DEFAULT-VALUE}).")
+  int fps;
+
+  @Option(names = "--eval-work", defaultValue = "" + HeadlessSession.DEFAULT_EVALUATION_WORK, hidden = true)
+  int evalWork;
+
+  @Option(names = "--command-timeout", defaultValue = "30s", converter = DurationConverter.class,
+      description = "Longest a command may run (default ${DEFAULT-VALUE}).")
+  Duration commandTimeout;
+
+  @Option(names = "--port-file", description = "Write the bound port here once listening.")
+  Path portFile;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentOptions options = new AgentOptions()
+        .setBasePort(basePort)
+        .setMaxPort(maxPort)
+        .setBindAddress(bind)
+        .setToken(TokenSource.resolve(token, tokenFile, System.getenv()))
+        .setHubUrl(hub)
+        .setName(name)
+        .setCommandTimeout(commandTimeout);
+    tags.forEach(options::addTag);
+    options.validate();
+    HeadlessSession session = new HeadlessSession(app, fps, evalWork);
+    Agent agent = session.start(options, portFile);
+    System.out.println("session " + agent.sessionId() + " listening on " + agent.url());
+    System.out.flush();
+    session.awaitShutdown();
+    return 0;
+  }
+}

@@ -1,0 +1,25 @@
+package dev.sessionhub.ops.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code sessionhub} launcher: one program, one subcommand per job. */
+@Command(name = "sessionhub", mixinStandardHelpOptions = true, version = "sessionhub 0.1.0",
+    description = "Discover, inventory and drive live application sessions over XML-RPC.",
+    subcommands = {SessionCommand.class, CommandLine.HelpCommand.class})
+public final class SessionHubCli {
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the launcher and returns its exit code (for tests and for {@link #main}). */
+  public static int run(String... args) {
+    CommandLine cli = new CommandLine(new SessionHubCli());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+      commandLine.getErr().println("sessionhub: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+      return e instanceof IllegalArgumentException ? 2 : 1;
+    });
+    return cli.execute(args);
+  }
+}
