@@ -16,7 +16,8 @@ public final class MainLoop implements Executor, Runnable {
   private final Scene scene;
   private final long frameNanos;
   private final int evaluationWork;
-  private final FrameStats stats = new FrameStats(8192);
+  /** 600 frames: the last 10 s at 60 fps, so a benchmark phase of 10 s reads only its own frames. */
+  private final FrameStats stats = new FrameStats(600);
   private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
   private volatile boolean running = true;
   private volatile Thread thread;
