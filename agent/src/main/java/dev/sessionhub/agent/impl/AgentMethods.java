@@ -2,10 +2,10 @@ package dev.sessionhub.agent.impl;
 
 import dev.sessionhub.agent.impl.command.CommandQueue;
 import dev.sessionhub.agent.impl.python.PythonNamespace;
-import dev.sessionhub.agent.impl.rpc.Params;
-import dev.sessionhub.agent.impl.rpc.RpcDispatcher;
-import dev.sessionhub.agent.impl.rpc.RpcMethod;
-import io.vertx.core.Future;
+import dev.sessionhub.shared.rpc.Params;
+import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.rpc.RpcMethod;
+import java.util.concurrent.CompletableFuture;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -25,27 +25,27 @@ final class AgentMethods {
         "Describes this session: hostname, app_version, file_path, exe, scene_objects, pid and more.",
         List.of(List.of("struct")), params -> {
           Params.arity("server_data", params, 0, 0);
-          return Future.succeededFuture(serverData.current().toStruct());
+          return CompletableFuture.completedFuture(serverData.current().toStruct());
         }));
     dispatcher.register(new RpcMethod("scene_objects",
         "Names of the objects in the open scene, joined by ','.",
         List.of(List.of("string")), params -> {
           Params.arity("scene_objects", params, 0, 0);
-          return Future.succeededFuture(String.join(",", serverData.current().sceneObjects()));
+          return CompletableFuture.completedFuture(String.join(",", serverData.current().sceneObjects()));
         }));
     dispatcher.register(new RpcMethod("command",
         "Runs Python code in the session's persistent namespace on its main thread; returns what it printed.",
         List.of(List.of("string", "string")), params -> {
           Params.arity("command", params, 1, 1);
           String code = Params.string("command", params, 0, "code");
-          return commands.submit(abort -> python.get().exec(code, abort));
+          return commands.submit(abort -> (Object) python.get().exec(code, abort)).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("evaluate",
         "Evaluates a Python expression in the session's namespace and returns its value.",
         List.of(List.of("any", "string")), params -> {
           Params.arity("evaluate", params, 1, 1);
           String expression = Params.string("evaluate", params, 0, "expr");
-          return commands.submit(abort -> python.get().eval(expression, abort));
+          return commands.submit(abort -> python.get().eval(expression, abort)).toCompletionStage();
         }));
   }
 }

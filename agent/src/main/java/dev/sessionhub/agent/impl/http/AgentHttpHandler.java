@@ -1,11 +1,15 @@
 package dev.sessionhub.agent.impl.http;
 
-import dev.sessionhub.agent.impl.rpc.RpcDispatcher;
+import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -73,6 +77,7 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   }
 
   private void serveCall(HttpServerRequest request) {
+    Context context = Vertx.currentContext();
     bodies.read(request).onComplete(read -> {
       if (read.failed()) {
         refuse(request, read.cause());
@@ -81,7 +86,8 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
       stats.countCall();
       Buffer body = read.result();
       try {
-        dispatcher.dispatch(codec.decodeCall(body.getBytes())).onComplete(result -> {
+        Future.fromCompletionStage(dispatcher.dispatch(codec.decodeCall(body.getBytes())), context)
+            .onComplete(result -> {
           if (result.succeeded()) {
             xml(request, codec.encodeResponse(result.result()));
           } else {

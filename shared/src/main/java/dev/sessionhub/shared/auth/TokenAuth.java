@@ -1,4 +1,4 @@
-package dev.sessionhub.agent.impl.http;
+package dev.sessionhub.shared.auth;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

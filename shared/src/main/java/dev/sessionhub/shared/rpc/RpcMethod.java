@@ -1,7 +1,7 @@
-package dev.sessionhub.agent.impl.rpc;
+package dev.sessionhub.shared.rpc;
 
-import io.vertx.core.Future;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 
 /**
  * One XML-RPC method: its name, help text, signatures (return type first, then parameter types, in XML-RPC type
@@ -9,9 +9,9 @@ import java.util.List;
  */
 public record RpcMethod(String name, String help, List<List<String>> signatures, Handler handler) {
 
-  /** Runs the method; the future fails with an {@code XmlRpcFaultException} to answer with a fault. */
+  /** Runs the method; the stage fails with an {@code XmlRpcFaultException} to answer with a fault. */
   @FunctionalInterface
   public interface Handler {
-    Future<Object> call(List<Object> params);
+    CompletionStage<Object> call(List<Object> params);
   }
 }

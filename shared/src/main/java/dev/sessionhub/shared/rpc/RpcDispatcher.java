@@ -1,21 +1,24 @@
-package dev.sessionhub.agent.impl.rpc;
+package dev.sessionhub.shared.rpc;
 
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.MethodCall;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFault;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
-import io.vertx.core.Future;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Maps method names to {@link RpcMethod}s and answers the {@code system.*} introspection methods. Knows nothing
- * of XML or HTTP: it takes a decoded call and returns a future value, or a future failed with
- * {@link XmlRpcFaultException}. Any other failure becomes {@link FaultCode#INTERNAL_ERROR}.
+ * of XML or HTTP: it takes a decoded call and returns a stage completing with the value, or failed with
+ * {@link XmlRpcFaultException}. Stages, not Vert.x futures, so that both the agent and the hub use it while this module
+ * stays free of Vert.x. Any other failure becomes {@link FaultCode#INTERNAL_ERROR}.
  */
 public final class RpcDispatcher {
 
@@ -25,17 +28,17 @@ public final class RpcDispatcher {
 
   public RpcDispatcher() {
     register(new RpcMethod("system.listMethods", "Lists the methods this server answers.",
-        List.of(List.of("array")), params -> Future.succeededFuture(new ArrayList<>(methods.keySet()))));
+        List.of(List.of("array")), params -> CompletableFuture.completedFuture(new ArrayList<>(methods.keySet()))));
     register(new RpcMethod("system.methodHelp", "Returns the help text of a method.",
         List.of(List.of("string", "string")), params -> {
           Params.arity("system.methodHelp", params, 1, 1);
-          return Future.succeededFuture(lookup(Params.string("system.methodHelp", params, 0, "name")).help());
+          return CompletableFuture.completedFuture(lookup(Params.string("system.methodHelp", params, 0, "name")).help());
         }));
     register(new RpcMethod("system.methodSignature",
         "Returns the signatures of a method: arrays of XML-RPC type names, return type first.",
         List.of(List.of("array", "string")), params -> {
           Params.arity("system.methodSignature", params, 1, 1);
-          return Future.succeededFuture(
+          return CompletableFuture.completedFuture(
               lookup(Params.string("system.methodSignature", params, 0, "name")).signatures());
         }));
     register(new RpcMethod("system.multicall",
@@ -49,13 +52,20 @@ public final class RpcDispatcher {
     return this;
   }
 
-  public Future<Object> dispatch(MethodCall call) {
+  public CompletionStage<Object> dispatch(MethodCall call) {
+    CompletableFuture<Object> result = new CompletableFuture<>();
     try {
-      return lookup(call.methodName()).handler().call(call.params())
-          .recover(RpcDispatcher::asFault);
+      lookup(call.methodName()).handler().call(call.params()).whenComplete((value, failure) -> {
+        if (failure == null) {
+          result.complete(value);
+        } else {
+          result.completeExceptionally(asFault(failure));
+        }
+      });
     } catch (RuntimeException e) {
-      return asFault(e);
+      result.completeExceptionally(asFault(e));
     }
+    return result;
   }
 
   private RpcMethod lookup(String name) {
@@ -66,15 +76,17 @@ public final class RpcDispatcher {
     return method;
   }
 
-  private static Future<Object> asFault(Throwable t) {
-    if (t instanceof XmlRpcFaultException) {
-      return Future.failedFuture(t);
+  /** The failure as the fault to answer: faults pass, {@code CompletionException}s unwrap, the rest is internal. */
+  static XmlRpcFaultException asFault(Throwable failure) {
+    Throwable t = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (t instanceof XmlRpcFaultException fault) {
+      return fault;
     }
-    return Future.failedFuture(new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
-        "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage())));
+    return new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
+        "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
   }
 
-  private Future<Object> multicall(List<Object> params) {
+  private CompletionStage<Object> multicall(List<Object> params) {
     Params.arity("system.multicall", params, 1, 1);
     if (!(params.get(0) instanceof List<?> calls)) {
       throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
@@ -85,40 +97,38 @@ public final class RpcDispatcher {
           "system.multicall: at most " + MAX_MULTICALL + " calls, got " + calls.size());
     }
     List<Object> results = new ArrayList<>(calls.size());
-    Future<Object> chain = Future.succeededFuture();
+    CompletionStage<Object> chain = CompletableFuture.completedFuture(null);
     for (Object entry : calls) {
-      chain = chain.compose(ignored -> one(entry)
-          .map(value -> (Object) Collections.singletonList(value))
-          .recover(t -> Future.succeededFuture(faultStruct(t)))
-          .map(result -> {
+      chain = chain.thenCompose(ignored -> one(entry)
+          .handle((value, failure) -> failure == null ? Collections.singletonList(value) : faultStruct(failure))
+          .thenApply(result -> {
             results.add(result);
             return null;
           }));
     }
-    return chain.map(ignored -> results);
+    return chain.thenApply(ignored -> results);
   }
 
-  private Future<Object> one(Object entry) {
+  private CompletionStage<Object> one(Object entry) {
     if (!(entry instanceof Map<?, ?> call) || !(call.get("methodName") instanceof String name)) {
-      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+      return CompletableFuture.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
           "system.multicall: each call must be a struct with a string 'methodName'"));
     }
     if (name.equals("system.multicall")) {
-      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_REQUEST,
+      return CompletableFuture.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_REQUEST,
           "system.multicall cannot be nested"));
     }
     Object p = call.get("params");
     List<Object> callParams = p == null ? List.of() : p instanceof List<?> l ? new ArrayList<>(l) : null;
     if (callParams == null) {
-      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+      return CompletableFuture.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
           "system.multicall: 'params' of " + name + " must be an array"));
     }
     return dispatch(new MethodCall(name, callParams));
   }
 
-  private static Map<String, Object> faultStruct(Throwable t) {
-    XmlRpcFault fault = t instanceof XmlRpcFaultException f ? f.fault()
-        : XmlRpcFault.of(FaultCode.INTERNAL_ERROR, String.valueOf(t.getMessage()));
+  private static Map<String, Object> faultStruct(Throwable failure) {
+    XmlRpcFault fault = asFault(failure).fault();
     Map<String, Object> struct = new LinkedHashMap<>();
     struct.put("faultCode", fault.code());
     struct.put("faultString", fault.message());

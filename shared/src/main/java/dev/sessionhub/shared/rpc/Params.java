@@ -1,4 +1,4 @@
-package dev.sessionhub.agent.impl.rpc;
+package dev.sessionhub.shared.rpc;
 
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
