@@ -43,6 +43,7 @@ public final class AgentImpl implements Agent {
   private final ServerDataSource serverData;
   private final Clock clock;
   private final ProcessFacts facts;
+  private HubLink hubLink;
   private volatile boolean closed;
 
   private AgentImpl(Vertx vertx, AgentOptions options, HttpServer server, PortBinder binder,
@@ -99,7 +100,13 @@ public final class AgentImpl implements Agent {
       PortBinder binder = new PortBinder(vertx, serverOptions, handler, options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
-        return (Agent) new AgentImpl(vertx, options, server, binder, serverData, clock, facts);
+        AgentImpl agent = new AgentImpl(vertx, options, server, binder, serverData, clock, facts);
+        if (options.getHubUrl() != null) {
+          agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(),
+              () -> serverData.current().toStruct(), agent.announcedUrl(), options.getHeartbeatInterval());
+          agent.hubLink.start();
+        }
+        return (Agent) agent;
       });
     });
   }
@@ -132,6 +139,17 @@ public final class AgentImpl implements Agent {
     return "http://" + host + ":" + port() + "/";
   }
 
+  /** The URL a hub should use: the bind address, or this host's name when bound to every interface. */
+  private String announcedUrl() {
+    String host = options.getBindAddress();
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      host = facts.hostname();
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return "http://" + host + ":" + port() + "/";
+  }
+
   @Override
   public String sessionId() {
     return facts.sessionId();
@@ -148,7 +166,8 @@ public final class AgentImpl implements Agent {
       return Future.succeededFuture();
     }
     closed = true;
-    return binder.close(server, options.getBasePort());
+    Future<Void> goodbye = hubLink == null ? Future.succeededFuture() : hubLink.close();
+    return goodbye.transform(ar -> binder.close(server, options.getBasePort()));
   }
 
   Clock clock() {

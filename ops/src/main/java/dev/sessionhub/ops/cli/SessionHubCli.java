@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sessionhub} launcher: one program, one subcommand per job. */
 @Command(name = "sessionhub", mixinStandardHelpOptions = true, version = "sessionhub 0.1.0",
     description = "Discover, inventory and drive live application sessions over XML-RPC.",
-    subcommands = {SessionCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, ScanCommand.class, SimCommand.class,
+        CommandLine.HelpCommand.class})
 public final class SessionHubCli {
 
   public static void main(String[] args) {
@@ -18,7 +19,10 @@ public final class SessionHubCli {
     CommandLine cli = new CommandLine(new SessionHubCli());
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("sessionhub: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
-      return e instanceof IllegalArgumentException ? 2 : 1;
+      if (e instanceof CliException c) {
+        return c.exitCode();
+      }
+      return e instanceof IllegalArgumentException ? CliException.USAGE : CliException.FAILED;
     });
     return cli.execute(args);
   }

@@ -31,7 +31,7 @@ public final class PythonNamespace {
     output.begin();
     try {
       runAbortable(abort, () -> {
-        interpreter.exec(code);
+        interpreter.execCached(code);
         return null;
       });
     } catch (PythonError e) {

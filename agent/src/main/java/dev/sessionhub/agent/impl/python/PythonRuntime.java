@@ -23,6 +23,7 @@ public final class PythonRuntime {
 
   private final PySystemState systemState;
   private final ThreadRoutedOutput output;
+  private final CompiledCode compiled = new CompiledCode(256);
 
   private PythonRuntime(PySystemState systemState, ThreadRoutedOutput output) {
     this.systemState = systemState;
@@ -62,6 +63,6 @@ public final class PythonRuntime {
     PyStringMap dict = new PyStringMap();
     dict.__setitem__("__name__", Py.newString("__main__"));
     globals.forEach((name, value) -> dict.__setitem__(name, Py.java2py(value)));
-    return new PythonNamespace(new Python3StyleInterpreter(dict, systemState), output);
+    return new PythonNamespace(new Python3StyleInterpreter(dict, systemState, compiled), output);
   }
 }

@@ -1,0 +1,86 @@
+package dev.sessionhub.agent.sim;
+
+import dev.sessionhub.agent.Agent;
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.impl.AgentImpl;
+import dev.sessionhub.agent.impl.python.PythonRuntime;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * {@code sessionhub sim}: many lightweight agents in one JVM for scale tests and benchmarks. They share one
+ * Vert.x, one Jython system state (created on the first command) and a small pool of command threads; each
+ * still binds its own port, answers the full wire contract and runs its commands in order.
+ */
+public final class SimFarm implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final ExecutorService pool;
+  private final List<Agent> agents;
+
+  private SimFarm(Vertx vertx, ExecutorService pool, List<Agent> agents) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.agents = agents;
+  }
+
+  /**
+   * Starts {@code count} agents binding ports from {@code template}'s base port upward (each takes the first free
+   * one, so the range must be at least {@code count} wide) with the template's other options.
+   */
+  public static SimFarm start(Vertx vertx, int count, AgentOptions template, int commandThreads) throws Exception {
+    AtomicInteger threadIds = new AtomicInteger();
+    ExecutorService pool = Executors.newFixedThreadPool(commandThreads, r -> {
+      Thread t = new Thread(r, "sim-command-" + threadIds.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    Supplier<PythonRuntime> runtime = new SharedRuntime();
+    List<Agent> agents = new ArrayList<>(count);
+    int batch = 50;
+    for (int start = 0; start < count; start += batch) {
+      List<Future<Agent>> starting = new ArrayList<>();
+      for (int i = start; i < Math.min(count, start + batch); i++) {
+        starting.add(AgentImpl.start(vertx, new AgentOptions(template).validate(), new SimSession(i, pool),
+            Clock.systemUTC(), runtime));
+      }
+      Future.all(starting).await(60, TimeUnit.SECONDS);
+      starting.forEach(f -> agents.add(f.result()));
+    }
+    return new SimFarm(vertx, pool, agents);
+  }
+
+  public List<Agent> agents() {
+    return List.copyOf(agents);
+  }
+
+  @Override
+  public void close() throws Exception {
+    List<Future<Void>> closing = new ArrayList<>();
+    agents.forEach(a -> closing.add(a.close()));
+    Future.join(closing).await(60, TimeUnit.SECONDS);
+    pool.shutdownNow();
+  }
+
+  /** One Jython runtime for the whole farm, made by whichever session runs a command first. */
+  private static final class SharedRuntime implements Supplier<PythonRuntime> {
+    private PythonRuntime runtime;
+
+    @Override
+    public synchronized PythonRuntime get() {
+      if (runtime == null) {
+        runtime = PythonRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
+      }
+      return runtime;
+    }
+  }
+
+}

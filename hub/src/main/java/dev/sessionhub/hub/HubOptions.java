@@ -1,0 +1,253 @@
+package dev.sessionhub.hub;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How a hub serves, joins its cluster and discovers sessions. Defaults follow DESIGN.md: HTTP on
+ * 127.0.0.1:7700, Hazelcast on 5701, cluster {@code sessionhub}, a scan every 5 s, leases of 15 s.
+ * Setters validate and return {@code this}; {@link #validate()} checks what spans fields.
+ */
+public final class HubOptions {
+
+  public static final int DEFAULT_HTTP_PORT = 7700;
+  public static final String DEFAULT_BIND_ADDRESS = "127.0.0.1";
+  public static final String DEFAULT_CLUSTER_NAME = "sessionhub";
+  public static final int DEFAULT_HAZELCAST_PORT = 5701;
+  public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(500);
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(3);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
+  public static final int DEFAULT_MAX_IN_FLIGHT = 256;
+  public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+
+  private int httpPort = DEFAULT_HTTP_PORT;
+  private String bindAddress = DEFAULT_BIND_ADDRESS;
+  private List<String> scanTargets = new ArrayList<>();
+  private Duration scanInterval = DEFAULT_SCAN_INTERVAL;
+  private String clusterName = DEFAULT_CLUSTER_NAME;
+  private int hazelcastPort = DEFAULT_HAZELCAST_PORT;
+  private List<String> members = new ArrayList<>();
+  private String token;
+  private Duration lease = DEFAULT_LEASE;
+  private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
+  private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
+  private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+  private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+  public HubOptions() {
+  }
+
+  public HubOptions(HubOptions o) {
+    this(o.toJson().put("token", o.token));
+  }
+
+  public HubOptions(JsonObject json) {
+    setHttpPort(json.getInteger("httpPort", httpPort));
+    setBindAddress(json.getString("bindAddress", bindAddress));
+    json.getJsonArray("scanTargets", new JsonArray()).forEach(t -> addScanTarget(String.valueOf(t)));
+    setScanInterval(Duration.ofMillis(json.getLong("scanIntervalMs", scanInterval.toMillis())));
+    setClusterName(json.getString("clusterName", clusterName));
+    setHazelcastPort(json.getInteger("hazelcastPort", hazelcastPort));
+    json.getJsonArray("members", new JsonArray()).forEach(m -> addMember(String.valueOf(m)));
+    setToken(json.getString("token"));
+    setLease(Duration.ofMillis(json.getLong("leaseMs", lease.toMillis())));
+    setProbeTimeout(Duration.ofMillis(json.getLong("probeTimeoutMs", probeTimeout.toMillis())));
+    setPollTimeout(Duration.ofMillis(json.getLong("pollTimeoutMs", pollTimeout.toMillis())));
+    setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", heartbeatInterval.toMillis())));
+    setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
+    setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
+  }
+
+  /** The options as JSON, without the token. */
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("httpPort", httpPort)
+        .put("bindAddress", bindAddress)
+        .put("scanTargets", new JsonArray(new ArrayList<>(scanTargets)))
+        .put("scanIntervalMs", scanInterval.toMillis())
+        .put("clusterName", clusterName)
+        .put("hazelcastPort", hazelcastPort)
+        .put("members", new JsonArray(new ArrayList<>(members)))
+        .put("leaseMs", lease.toMillis())
+        .put("probeTimeoutMs", probeTimeout.toMillis())
+        .put("pollTimeoutMs", pollTimeout.toMillis())
+        .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
+        .put("maxInFlight", maxInFlight)
+        .put("maxBodyBytes", maxBodyBytes)
+        .put("tokenSet", token != null);
+  }
+
+  public HubOptions validate() {
+    boolean loopback = bindAddress.startsWith("127.") || bindAddress.equals("localhost") || bindAddress.equals("::1");
+    if (!loopback && token == null) {
+      throw new IllegalArgumentException("binding " + bindAddress
+          + " exposes the hub beyond this machine: set a token (--token-file, SESSIONHUB_TOKEN)");
+    }
+    if (lease.compareTo(scanInterval) <= 0) {
+      throw new IllegalArgumentException("lease " + lease.toMillis() + " ms must be longer than the scan interval "
+          + scanInterval.toMillis() + " ms, or every session would expire between polls");
+    }
+    return this;
+  }
+
+  public int getHttpPort() {
+    return httpPort;
+  }
+
+  public HubOptions setHttpPort(int httpPort) {
+    if (httpPort < 0 || httpPort > 65535) {
+      throw new IllegalArgumentException("http port " + httpPort + " is outside 0-65535");
+    }
+    this.httpPort = httpPort;
+    return this;
+  }
+
+  public String getBindAddress() {
+    return bindAddress;
+  }
+
+  public HubOptions setBindAddress(String bindAddress) {
+    if (bindAddress == null || bindAddress.isBlank()) {
+      throw new IllegalArgumentException("bind address is empty");
+    }
+    this.bindAddress = bindAddress;
+    return this;
+  }
+
+  public List<String> getScanTargets() {
+    return List.copyOf(scanTargets);
+  }
+
+  public HubOptions addScanTarget(String target) {
+    if (target != null && !target.isBlank()) {
+      scanTargets.add(target.trim());
+    }
+    return this;
+  }
+
+  public Duration getScanInterval() {
+    return scanInterval;
+  }
+
+  public HubOptions setScanInterval(Duration scanInterval) {
+    this.scanInterval = positive(scanInterval, "scan interval");
+    return this;
+  }
+
+  public String getClusterName() {
+    return clusterName;
+  }
+
+  public HubOptions setClusterName(String clusterName) {
+    if (clusterName == null || clusterName.isBlank()) {
+      throw new IllegalArgumentException("cluster name is empty");
+    }
+    this.clusterName = clusterName;
+    return this;
+  }
+
+  public int getHazelcastPort() {
+    return hazelcastPort;
+  }
+
+  public HubOptions setHazelcastPort(int hazelcastPort) {
+    if (hazelcastPort < 1 || hazelcastPort > 65535) {
+      throw new IllegalArgumentException("Hazelcast port " + hazelcastPort + " is outside 1-65535");
+    }
+    this.hazelcastPort = hazelcastPort;
+    return this;
+  }
+
+  public List<String> getMembers() {
+    return List.copyOf(members);
+  }
+
+  public HubOptions addMember(String member) {
+    if (member != null && !member.isBlank()) {
+      members.add(member.trim());
+    }
+    return this;
+  }
+
+  public String getToken() {
+    return token;
+  }
+
+  public HubOptions setToken(String token) {
+    this.token = token == null || token.isEmpty() ? null : token;
+    return this;
+  }
+
+  public Duration getLease() {
+    return lease;
+  }
+
+  public HubOptions setLease(Duration lease) {
+    this.lease = positive(lease, "lease");
+    return this;
+  }
+
+  public Duration getProbeTimeout() {
+    return probeTimeout;
+  }
+
+  public HubOptions setProbeTimeout(Duration probeTimeout) {
+    this.probeTimeout = positive(probeTimeout, "probe timeout");
+    return this;
+  }
+
+  public Duration getPollTimeout() {
+    return pollTimeout;
+  }
+
+  public HubOptions setPollTimeout(Duration pollTimeout) {
+    this.pollTimeout = positive(pollTimeout, "poll timeout");
+    return this;
+  }
+
+  public Duration getHeartbeatInterval() {
+    return heartbeatInterval;
+  }
+
+  public HubOptions setHeartbeatInterval(Duration heartbeatInterval) {
+    this.heartbeatInterval = positive(heartbeatInterval, "heartbeat interval");
+    return this;
+  }
+
+  public int getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  public HubOptions setMaxInFlight(int maxInFlight) {
+    if (maxInFlight < 1) {
+      throw new IllegalArgumentException("max in flight must be positive, got " + maxInFlight);
+    }
+    this.maxInFlight = maxInFlight;
+    return this;
+  }
+
+  public int getMaxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public HubOptions setMaxBodyBytes(int maxBodyBytes) {
+    if (maxBodyBytes < 1024) {
+      throw new IllegalArgumentException("max body bytes must be at least 1024, got " + maxBodyBytes);
+    }
+    this.maxBodyBytes = maxBodyBytes;
+    return this;
+  }
+
+  private static Duration positive(Duration d, String what) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive, got " + d);
+    }
+    return d;
+  }
+}

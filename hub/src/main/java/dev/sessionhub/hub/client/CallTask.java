@@ -1,0 +1,46 @@
+package dev.sessionhub.hub.client;
+
+import dev.sessionhub.hub.client.AgentCallException.Kind;
+import java.util.List;
+
+/**
+ * One queued call, as the worker thread runs it: skip it if the caller already gave up, else make the blocking
+ * call and hand the outcome to the {@link PendingCall}.
+ */
+final class CallTask implements Runnable {
+
+  private final PendingCall pending;
+  private final XmlRpcInvoker invoker;
+  private final CallConfig config;
+  private final String method;
+  private final List<Object> params;
+
+  CallTask(PendingCall pending, XmlRpcInvoker invoker, CallConfig config, String method, List<Object> params) {
+    this.pending = pending;
+    this.invoker = invoker;
+    this.config = config;
+    this.method = method;
+    this.params = params;
+  }
+
+  PendingCall pending() {
+    return pending;
+  }
+
+  @Override
+  public void run() {
+    if (pending.isDone()) {
+      return;
+    }
+    if (config.deadline().expired()) {
+      pending.fail(new AgentCallException(Kind.TIMEOUT, "no answer from " + config.getServerURL() + " within "
+          + config.deadline().timeoutMillis() + " ms (waited for a worker)"));
+      return;
+    }
+    try {
+      pending.succeed(invoker.invoke(config, method, params));
+    } catch (AgentCallException e) {
+      pending.fail(e);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package dev.sessionhub.hub.client;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
+import java.net.SocketTimeoutException;
+import java.net.URL;
+import java.net.URLConnection;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.XmlRpcRequest;
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcClientException;
+import org.apache.xmlrpc.client.XmlRpcHttpClientConfig;
+import org.apache.xmlrpc.client.XmlRpcSunHttpTransport;
+import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
+import org.xml.sax.InputSource;
+import org.xml.sax.SAXException;
+import org.xml.sax.XMLReader;
+
+/**
+ * The Apache {@code HttpURLConnection} transport for one call, with the library's unsafe defaults replaced.
+ *
+ * <ul>
+ *   <li>Parsing: a reader that refuses DOCTYPEs and external entities ({@link SecureXmlReaders}) and a response
+ *       parser that never deserializes a fault's {@code faultCause} ({@link FaultSafeResponseParser},
+ *       CVE-2019-17570); a fault is thrown as code and message only ({@link AgentFault}).</li>
+ *   <li>Limits: the connect timeout is the options' (capped by the call's deadline), the read timeout is what
+ *       is left of the deadline (set on the connection: the library ignores its config's timeouts), the
+ *       connection is registered with the call's {@link ConnectionAbort} so the deadline can cut a stalled
+ *       request or header phase, and the body is read through a {@link BoundedResponseStream}. A gzip body is
+ *       never inflated (we never ask for one, and inflating would defeat the size cap). The JDK itself caps
+ *       response headers ({@code jdk.http.maxHeaderSize}, 384 KiB).</li>
+ *   <li>No silent re-send: the body goes out in fixed-length streaming mode, which carries a Content-Length
+ *       header (HTTP/1.0 agents reject chunked bodies) and which {@code HttpURLConnection} never retries. The
+ *       static initializer also sets {@code sun.net.http.retryPost=false}: otherwise {@code HttpURLConnection}
+ *       re-sends a buffered POST once when a kept-alive connection fails before the response, which would run
+ *       a {@code command} twice. (The JDK reads that property once; launchers should pass it too.)</li>
+ *   <li>No proxy, no redirects, no connection reuse: the library disconnects after every call, which suits
+ *       HTTP/1.0 agents that close anyway; keep-alive headers are harmless.</li>
+ * </ul>
+ *
+ * <p>A new instance serves exactly one request (the library creates one per call through {@link
+ * HardenedTransportFactory}), so the per-call fields need no synchronization.
+ */
+final class HardenedTransport extends XmlRpcSunHttpTransport {
+
+  static {
+    System.setProperty("sun.net.http.retryPost", "false");
+  }
+
+  private final TransportSettings settings;
+  private CallConfig call;
+
+  HardenedTransport(XmlRpcClient client, TransportSettings settings) {
+    super(client);
+    this.settings = settings;
+  }
+
+  @Override
+  public Object sendRequest(XmlRpcRequest request) throws XmlRpcException {
+    if (!(request.getConfig() instanceof CallConfig)) {
+      throw new XmlRpcClientException("agent calls need a CallConfig", null);
+    }
+    call = (CallConfig) request.getConfig();
+    return super.sendRequest(request);
+  }
+
+  @Override
+  protected URLConnection newURLConnection(URL url) throws IOException {
+    URLConnection connection = url.openConnection(Proxy.NO_PROXY);
+    if (!(connection instanceof HttpURLConnection)) {
+      throw new AgentCallException(AgentCallException.Kind.PROTOCOL, "not an HTTP URL: " + url);
+    }
+    HttpURLConnection http = (HttpURLConnection) connection;
+    Deadline deadline = call.deadline();
+    http.setConnectTimeout((int) Math.min(settings.connectTimeoutMillis(), deadline.remainingSocketMillis()));
+    http.setReadTimeout(deadline.remainingSocketMillis());
+    http.setInstanceFollowRedirects(false);
+    call.abort().attach(http);
+    return http;
+  }
+
+  @Override
+  protected String getUserAgent() {
+    return settings.userAgent();
+  }
+
+  @Override
+  protected void setCredentials(XmlRpcHttpClientConfig config) {
+    if (settings.authorization() != null) {
+      setRequestHeader("Authorization", settings.authorization());
+    }
+  }
+
+  /** Fixed-length streaming: a Content-Length body that {@code HttpURLConnection} will not re-send. */
+  @Override
+  protected void setContentLength(int length) {
+    ((HttpURLConnection) getURLConnection()).setFixedLengthStreamingMode(length);
+  }
+
+  @Override
+  protected boolean isResponseGzipCompressed(XmlRpcStreamRequestConfig config) {
+    return false;
+  }
+
+  /** Connects and sends. A timeout here can only be the connect's: the host is as good as dead. */
+  @Override
+  protected void writeRequest(ReqWriter writer) throws IOException, XmlRpcException, SAXException {
+    try {
+      super.writeRequest(writer);
+    } catch (SocketTimeoutException e) {
+      throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, "no connection to " + call.hostPort()
+          + " within " + ((HttpURLConnection) getURLConnection()).getConnectTimeout() + " ms", e);
+    }
+  }
+
+  /** Waits for the headers (the status must be 200), then reads the body through the size and deadline caps. */
+  @Override
+  protected InputStream getInputStream() throws XmlRpcException {
+    InputStream body;
+    try {
+      body = super.getInputStream();
+    } finally {
+      call.abort().headersDone();
+    }
+    return new BoundedResponseStream(body, settings.maxResponseBytes(), call.deadline(),
+        call.getServerURL().toString());
+  }
+
+  @Override
+  protected XMLReader newXMLReader() throws XmlRpcException {
+    return SecureXmlReaders.newReader();
+  }
+
+  @Override
+  protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
+    XMLReader reader = newXMLReader();
+    FaultSafeResponseParser parser = new FaultSafeResponseParser(config, getClient().getTypeFactory());
+    reader.setContentHandler(parser);
+    try {
+      reader.parse(new InputSource(in));
+    } catch (SAXException e) {
+      throw new XmlRpcClientException("Failed to parse server's response: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new XmlRpcClientException("Failed to read server's response: " + e.getMessage(), e);
+    }
+    if (parser.isSuccess()) {
+      return parser.getResult();
+    }
+    throw new AgentFault(parser.getErrorCode(), parser.getErrorMessage());
+  }
+}

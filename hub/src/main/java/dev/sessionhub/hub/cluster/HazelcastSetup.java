@@ -1,0 +1,55 @@
+package dev.sessionhub.hub.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.HubOptions;
+import dev.sessionhub.hub.inventory.Inventory;
+
+/**
+ * The embedded Hazelcast member a hub runs by default: TCP-IP join to the members named (no multicast, no
+ * auto-detection), bound only to the interface asked for, failure detection in seconds rather than a minute,
+ * and Java deserialization refused for anything a peer sends.
+ */
+public final class HazelcastSetup {
+
+  private HazelcastSetup() {
+  }
+
+  public static Config memberConfig(HubOptions options) {
+    Config config = new Config();
+    config.setClusterName(options.getClusterName());
+    config.setInstanceName("sessionhub-" + options.getClusterName() + "-" + options.getHazelcastPort() + "-"
+        + System.nanoTime());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "8");
+    config.setProperty("hazelcast.internal.map.expiration.task.period.seconds", "1");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(options.getHazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
+    String bind = options.getBindAddress().equals("localhost") ? "127.0.0.1" : options.getBindAddress();
+    if (!bind.equals("0.0.0.0")) {
+      network.getInterfaces().setEnabled(true).addInterface(bind);
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    config.getSerializationConfig().setJavaSerializationFilterConfig(
+        new JavaSerializationFilterConfig().setDefaultsDisabled(true));
+    Inventory.configure(config);
+    return config;
+  }
+
+  public static HazelcastInstance start(HubOptions options) {
+    return Hazelcast.newHazelcastInstance(memberConfig(options));
+  }
+}

@@ -1,0 +1,238 @@
+package dev.sessionhub.hub.discovery;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.partition.Partition;
+import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.inventory.HostPartitioningStrategy;
+import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.inventory.SessionRecord;
+import dev.sessionhub.hub.inventory.Source;
+import dev.sessionhub.shared.model.SessionInfo;
+import dev.sessionhub.shared.target.HostPort;
+import dev.sessionhub.shared.target.ScanTarget;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub's discovery loop. Each cycle it scans the target hosts whose Hazelcast partition this member owns
+ * (so N hubs split the work, and a dead hub's share moves to the survivors by itself), records every session
+ * found, then re-polls the other sessions it owns (announced ones, or ones outside the targets) so their
+ * {@code server_data} stays fresh and their leases renewed. A session that stops answering is simply not
+ * renewed; its lease expires. Cycles never overlap: the next is scheduled when one ends.
+ */
+public final class DiscoveryService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DiscoveryService.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Inventory inventory;
+  private final SessionRegistry registry;
+  private final TargetScanner scanner;
+  private final AgentClient client;
+  private final ClusterState cluster;
+  private final List<ScanTarget> targets;
+  private final Duration interval;
+  private final Clock clock;
+  private final String httpUrl;
+  private final Instant startedAt;
+  private volatile boolean running;
+  private long timer = -1;
+  private volatile HubStatus lastStatus;
+
+  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
+      TargetScanner scanner, AgentClient client, ClusterState cluster, List<ScanTarget> targets, Duration interval,
+      Clock clock, String httpUrl) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.inventory = inventory;
+    this.registry = registry;
+    this.scanner = scanner;
+    this.client = client;
+    this.cluster = cluster;
+    this.targets = List.copyOf(targets);
+    this.interval = interval;
+    this.clock = clock;
+    this.httpUrl = httpUrl;
+    this.startedAt = clock.instant();
+  }
+
+  public void start() {
+    running = true;
+    vertx.runOnContext(v -> cycleThenReschedule());
+  }
+
+  public void stop() {
+    running = false;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  public HubStatus lastStatus() {
+    return lastStatus;
+  }
+
+  private void cycleThenReschedule() {
+    if (!running) {
+      return;
+    }
+    runCycle().onComplete(ar -> {
+      if (ar.failed() && running) {
+        LOG.warn("scan cycle failed: {}", ar.cause().toString());
+      }
+      if (running) {
+        timer = vertx.setTimer(interval.toMillis(), id -> cycleThenReschedule());
+      }
+    });
+  }
+
+  /** One cycle: scan owned target hosts, then re-poll the other sessions this member owns. */
+  public Future<HubStatus> runCycle() {
+    Instant began = clock.instant();
+    long start = System.nanoTime();
+    OwnedHosts owned = new OwnedHosts();
+    Set<String> scanned = new HashSet<>();
+    return scanner.scan(owned.addresses(), found -> {
+      scanned.add(found.address().toString());
+      record(found.address().host(), found.address().port(), found.url(), found.info(), Source.SCAN);
+    }).compose(report -> repollOthers(owned, scanned).map(polled -> {
+      HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
+          startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
+          report.probed(), report.sessions().size(), polled);
+      lastStatus = status;
+      cluster.publish(status);
+      return status;
+    }));
+  }
+
+  private void record(String host, int port, String url, SessionInfo info, Source source) {
+    registry.seen(host, port, url, info, source)
+        .onFailure(e -> LOG.debug("could not record {}:{}: {}", host, port, e.toString()));
+  }
+
+  /** Polls every session this member owns that the scan did not just see (probed ports included). */
+  private Future<Integer> repollOthers(OwnedHosts owned, Set<String> scanned) {
+    return inventory.localAddresses().compose(addresses -> {
+      List<Future<Void>> polls = new ArrayList<>();
+      for (String address : addresses) {
+        if (scanned.contains(address) || owned.probed(address)) {
+          continue;
+        }
+        polls.add(inventory.get(address).compose(r -> r == null ? Future.succeededFuture() : poll(r)));
+      }
+      return Future.join(polls).transform(ar -> Future.succeededFuture(polls.size()));
+    });
+  }
+
+  private Future<Void> poll(SessionRecord r) {
+    return client.serverData(r.url()).compose(struct -> {
+      SessionInfo info = SessionInfo.fromStruct(struct);
+      return registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info,
+          r.source()).<Void>mapEmpty();
+    }).recover(e -> Future.succeededFuture());
+  }
+
+  private Member localMember() {
+    return hazelcast.getCluster().getLocalMember();
+  }
+
+  /** True when this member owns the partition of {@code host} (the same partition its sessions' keys use). */
+  boolean owns(String host) {
+    Partition partition = hazelcast.getPartitionService()
+        .getPartition(HostPartitioningStrategy.hostOf(SessionRecord.address(host, 0)));
+    Member owner = partition.getOwner();
+    return owner != null && owner.localMember();
+  }
+
+  /** The target addresses on hosts this member owns, expanded lazily; remembers what it handed out. */
+  private final class OwnedHosts {
+    private final Set<String> probedHosts = new LinkedHashSet<>();
+    private final List<String> sample = new ArrayList<>();
+    private long count;
+
+    Iterator<HostPort> addresses() {
+      Iterator<ScanTarget> t = targets.iterator();
+      return new Iterator<>() {
+        private Iterator<String> hosts = null;
+        private ScanTarget target;
+        private String host;
+        private Iterator<Integer> ports = null;
+
+        @Override
+        public boolean hasNext() {
+          while (ports == null || !ports.hasNext()) {
+            if (hosts != null && hosts.hasNext()) {
+              host = hosts.next();
+              if (owns(host)) {
+                noteHost(host);
+                ports = target.ports().iterator();
+              }
+            } else if (t.hasNext()) {
+              target = t.next();
+              hosts = target.hosts().iterator();
+            } else {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        @Override
+        public HostPort next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return new HostPort(host, ports.next());
+        }
+      };
+    }
+
+    private void noteHost(String host) {
+      if (probedHosts.add(host)) {
+        count++;
+        if (sample.size() < HubStatus.HOSTS_SAMPLE) {
+          sample.add(host);
+        }
+      }
+    }
+
+    boolean probed(String address) {
+      return probedHosts.contains(HostPartitioningStrategy.hostOf(address).replace("[", "").replace("]", ""))
+          && isTargetPort(address);
+    }
+
+    private boolean isTargetPort(String address) {
+      int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+      for (ScanTarget target : targets) {
+        if (target.ports().contains(port)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    long count() {
+      return count;
+    }
+
+    List<String> sample() {
+      return List.copyOf(sample);
+    }
+  }
+}

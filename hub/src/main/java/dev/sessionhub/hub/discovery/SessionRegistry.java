@@ -1,0 +1,71 @@
+package dev.sessionhub.hub.discovery;
+
+import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.inventory.SessionRecord;
+import dev.sessionhub.hub.inventory.Source;
+import dev.sessionhub.shared.model.SessionInfo;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Records that a session was seen (by a scan, a poll, a registration or a heartbeat): creates its inventory
+ * entry or renews it with a fresh lease, keeping when it was first seen unless it restarted (a new
+ * {@code session_id} on the same address is a new session). The one place sightings become inventory writes.
+ */
+public final class SessionRegistry {
+
+  private final Inventory inventory;
+  private final Clock clock;
+  private final Duration lease;
+  private final String hubId;
+
+  public SessionRegistry(Inventory inventory, Clock clock, Duration lease, String hubId) {
+    this.inventory = inventory;
+    this.clock = clock;
+    this.lease = lease;
+    this.hubId = hubId;
+  }
+
+  public Duration lease() {
+    return lease;
+  }
+
+  /** The session at host:port reported {@code info}; {@code source} applies only if the entry is new. */
+  public Future<SessionRecord> seen(String host, int port, String url, SessionInfo info, Source source) {
+    String address = SessionRecord.address(host, port);
+    Instant now = clock.instant();
+    return inventory.get(address).compose(existing -> {
+      SessionRecord record = existing == null
+          ? new SessionRecord(address, host, port, url, info, source, hubId, now, now, lease)
+          : existing.renewed(info, hubId, now, lease);
+      if (existing != null && source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE) {
+        record = record.withSource(Source.ANNOUNCE);
+      }
+      SessionRecord toStore = record;
+      return inventory.put(toStore).map(v -> toStore);
+    });
+  }
+
+  /** Renews the lease of a known session if it is still the same process; false when unknown or restarted. */
+  public Future<Boolean> heartbeat(String address, String sessionId) {
+    return inventory.get(address).compose(existing -> {
+      if (existing == null || !existing.info().sessionId().equals(sessionId)) {
+        return Future.succeededFuture(false);
+      }
+      return inventory.put(existing.renewed(existing.info(), hubId, clock.instant(), lease)).map(v -> true);
+    });
+  }
+
+  /** Removes the session if it is still the same process (a late deregister must not remove its successor). */
+  public Future<Boolean> forget(String address, String sessionId) {
+    return inventory.get(address).compose(existing -> {
+      if (existing == null || (sessionId != null && !sessionId.isEmpty()
+          && !existing.info().sessionId().equals(sessionId))) {
+        return Future.succeededFuture(false);
+      }
+      return inventory.remove(address);
+    });
+  }
+}

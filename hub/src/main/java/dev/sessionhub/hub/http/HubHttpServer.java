@@ -1,0 +1,72 @@
+package dev.sessionhub.hub.http;
+
+import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.shared.auth.TokenAuth;
+import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.xmlrpc.CodecLimits;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The hub's one HTTP port: REST under {@code /api}, server-sent events at {@code /api/events}, XML-RPC at
+ * {@code /RPC2} (and {@code /}), the dashboard at {@code /}. With a token, every API and XML-RPC request must
+ * carry it (Basic password or Bearer); the dashboard page itself loads without it and asks for it.
+ */
+public final class HubHttpServer {
+
+  private final Vertx vertx;
+  private final Router router;
+  private HttpServer server;
+
+  public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, RpcDispatcher dispatcher,
+      TokenAuth auth, int maxBodyBytes) {
+    this.vertx = vertx;
+    this.router = Router.router(vertx);
+    SessionsResource sessions = new SessionsResource(inventory);
+    XmlRpcEndpoint rpc = new XmlRpcEndpoint(new XmlRpcCodec(new CodecLimits(CodecLimits.DEFAULT_MAX_DEPTH,
+        maxBodyBytes)), dispatcher);
+    router.route().handler(ctx -> authenticate(ctx, auth));
+    router.get("/api/sessions").handler(sessions::list);
+    router.get("/api/sessions/:address").handler(sessions::one);
+    router.get("/api/cluster").handler(new ClusterResource(cluster)::handle);
+    router.get("/api/events").handler(new EventStream(vertx)::handle);
+    router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
+    router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
+    router.get("/").handler(DashboardPage::serve);
+    router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not_found", "no such API: "
+        + ctx.request().method() + " " + ctx.request().path()));
+  }
+
+  /** Routes later issues add (commands, jobs, static assets) go on the same router. */
+  public Router router() {
+    return router;
+  }
+
+  private static void authenticate(RoutingContext ctx, TokenAuth auth) {
+    boolean page = ctx.request().method().name().equals("GET")
+        && (ctx.request().path().equals("/") || ctx.request().path().startsWith("/assets/"));
+    if (page || auth.allows(ctx.request().getHeader("Authorization"))) {
+      ctx.next();
+      return;
+    }
+    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sessionhub\"");
+    ApiErrors.send(ctx, 401, "unauthorized", "token required");
+  }
+
+  public Future<HttpServer> listen(String host, int port) {
+    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(120).setMaxHeaderSize(16 * 1024))
+        .requestHandler(router);
+    return server.listen(port, host);
+  }
+
+  public Future<Void> close() {
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,118 @@
+package dev.sessionhub.hub.impl;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.Hub;
+import dev.sessionhub.hub.HubOptions;
+import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.client.AgentClientOptions;
+import dev.sessionhub.hub.client.ApacheAgentClient;
+import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.discovery.DiscoveryService;
+import dev.sessionhub.hub.discovery.PortProber;
+import dev.sessionhub.hub.discovery.SessionRegistry;
+import dev.sessionhub.hub.discovery.TargetScanner;
+import dev.sessionhub.hub.http.HubHttpServer;
+import dev.sessionhub.hub.http.HubRpcMethods;
+import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.inventory.InventoryEvents;
+import dev.sessionhub.shared.auth.TokenAuth;
+import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.target.ScanTarget;
+import dev.sessionhub.shared.target.TargetParser;
+import dev.sessionhub.shared.target.TargetSyntaxException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The composition root of one hub: wires inventory, discovery, the agent client and the HTTP edge. */
+public final class HubImpl implements Hub {
+
+  private final HubOptions options;
+  private final Inventory inventory;
+  private final InventoryEvents events;
+  private final DiscoveryService discovery;
+  private final HubHttpServer http;
+  private final AgentClient client;
+  private final PortProber prober;
+  private final int port;
+
+  private HubImpl(HubOptions options, Inventory inventory, InventoryEvents events, DiscoveryService discovery,
+      HubHttpServer http, AgentClient client, PortProber prober, int port) {
+    this.options = options;
+    this.inventory = inventory;
+    this.events = events;
+    this.discovery = discovery;
+    this.http = http;
+    this.client = client;
+    this.prober = prober;
+    this.port = port;
+  }
+
+  public static Future<Hub> start(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock) {
+    List<ScanTarget> targets = new ArrayList<>();
+    try {
+      for (String target : options.getScanTargets()) {
+        targets.addAll(TargetParser.parseAll(target));
+      }
+    } catch (TargetSyntaxException e) {
+      return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
+    }
+    Inventory inventory = new Inventory(vertx, hazelcast);
+    InventoryEvents events = new InventoryEvents(vertx, inventory).start();
+    ClusterState cluster = new ClusterState(vertx, hazelcast);
+    AgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
+        .setToken(options.getToken())
+        .setPollTimeout(options.getPollTimeout()));
+    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
+    PortProber prober = new PortProber(vertx, options.getProbeTimeout());
+    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight());
+    RpcDispatcher dispatcher = new RpcDispatcher();
+    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, dispatcher, new TokenAuth(options.getToken()),
+        options.getMaxBodyBytes());
+    return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
+      String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
+      DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
+          cluster, targets, options.getScanInterval(), clock, url);
+      discovery.start();
+      return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort());
+    }).onFailure(e -> {
+      events.stop();
+      client.close();
+      prober.close();
+    });
+  }
+
+  @Override
+  public int httpPort() {
+    return port;
+  }
+
+  @Override
+  public String url() {
+    return "http://" + options.getBindAddress() + ":" + port;
+  }
+
+  @Override
+  public Inventory inventory() {
+    return inventory;
+  }
+
+  @Override
+  public Future<HubStatus> scanNow() {
+    return discovery.runCycle();
+  }
+
+  @Override
+  public Future<Void> close() {
+    discovery.stop();
+    events.stop();
+    return http.close().andThen(ar -> {
+      client.close();
+      prober.close();
+    });
+  }
+}

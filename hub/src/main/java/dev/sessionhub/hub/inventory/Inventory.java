@@ -1,0 +1,115 @@
+package dev.sessionhub.hub.inventory;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.config.PartitioningStrategyConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
+import dev.sessionhub.shared.selector.Selector;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster-wide map of live sessions: a Hazelcast {@code IMap} keyed by {@code host:port} whose values are
+ * JSON ({@code HazelcastJsonValue}, never Java serialization). Every entry is put with a TTL, its lease: a poll
+ * or heartbeat puts it again and so renews it; an entry nobody renews expires, which the
+ * {@link InventoryEvents} report as a session going down.
+ *
+ * <p>All calls are asynchronous: Hazelcast's async API where it has one, {@code executeBlocking} where not
+ * (queries), so no event loop ever waits on the cluster.
+ */
+public final class Inventory {
+
+  public static final String MAP_NAME = "sessionhub.sessions";
+
+  private final Vertx vertx;
+  private final IMap<String, HazelcastJsonValue> map;
+
+  public Inventory(Vertx vertx, HazelcastInstance hazelcast) {
+    this.vertx = vertx;
+    this.map = hazelcast.getMap(MAP_NAME);
+  }
+
+  /** Adds the inventory map's configuration (partitioning by host, indexes, merge policy) to a member config. */
+  public static void configure(Config config) {
+    config.addMapConfig(new MapConfig(MAP_NAME)
+        .setBackupCount(1)
+        .setPerEntryStatsEnabled(true)
+        .setPartitioningStrategyConfig(new PartitioningStrategyConfig(new HostPartitioningStrategy()))
+        .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(), 100)));
+    // No static indexes: with them, a member joining a running cluster rebuilt them on every partition at
+    // proxy creation and that invocation never completed (Hazelcast 5.6, seen in HubDiscoveryTest). The
+    // predicates still run member-side; ops/BENCHMARKS.md records what selector lookups cost without them.
+  }
+
+  public IMap<String, HazelcastJsonValue> map() {
+    return map;
+  }
+
+  private Context context() {
+    return vertx.getOrCreateContext();
+  }
+
+  /** Puts the record with its lease as TTL: adds it, updates it, or renews it. */
+  public Future<Void> put(SessionRecord record) {
+    HazelcastJsonValue value = new HazelcastJsonValue(SessionRecordJson.toStored(record).encode());
+    return Future.fromCompletionStage(
+        map.setAsync(record.address(), value, record.lease().toMillis(), TimeUnit.MILLISECONDS), context());
+  }
+
+  /** The record at {@code address}, or null. */
+  public Future<SessionRecord> get(String address) {
+    return Future.fromCompletionStage(map.getAsync(address), context()).map(Inventory::decode);
+  }
+
+  /** Removes the entry at {@code address}; true if there was one. */
+  public Future<Boolean> remove(String address) {
+    return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> old != null);
+  }
+
+  /** Sessions matching {@code selector}, sorted by address. */
+  public Future<List<SessionRecord>> find(Selector selector) {
+    return vertx.executeBlocking(() -> {
+      var values = selector.matchesAll() ? map.values() : map.values(SelectorPredicates.of(selector));
+      List<SessionRecord> out = new ArrayList<>(values.size());
+      for (HazelcastJsonValue v : values) {
+        SessionRecord r = decode(v);
+        if (r != null && selector.matches(r.subject())) {
+          out.add(r);
+        }
+      }
+      out.sort(Comparator.comparing(SessionRecord::host).thenComparingInt(SessionRecord::port));
+      return out;
+    }, false);
+  }
+
+  /** Addresses of the sessions whose host partition this member owns. */
+  public Future<Set<String>> localAddresses() {
+    return vertx.executeBlocking(map::localKeySet, false);
+  }
+
+  public Future<Integer> size() {
+    return vertx.executeBlocking(map::size, false);
+  }
+
+  static SessionRecord decode(HazelcastJsonValue value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return SessionRecordJson.fromStored(new JsonObject(value.getValue()));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.sessionhub.hub.inventory;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
+import com.hazelcast.map.listener.EntryUpdatedListener;
+import io.vertx.core.Vertx;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns inventory map events into {@link SessionEvent}s on the local event bus at {@link #ADDRESS}: an added
+ * entry is {@code up}; an update with a new {@code session_id} is the old session {@code down} (restarted) and
+ * the new one {@code up}; an update that changes what the session reports is {@code changed}; a lease renewal
+ * alone is nothing; a removed or expired entry is {@code down}. Every hub hears every event, so each one can
+ * stream all of them. Nothing thrown here escapes into Hazelcast's event threads.
+ */
+public final class InventoryEvents implements EntryAddedListener<String, HazelcastJsonValue>,
+    EntryUpdatedListener<String, HazelcastJsonValue>, EntryRemovedListener<String, HazelcastJsonValue>,
+    EntryExpiredListener<String, HazelcastJsonValue> {
+
+  public static final String ADDRESS = "sessionhub.inventory.events";
+  private static final Logger LOG = LoggerFactory.getLogger(InventoryEvents.class);
+
+  private final Vertx vertx;
+  private final Inventory inventory;
+  private UUID registration;
+
+  public InventoryEvents(Vertx vertx, Inventory inventory) {
+    this.vertx = vertx;
+    this.inventory = inventory;
+  }
+
+  public InventoryEvents start() {
+    registration = inventory.map().addEntryListener(this, true);
+    return this;
+  }
+
+  public void stop() {
+    if (registration != null) {
+      try {
+        inventory.map().removeEntryListener(registration);
+      } catch (RuntimeException e) {
+        LOG.debug("listener removal failed (cluster shutting down)", e);
+      }
+    }
+  }
+
+  @Override
+  public void entryAdded(EntryEvent<String, HazelcastJsonValue> event) {
+    emit(SessionEvent.Type.UP, event.getValue(), null);
+  }
+
+  @Override
+  public void entryUpdated(EntryEvent<String, HazelcastJsonValue> event) {
+    try {
+      SessionRecord before = Inventory.decode(event.getOldValue());
+      SessionRecord after = Inventory.decode(event.getValue());
+      if (before == null || after == null) {
+        emit(SessionEvent.Type.CHANGED, event.getValue(), null);
+      } else if (!before.info().sessionId().equals(after.info().sessionId())) {
+        publish(new SessionEvent(SessionEvent.Type.DOWN, before, "restarted"));
+        publish(new SessionEvent(SessionEvent.Type.UP, after, "restarted"));
+      } else if (!after.sameContentAs(before)) {
+        publish(new SessionEvent(SessionEvent.Type.CHANGED, after, null));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not report an inventory update", e);
+    }
+  }
+
+  @Override
+  public void entryRemoved(EntryEvent<String, HazelcastJsonValue> event) {
+    emit(SessionEvent.Type.DOWN, event.getOldValue(), "removed");
+  }
+
+  @Override
+  public void entryExpired(EntryEvent<String, HazelcastJsonValue> event) {
+    emit(SessionEvent.Type.DOWN, event.getOldValue(), "lease expired");
+  }
+
+  private void emit(SessionEvent.Type type, HazelcastJsonValue value, String reason) {
+    try {
+      SessionRecord record = Inventory.decode(value);
+      if (record != null) {
+        publish(new SessionEvent(type, record, reason));
+      }
+    } catch (RuntimeException e) {
+      LOG.warn("could not report an inventory event", e);
+    }
+  }
+
+  private void publish(SessionEvent event) {
+    vertx.eventBus().publish(ADDRESS, event.toJson());
+  }
+}

@@ -1,0 +1,210 @@
+package dev.sessionhub.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sessionhub.agent.Agent;
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.hub.testing.Agents;
+import dev.sessionhub.hub.testing.HubApi;
+import dev.sessionhub.hub.testing.HubCluster;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Discovery with real Hazelcast members and real agents on four loopback "hosts" (127.0.0.1-4): every agent
+ * found exactly once, hosts split between hubs, expiry within the lease, failover when a hub dies, and
+ * announced agents without any scan range.
+ */
+class HubDiscoveryTest {
+
+  private static final Duration LEASE = Duration.ofMillis(2500);
+  private static final Duration INTERVAL = Duration.ofMillis(400);
+
+  private Agents agents;
+  private HubCluster cluster;
+  private int base;
+
+  @BeforeEach
+  void setUp() {
+    agents = new Agents();
+    base = FreePorts.range(10);
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+    agents.close();
+  }
+
+  private String targets() {
+    return "127.0.0.1-4:" + base + "-" + (base + 9);
+  }
+
+  private void startCluster(int members) throws Exception {
+    cluster = HubCluster.start(members, o -> o.addScanTarget(targets()).setScanInterval(INTERVAL).setLease(LEASE)
+        .setProbeTimeout(Duration.ofMillis(300)));
+  }
+
+  private void startAgentsOnFourHosts() throws Exception {
+    for (int h = 1; h <= 4; h++) {
+      agents.start("127.0.0." + h, base, base + 9);
+      agents.start("127.0.0." + h, base, base + 9);
+    }
+  }
+
+  private static Set<String> addresses(JsonObject listing) {
+    Set<String> out = new HashSet<>();
+    for (Object o : listing.getJsonArray("sessions")) {
+      out.add(((JsonObject) o).getString("address"));
+    }
+    return out;
+  }
+
+  private Set<String> agentAddresses() {
+    Set<String> out = new HashSet<>();
+    for (Agent a : agents.all()) {
+      out.add(a.url().replace("http://", "").replace("/", ""));
+    }
+    return out;
+  }
+
+  @Test
+  void twoHubsFindEveryAgentExactlyOnceAndSplitTheHosts() throws Exception {
+    startAgentsOnFourHosts();
+    startCluster(2);
+    String hubA = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "all 8 agents in the inventory", () -> HubApi.count(hubA, "") == 8);
+    JsonObject listing = HubApi.sessions(hubA, "");
+    assertEquals(agentAddresses(), addresses(listing), "each agent once, keyed host:port");
+    assertEquals(listing.getJsonArray("sessions").size(), addresses(listing).size(), "no duplicates");
+    assertEquals(listing, HubApi.sessions(cluster.node(1).url(), ""), "both hubs see one inventory");
+
+    Poll.until(Duration.ofSeconds(10), "both hubs have published a scan", () -> {
+      JsonArray members = HubApi.get(hubA, "/api/cluster").json().getJsonArray("members");
+      return members.size() == 2 && members.stream().allMatch(m -> ((JsonObject) m).getString("last_scan_at") != null);
+    });
+    JsonArray members = HubApi.get(hubA, "/api/cluster").json().getJsonArray("members");
+    long owned = 0;
+    Set<Object> hosts = new HashSet<>();
+    for (Object m : members) {
+      JsonObject member = (JsonObject) m;
+      owned += member.getLong("hosts_owned");
+      hosts.addAll(member.getJsonArray("hosts").getList());
+      assertTrue(member.getLong("last_scan_ms") >= 0);
+    }
+    assertEquals(4, owned, "the four hosts are split between the hubs, each scanned by exactly one: " + members);
+    assertEquals(Set.of("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4"), hosts);
+  }
+
+  @Test
+  void aStoppedAgentLeavesWithinItsLease() throws Exception {
+    startAgentsOnFourHosts();
+    startCluster(1);
+    String hub = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hub, "") == 8);
+    Agent victim = agents.all().get(3);
+    String address = victim.url().replace("http://", "").replace("/", "");
+    long stoppedAt = System.nanoTime();
+    agents.stop(victim);
+    Poll.until(LEASE.plus(Duration.ofSeconds(4)), "the stopped agent expires", () -> HubApi.count(hub, "") == 7);
+    long tookMs = (System.nanoTime() - stoppedAt) / 1_000_000;
+    assertTrue(tookMs <= LEASE.toMillis() + 2500, "gone " + tookMs + " ms after stopping; lease " + LEASE);
+    assertEquals(404, HubApi.get(hub, "/api/sessions/" + address).status());
+  }
+
+  @Test
+  void killingAHubKeepsTheInventoryAndTheSurvivorsTakeOverItsHosts() throws Exception {
+    startAgentsOnFourHosts();
+    startCluster(3);
+    String hubA = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
+    HubCluster.Node victim = cluster.nodes().stream()
+        .filter(n -> n.hub() != null && ownsSomething(hubA, n.hazelcast().getCluster().getLocalMember().getUuid()
+            .toString()))
+        .findFirst().orElseThrow();
+    String victimId = victim.hazelcast().getCluster().getLocalMember().getUuid().toString();
+    cluster.kill(victim);
+    String survivor = cluster.node(0).url();
+    String firstSeenBefore = HubApi.sessions(survivor, "").getJsonArray("sessions").stream()
+        .map(s -> ((JsonObject) s).getString("first_seen")).sorted().toList().toString();
+    assertEquals(8, HubApi.count(survivor, ""), "killing a hub wipes nothing");
+    Poll.until(Duration.ofSeconds(30), "the survivors own all four hosts", () -> {
+      JsonArray members = HubApi.get(survivor, "/api/cluster").json().getJsonArray("members");
+      return members.size() == 2 && members.stream().mapToLong(m -> ((JsonObject) m).getLong("hosts_owned", 0L))
+          .sum() == 4 && members.stream().noneMatch(m -> victimId.equals(((JsonObject) m).getString("member")));
+    });
+    // Leases keep being renewed by the survivors: still all 8, the same entries, after more than a lease.
+    long until = System.nanoTime() + LEASE.multipliedBy(2).toNanos();
+    Poll.until(LEASE.multipliedBy(3), "two leases pass", () -> System.nanoTime() > until);
+    assertEquals(8, HubApi.count(survivor, ""));
+    assertEquals(firstSeenBefore, HubApi.sessions(survivor, "").getJsonArray("sessions").stream()
+        .map(s -> ((JsonObject) s).getString("first_seen")).sorted().toList().toString(),
+        "the entries survived the failover: none was dropped and re-discovered");
+  }
+
+  private static boolean ownsSomething(String hub, String memberId) {
+    for (Object m : HubApi.get(hub, "/api/cluster").json().getJsonArray("members")) {
+      JsonObject member = (JsonObject) m;
+      if (memberId.equals(member.getString("member")) && member.getLong("hosts_owned", 0L) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
+  void anAnnouncedAgentAppearsWithoutAnyScanRangeAndLeavesAtOnce() throws Exception {
+    cluster = HubCluster.start(1, o -> o.setScanInterval(INTERVAL).setLease(LEASE));
+    String hub = cluster.node(0).url();
+    long start = System.nanoTime();
+    Agent agent = agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setHubUrl(hub)
+        .setHeartbeatInterval(Duration.ofMillis(500)));
+    Poll.until(Duration.ofSeconds(5), "the announced agent appears", () -> HubApi.count(hub, "source=announce") == 1);
+    long appearedMs = (System.nanoTime() - start) / 1_000_000;
+    assertTrue(appearedMs < 1500, "appeared after " + appearedMs + " ms");
+    JsonObject session = HubApi.sessions(hub, "").getJsonArray("sessions").getJsonObject(0);
+    assertEquals(agent.sessionId(), session.getString("session_id"));
+    assertEquals("announce", session.getString("source"));
+    // Heartbeats keep it past its lease.
+    long until = System.nanoTime() + LEASE.multipliedBy(2).toNanos();
+    Poll.until(LEASE.multipliedBy(3), "two leases pass", () -> System.nanoTime() > until);
+    assertEquals(1, HubApi.count(hub, ""));
+    long stop = System.nanoTime();
+    agents.stop(agent);
+    Poll.until(Duration.ofSeconds(2), "a clean exit deregisters at once", () -> HubApi.count(hub, "") == 0);
+    assertTrue((System.nanoTime() - stop) / 1_000_000 < LEASE.toMillis(), "removed before the lease could expire");
+  }
+
+  @Test
+  void selectorsFilterTheInventory() throws Exception {
+    agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setName("lighting").addTag("show", "abc"));
+    agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setName("comp").addTag("show", "xyz"));
+    startCluster(1);
+    String hub = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "2 agents found", () -> HubApi.count(hub, "") == 2);
+    assertEquals(1, HubApi.count(hub, "tag.show=abc"));
+    assertEquals(1, HubApi.count(hub, "name=comp"));
+    assertEquals(2, HubApi.count(hub, "app=TESTAPP object=Cube"));
+    assertEquals(1, HubApi.count(hub, "!tag.show=abc"));
+    assertEquals(2, HubApi.count(hub, "tag.show=abc,xyz"));
+    assertEquals(0, HubApi.count(hub, "app=maya"));
+    assertEquals(1, HubApi.count(hub, "port=" + agents.all().get(0).port()));
+    assertEquals(1, HubApi.count(hub, "id=" + agents.all().get(1).sessionId()));
+    HubApi.Reply bad = HubApi.get(hub, "/api/sessions?selector=colour%3Dred");
+    assertEquals(400, bad.status());
+    assertEquals("bad_selector", bad.json().getString("error"));
+    assertTrue(bad.json().getString("message").startsWith("unknown field 'colour' in 'colour=red'"));
+  }
+}

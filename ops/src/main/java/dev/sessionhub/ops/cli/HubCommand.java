@@ -1,0 +1,113 @@
+package dev.sessionhub.ops.cli;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.Hub;
+import dev.sessionhub.hub.HubOptions;
+import dev.sessionhub.hub.cluster.HazelcastSetup;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sessionhub hub}: a hub node with its embedded Hazelcast member, until SIGTERM/SIGINT. */
+@Command(name = "hub", mixinStandardHelpOptions = true,
+    description = "Run a hub: discover sessions, keep the inventory, serve the API and dashboard.")
+final class HubCommand implements Callable<Integer> {
+
+  @Option(names = "--http-port", defaultValue = "7700", description = "HTTP port (default ${DEFAULT-VALUE}).")
+  int httpPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1",
+      description = "Address for HTTP and Hazelcast (default ${DEFAULT-VALUE}); any other needs a token.")
+  String bind;
+
+  @Option(names = "--scan", description = "Targets to scan, e.g. localhost:8000-8099, render[001-120].farm:8000-8010, "
+      + "10.1.2.0/28:8000-8004; repeatable.")
+  List<String> scan = new ArrayList<>();
+
+  @Option(names = "--scan-interval", defaultValue = "5s", converter = DurationConverter.class,
+      description = "Time between scan cycles (default ${DEFAULT-VALUE}).")
+  Duration scanInterval;
+
+  @Option(names = "--lease", converter = DurationConverter.class,
+      description = "How long a session stays without a poll or heartbeat (default: 3 scan intervals, at least 15s).")
+  Duration lease;
+
+  @Option(names = "--cluster", defaultValue = "sessionhub", description = "Hazelcast cluster name (default ${DEFAULT-VALUE}).")
+  String cluster;
+
+  @Option(names = "--hz-port", defaultValue = "5701", description = "Hazelcast member port (default ${DEFAULT-VALUE}).")
+  int hzPort;
+
+  @Option(names = "--member", description = "Another hub's Hazelcast HOST:PORT to join; repeatable.")
+  List<String> members = new ArrayList<>();
+
+  @Option(names = "--token", description = "Token for API, XML-RPC and agent calls (prefer --token-file or SESSIONHUB_TOKEN).")
+  String token;
+
+  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
+  Path tokenFile;
+
+  @Option(names = "--ready-file", description = "Write the hub's URL here once its HTTP port serves.")
+  Path readyFile;
+
+  @Override
+  public Integer call() throws Exception {
+    HubOptions options = new HubOptions()
+        .setHttpPort(httpPort)
+        .setBindAddress(bind)
+        .setScanInterval(scanInterval)
+        .setClusterName(cluster)
+        .setHazelcastPort(hzPort)
+        .setToken(TokenSource.resolve(token, tokenFile, System.getenv()));
+    Duration defaultLease = scanInterval.multipliedBy(3);
+    options.setLease(lease != null ? lease
+        : defaultLease.compareTo(HubOptions.DEFAULT_LEASE) < 0 ? HubOptions.DEFAULT_LEASE : defaultLease);
+    scan.forEach(options::addScanTarget);
+    members.forEach(options::addMember);
+    options.validate();
+
+    HazelcastInstance hazelcast = HazelcastSetup.start(options);
+    Vertx vertx = Vertx.vertx();
+    Hub hub;
+    try {
+      hub = Hub.start(vertx, hazelcast, options).await(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      vertx.close();
+      hazelcast.shutdown();
+      throw e instanceof IllegalArgumentException ? e : new CliException(CliException.FAILED,
+          "the hub could not start: " + e.getMessage());
+    }
+    System.out.println("hub " + hazelcast.getCluster().getLocalMember().getUuid() + " serving " + hub.url()
+        + " (cluster '" + cluster + "', " + hazelcast.getCluster().getMembers().size() + " member(s))");
+    System.out.flush();
+    if (readyFile != null) {
+      Path tmp = Files.createTempFile(readyFile.toAbsolutePath().getParent(), ".ready", ".tmp");
+      Files.writeString(tmp, hub.url() + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, readyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        hub.close().await(10, TimeUnit.SECONDS);
+        vertx.close().await(10, TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // shutting down
+      } finally {
+        hazelcast.shutdown();
+        stopped.countDown();
+      }
+    }, "sessionhub-hub-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}

@@ -1,0 +1,85 @@
+package dev.sessionhub.ops.cli;
+
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.sim.SimFarm;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code sessionhub sim --agents N}: N lightweight sessions in one JVM, for scale tests and benchmarks. */
+@Command(name = "sim", mixinStandardHelpOptions = true,
+    description = "Run N simulated sessions (full agents sharing one JVM) until SIGTERM/SIGINT.")
+final class SimCommand implements Callable<Integer> {
+
+  @Option(names = "--agents", required = true, description = "How many sessions.")
+  int agents;
+
+  @Option(names = "--base-port", defaultValue = "8000", description = "First port (default ${DEFAULT-VALUE}).")
+  int basePort;
+
+  @Option(names = "--max-port", description = "Last port (default: base port + 2 x agents).")
+  Integer maxPort;
+
+  @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+  String bind;
+
+  @Option(names = "--hub", description = "Hub URL every session announces itself to.")
+  String hub;
+
+  @Option(names = "--token", description = "Token the sessions require.")
+  String token;
+
+  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
+  Path tokenFile;
+
+  @Option(names = "--command-threads", defaultValue = "4", description = "Threads running commands (default ${DEFAULT-VALUE}).")
+  int commandThreads;
+
+  @Option(names = "--ready-file", description = "Write the list of ports here once every session listens.")
+  Path readyFile;
+
+  @Override
+  public Integer call() throws Exception {
+    if (agents < 1) {
+      throw new CliException(CliException.USAGE, "--agents must be at least 1");
+    }
+    int top = maxPort != null ? maxPort : Math.min(65535, basePort + 2 * agents);
+    AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
+        .setToken(TokenSource.resolve(token, tokenFile, System.getenv())).setHubUrl(hub);
+    template.validate();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    long start = System.nanoTime();
+    SimFarm farm = SimFarm.start(vertx, agents, template, commandThreads);
+    StringBuilder ports = new StringBuilder();
+    farm.agents().forEach(a -> ports.append(a.port()).append('\n'));
+    System.out.printf("sim: %d sessions listening on %s ports %d-%d (started in %d ms)%n", agents, bind,
+        farm.agents().stream().mapToInt(a -> a.port()).min().orElse(0),
+        farm.agents().stream().mapToInt(a -> a.port()).max().orElse(0), (System.nanoTime() - start) / 1_000_000);
+    System.out.flush();
+    if (readyFile != null) {
+      Path tmp = Files.createTempFile(readyFile.toAbsolutePath().getParent(), ".sim", ".tmp");
+      Files.writeString(tmp, ports, StandardCharsets.UTF_8);
+      Files.move(tmp, readyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      try {
+        farm.close();
+        vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception ignored) {
+        // shutting down
+      } finally {
+        stopped.countDown();
+      }
+    }, "sessionhub-sim-shutdown"));
+    stopped.await();
+    return 0;
+  }
+}
