@@ -16,7 +16,7 @@ public final class Canary extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  static volatile boolean deserialized;
+  public static volatile boolean deserialized;
 
   Canary() {
     super("canary");
@@ -39,7 +39,7 @@ public final class Canary extends RuntimeException {
   }
 
   /** A fault response (code 42, "boom") whose struct also carries a serialized Canary as {@code faultCause}. */
-  static String faultWithCause() {
+  public static String faultWithCause() {
     return "<?xml version=\"1.0\"?><methodResponse><fault><value><struct>"
         + "<member><name>faultCode</name><value><int>42</int></value></member>"
         + "<member><name>faultString</name><value><string>boom</string></value></member>"

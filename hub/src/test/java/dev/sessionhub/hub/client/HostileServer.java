@@ -24,16 +24,16 @@ import java.util.concurrent.locks.LockSupport;
  * <p>It also counts connections and how many ended because the client went away, so tests can prove that the
  * client let go of a hostile connection.
  */
-final class HostileServer implements AutoCloseable {
+public final class HostileServer implements AutoCloseable {
 
   /** What the server does with one connection, after it has read the request. */
   @FunctionalInterface
-  interface Script {
+  public interface Script {
     void answer(Socket socket, Request request) throws IOException;
   }
 
   /** One recorded request: the header block (request line included) and the body. */
-  record Request(String head, byte[] body) {
+  public record Request(String head, byte[] body) {
     String header(String name) {
       for (String line : head.split("\r\n")) {
         int colon = line.indexOf(':');
@@ -65,11 +65,11 @@ final class HostileServer implements AutoCloseable {
     acceptor.start();
   }
 
-  static HostileServer start(Script script) throws IOException {
+  public static HostileServer start(Script script) throws IOException {
     return new HostileServer(script);
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
@@ -81,7 +81,7 @@ final class HostileServer implements AutoCloseable {
     this.script = next;
   }
 
-  int connections() {
+  public int connections() {
     return connections.get();
   }
 
@@ -153,7 +153,7 @@ final class HostileServer implements AutoCloseable {
   // ---- scripts ----
 
   /** Writes {@code bytes} as they are and closes. */
-  static Script raw(byte[] bytes) {
+  public static Script raw(byte[] bytes) {
     return (socket, request) -> {
       OutputStream out = socket.getOutputStream();
       out.write(bytes);
@@ -161,17 +161,17 @@ final class HostileServer implements AutoCloseable {
     };
   }
 
-  static Script raw(String text) {
+  public static Script raw(String text) {
     return raw(text.getBytes(StandardCharsets.UTF_8));
   }
 
   /** A well-formed HTTP/1.1 200 response with {@code body} as text/xml. */
-  static Script xml(String body) {
+  public static Script xml(String body) {
     return raw(http(200, "text/xml", body.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** An XML-RPC success response whose single param is the given {@code <value>} content. */
-  static Script value(String valueXml) {
+  public static Script value(String valueXml) {
     return xml("<?xml version=\"1.0\"?><methodResponse><params><param><value>" + valueXml
         + "</value></param></params></methodResponse>");
   }
@@ -187,7 +187,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** Reads the request, then never answers; returns when the client goes away. */
-  static Script silent() {
+  public static Script silent() {
     return (socket, request) -> {
       if (socket.getInputStream().read() < 0) {
         throw new IOException("client closed");
@@ -196,7 +196,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** A 200 with no length that streams the start of a string value forever, 64 KiB at a time. */
-  static Script endless() {
+  public static Script endless() {
     return (socket, request) -> {
       OutputStream out = socket.getOutputStream();
       out.write(("HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n\r\n<?xml version=\"1.0\"?><methodResponse><params>"
@@ -209,7 +209,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** A valid response of about {@code bytes} bytes, announced with its Content-Length. */
-  static Script huge(int bytes) {
+  public static Script huge(int bytes) {
     String start = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>";
     String end = "</string></value></param></params></methodResponse>";
     return xml(start + "y".repeat(bytes) + end);
@@ -219,7 +219,7 @@ final class HostileServer implements AutoCloseable {
    * Sends the headers and then one byte of a never-ending value every {@code gap}, the way a stuck or malicious
    * server keeps a connection alive without ever finishing. The pause paces the server; tests never wait on it.
    */
-  static Script trickle(Duration gap) {
+  public static Script trickle(Duration gap) {
     return (socket, request) -> {
       OutputStream out = socket.getOutputStream();
       out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000000\r\n\r\n"
@@ -235,7 +235,7 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** Sends a status line, then one byte of a never-ending header every {@code gap}; the body never starts. */
-  static Script trickleHeaders(Duration gap) {
+  public static Script trickleHeaders(Duration gap) {
     return (socket, request) -> {
       OutputStream out = socket.getOutputStream();
       out.write("HTTP/1.1 200 OK\r\nX-Slow: ".getBytes(StandardCharsets.US_ASCII));
@@ -249,12 +249,12 @@ final class HostileServer implements AutoCloseable {
   }
 
   /** Resets the connection (RST) right after reading the request. */
-  static Script reset() {
+  public static Script reset() {
     return (socket, request) -> socket.setSoLinger(true, 0);
   }
 
   /** An SSH server's greeting instead of HTTP. */
-  static Script sshBanner() {
+  public static Script sshBanner() {
     return raw("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n");
   }
 }
