@@ -176,7 +176,7 @@ public final class HostileServer implements AutoCloseable {
         + "</value></param></params></methodResponse>");
   }
 
-  static byte[] http(int status, String contentType, byte[] body) {
+  public static byte[] http(int status, String contentType, byte[] body) {
     String head = "HTTP/1.1 " + status + " " + (status == 200 ? "OK" : "Nope") + "\r\nContent-Type: " + contentType
         + "\r\nContent-Length: " + body.length + "\r\nConnection: close\r\n\r\n";
     byte[] h = head.getBytes(StandardCharsets.ISO_8859_1);
