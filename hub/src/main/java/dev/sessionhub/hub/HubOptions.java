@@ -24,6 +24,7 @@ public final class HubOptions {
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
+  public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
 
   private int httpPort = DEFAULT_HTTP_PORT;
   private String bindAddress = DEFAULT_BIND_ADDRESS;
@@ -39,6 +40,7 @@ public final class HubOptions {
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+  private Duration jobTtl = DEFAULT_JOB_TTL;
 
   public HubOptions() {
   }
@@ -62,6 +64,7 @@ public final class HubOptions {
     setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", heartbeatInterval.toMillis())));
     setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
     setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
+    setJobTtl(Duration.ofMillis(json.getLong("jobTtlMs", jobTtl.toMillis())));
   }
 
   /** The options as JSON, without the token. */
@@ -80,6 +83,7 @@ public final class HubOptions {
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
         .put("maxInFlight", maxInFlight)
         .put("maxBodyBytes", maxBodyBytes)
+        .put("jobTtlMs", jobTtl.toMillis())
         .put("tokenSet", token != null);
   }
 
@@ -241,6 +245,16 @@ public final class HubOptions {
       throw new IllegalArgumentException("max body bytes must be at least 1024, got " + maxBodyBytes);
     }
     this.maxBodyBytes = maxBodyBytes;
+    return this;
+  }
+
+  public Duration getJobTtl() {
+    return jobTtl;
+  }
+
+  /** How long finished jobs stay readable (default 24 h). */
+  public HubOptions setJobTtl(Duration jobTtl) {
+    this.jobTtl = positive(jobTtl, "job TTL");
     return this;
   }
 

@@ -72,7 +72,13 @@ public final class AgentImpl implements Agent {
       AgentStats stats = new AgentStats();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
           options.getCommandTimeout(), AgentImpl::toFault);
-      Supplier<PythonNamespace> python = new Lazy<>(() -> runtime.get().newNamespace(host.pythonGlobals()));
+      Supplier<PythonNamespace> python = new Lazy<>(() -> {
+        PythonNamespace namespace = runtime.get().newNamespace(host.pythonGlobals());
+        if (options.getHubUrl() != null) {
+          namespace.run(HubProxy.setupCode(options.getHubUrl(), options.getToken()));
+        }
+        return namespace;
+      });
       RpcDispatcher dispatcher = new RpcDispatcher();
       AgentMethods.registerAll(dispatcher, serverData, commands, python);
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));

@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
@@ -8,6 +9,9 @@ import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.jobs.JobStore;
+import dev.sessionhub.hub.jobs.JobsSerializableFactory;
+import dev.sessionhub.hub.jobs.RunBatchTask;
 
 /**
  * The embedded Hazelcast member a hub runs by default: TCP-IP join to the members named (no multicast, no
@@ -45,7 +49,11 @@ public final class HazelcastSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
     config.getSerializationConfig().setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig().setDefaultsDisabled(true));
+    config.getSerializationConfig().addDataSerializableFactory(RunBatchTask.FACTORY_ID,
+        new JobsSerializableFactory());
+    config.addExecutorConfig(new ExecutorConfig(RunBatchTask.EXECUTOR).setPoolSize(16).setQueueCapacity(10_000));
     Inventory.configure(config);
+    JobStore.configure(config);
     return config;
   }
 

@@ -2,6 +2,7 @@ package dev.sessionhub.hub.http;
 
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.xmlrpc.CodecLimits;
@@ -25,8 +26,8 @@ public final class HubHttpServer {
   private final Router router;
   private HttpServer server;
 
-  public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, RpcDispatcher dispatcher,
-      TokenAuth auth, int maxBodyBytes) {
+  public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
+      RpcDispatcher dispatcher, TokenAuth auth, int maxBodyBytes) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     SessionsResource sessions = new SessionsResource(inventory);
@@ -37,6 +38,13 @@ public final class HubHttpServer {
     router.get("/api/sessions/:address").handler(sessions::one);
     router.get("/api/cluster").handler(new ClusterResource(cluster)::handle);
     router.get("/api/events").handler(new EventStream(vertx)::handle);
+    JobsResource jobsResource = new JobsResource(jobs);
+    BodyHandler json = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
+    router.post("/api/sessions/:address/command").handler(json).handler(jobsResource::command);
+    router.post("/api/broadcast").handler(json).handler(jobsResource::broadcast);
+    router.get("/api/jobs").handler(jobsResource::recent);
+    router.get("/api/jobs/:id").handler(jobsResource::one);
+    router.get("/api/jobs/:id/events").handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.get("/").handler(DashboardPage::serve);

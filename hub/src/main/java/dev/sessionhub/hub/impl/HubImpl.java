@@ -13,7 +13,12 @@ import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.SessionRegistry;
 import dev.sessionhub.hub.discovery.TargetScanner;
 import dev.sessionhub.hub.http.HubHttpServer;
+import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
+import dev.sessionhub.hub.http.JobEventStream;
+import dev.sessionhub.hub.jobs.CommandRunner;
+import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.JobStore;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
 import dev.sessionhub.shared.auth.TokenAuth;
@@ -26,6 +31,7 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /** The composition root of one hub: wires inventory, discovery, the agent client and the HTTP edge. */
 public final class HubImpl implements Hub {
@@ -38,9 +44,11 @@ public final class HubImpl implements Hub {
   private final AgentClient client;
   private final PortProber prober;
   private final int port;
+  private final Runnable detach;
 
   private HubImpl(HubOptions options, Inventory inventory, InventoryEvents events, DiscoveryService discovery,
-      HubHttpServer http, AgentClient client, PortProber prober, int port) {
+      HubHttpServer http, AgentClient client, PortProber prober, int port, Runnable detach) {
+    this.detach = detach;
     this.options = options;
     this.inventory = inventory;
     this.events = events;
@@ -69,16 +77,30 @@ public final class HubImpl implements Hub {
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight());
+    JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
+    hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY,
+        new CommandRunner(vertx, client, store, clock, cluster.localMemberId()));
+    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId());
+    UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
-    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, dispatcher, new TokenAuth(options.getToken()),
-        options.getMaxBodyBytes());
+    HubJobRpcMethods.register(dispatcher, jobs);
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher,
+        new TokenAuth(options.getToken()), options.getMaxBodyBytes());
     return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
       String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
           cluster, targets, options.getScanInterval(), clock, url);
       discovery.start();
-      return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort());
+      return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
+          () -> {
+            try {
+              hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+              store.resultsMap().removeEntryListener(resultsListener);
+            } catch (RuntimeException ignored) {
+              // the member is already gone (killed) or going away
+            }
+          });
     }).onFailure(e -> {
       events.stop();
       client.close();
@@ -110,6 +132,7 @@ public final class HubImpl implements Hub {
   public Future<Void> close() {
     discovery.stop();
     events.stop();
+    detach.run();
     return http.close().andThen(ar -> {
       client.close();
       prober.close();

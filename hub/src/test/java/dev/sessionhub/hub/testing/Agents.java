@@ -8,14 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Real agents for hub tests, on chosen loopback addresses and port ranges; closes what it started. */
+/**
+ * Real agents for hub tests, on chosen loopback addresses and port ranges, each with its own session thread
+ * (as separate applications have); closes what it started.
+ */
 public final class Agents implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
-  private final TestHost host = new TestHost("hub-tests");
+  private final List<TestHost> hosts = new ArrayList<>();
   private final List<Agent> started = new ArrayList<>();
 
   public Agent start(AgentOptions options) throws Exception {
+    TestHost host = new TestHost("hub-test-" + hosts.size());
+    hosts.add(host);
     Agent agent = Agent.start(vertx, options, host).await(30, TimeUnit.SECONDS);
     started.add(agent);
     return agent;
@@ -40,6 +45,6 @@ public final class Agents implements AutoCloseable {
       a.close().await(10, TimeUnit.SECONDS);
     }
     vertx.close().await(10, TimeUnit.SECONDS);
-    host.close();
+    hosts.forEach(TestHost::close);
   }
 }

@@ -176,7 +176,7 @@ public final class LookupBench {
   }
 
   /** 10,000 sessions: hosts render001..render100, ports 8000..8099, four apps, two shows, a few objects each. */
-  static List<SessionRecord> synthetic(int count, String hubId) {
+  public static List<SessionRecord> synthetic(int count, String hubId) {
     Random random = new Random(42);
     Instant now = Instant.now();
     List<SessionRecord> out = new ArrayList<>(count);

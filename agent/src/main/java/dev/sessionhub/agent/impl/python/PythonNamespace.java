@@ -51,6 +51,16 @@ public final class PythonNamespace {
     }
   }
 
+  /** Runs set-up code (no time limit, output discarded); on the main thread, like every command. */
+  public void run(String code) {
+    output.begin();
+    try {
+      interpreter.exec(code);
+    } finally {
+      output.end();
+    }
+  }
+
   /** Binds {@code name} in the namespace (e.g. the {@code hub} client once it is known). */
   public void set(String name, Object value) {
     interpreter.set(name, value);

@@ -1,0 +1,78 @@
+package dev.sessionhub.hub.http;
+
+import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.TargetResult;
+import dev.sessionhub.hub.jobs.TargetState;
+import dev.sessionhub.shared.rpc.Params;
+import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.rpc.RpcMethod;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Commands over XML-RPC, for Python 2.7 and 3 pipelines with the stock client: {@code hub.command(address, code)}
+ * returns the output (or raises the session's fault), {@code hub.broadcast(selector, code[, timeout])} returns
+ * the job with one result per session, {@code hub.job(id)} reads a job back.
+ */
+public final class HubJobRpcMethods {
+
+  private HubJobRpcMethods() {
+  }
+
+  public static void register(RpcDispatcher dispatcher, JobService jobs) {
+    dispatcher.register(new RpcMethod("hub.command",
+        "Runs code in one session (address host:port) through its hub; returns its output or raises its fault.",
+        List.of(List.of("string", "string", "string"), List.of("string", "string", "string", "double")), params -> {
+          Params.arity("hub.command", params, 2, 3);
+          String address = Params.string("hub.command", params, 0, "address");
+          String code = Params.string("hub.command", params, 1, "code");
+          Duration timeout = timeout("hub.command", params, 2);
+          return jobs.route(address, code, timeout, "xml-rpc")
+              .compose(job -> jobs.await(job.id()))
+              .map(view -> {
+                TargetResult r = view.results().get(0);
+                if (r.state() == TargetState.OK) {
+                  return (Object) r.output();
+                }
+                throw new XmlRpcFaultException(r.faultCode() != 0 ? r.faultCode()
+                    : FaultCode.INTERNAL_ERROR.code(), r.message());
+              }).toCompletionStage();
+        }));
+    dispatcher.register(new RpcMethod("hub.broadcast",
+        "Runs code in every session matching a selector; returns {id, state, counts, results: [...]}.",
+        List.of(List.of("struct", "string", "string"), List.of("struct", "string", "string", "double")), params -> {
+          Params.arity("hub.broadcast", params, 2, 3);
+          String selector = Params.string("hub.broadcast", params, 0, "selector");
+          String code = Params.string("hub.broadcast", params, 1, "code");
+          Duration timeout = timeout("hub.broadcast", params, 2);
+          return jobs.broadcast(HubRpcMethods.selector(selector), code, timeout, "xml-rpc")
+              .compose(job -> jobs.await(job.id()))
+              .map(view -> PlainValues.of(view.toJson(true))).toCompletionStage();
+        }));
+    dispatcher.register(new RpcMethod("hub.job", "A job by id, with every result so far.",
+        List.of(List.of("struct", "string")), params -> {
+          Params.arity("hub.job", params, 1, 1);
+          String id = Params.string("hub.job", params, 0, "id");
+          return jobs.view(id).map(view -> {
+            if (view == null) {
+              throw new XmlRpcFaultException(FaultCode.NOT_FOUND, "no job " + id);
+            }
+            return PlainValues.of(view.toJson(true));
+          }).toCompletionStage();
+        }));
+  }
+
+  private static Duration timeout(String method, List<Object> params, int index) {
+    if (params.size() <= index || params.get(index) == null) {
+      return JobsResource.DEFAULT_TIMEOUT;
+    }
+    if (!(params.get(index) instanceof Number n) || n.doubleValue() <= 0
+        || n.doubleValue() > JobsResource.MAX_TIMEOUT.toSeconds()) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, method
+          + ": 'timeout' must be a number of seconds between 0 and " + JobsResource.MAX_TIMEOUT.toSeconds());
+    }
+    return Duration.ofMillis((long) (n.doubleValue() * 1000));
+  }
+}

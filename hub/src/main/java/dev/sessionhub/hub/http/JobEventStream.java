@@ -1,0 +1,88 @@
+package dev.sessionhub.hub.http;
+
+import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryAddedListener;
+import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.JobView;
+import dev.sessionhub.hub.jobs.TargetResult;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * {@code GET /api/jobs/{id}/events}: a job's progress as server-sent events. It first sends the results so far,
+ * then one {@code result} event per target as it ends (from the results map, wherever it was written), and a
+ * final {@code done} event with the counts, then closes.
+ */
+public final class JobEventStream {
+
+  static final String ADDRESS = "sessionhub.job.results";
+
+  private final Vertx vertx;
+  private final JobService jobs;
+
+  JobEventStream(Vertx vertx, JobService jobs) {
+    this.vertx = vertx;
+    this.jobs = jobs;
+  }
+
+  /** Publishes every result written anywhere in the cluster on the local event bus. */
+  public static UUID listen(Vertx vertx, IMap<String, HazelcastJsonValue> results) {
+    return results.addEntryListener((EntryAddedListener<String, HazelcastJsonValue>) (EntryEvent<String,
+        HazelcastJsonValue> e) -> {
+      try {
+        vertx.eventBus().publish(ADDRESS, new JsonObject(e.getValue().getValue()));
+      } catch (RuntimeException ignored) {
+        // never into Hazelcast's event threads
+      }
+    }, true);
+  }
+
+  void handle(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    HttpServerResponse response = ctx.response();
+    jobs.view(id).onComplete(ar -> {
+      if (ar.failed() || ar.result() == null) {
+        ApiErrors.send(ctx, 404, "unknown_job", "no job " + id);
+        return;
+      }
+      response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control",
+          "no-cache");
+      Set<String> sent = new HashSet<>();
+      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
+        JsonObject result = message.body();
+        if (id.equals(result.getString("job")) && sent.add(result.getString("address"))) {
+          response.write("event: result\ndata: " + result.encode() + "\n\n");
+          maybeDone(id, response);
+        }
+      });
+      response.closeHandler(v -> consumer.unregister());
+      for (TargetResult r : ar.result().results()) {
+        if (sent.add(r.address())) {
+          response.write("event: result\ndata: " + r.toJson().encode() + "\n\n");
+        }
+      }
+      long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
+          .toMillis());
+      vertx.setTimer(deadline + 500, t -> maybeDone(id, response));
+      maybeDone(id, response);
+    });
+  }
+
+  private void maybeDone(String id, HttpServerResponse response) {
+    jobs.view(id).onSuccess(view -> {
+      if (view != null && view.done() && !response.ended() && !response.closed()) {
+        JobView v = view;
+        response.write("event: done\ndata: " + v.toJson(false).encode() + "\n\n");
+        response.end();
+      }
+    });
+  }
+}

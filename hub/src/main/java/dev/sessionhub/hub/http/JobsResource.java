@@ -1,0 +1,170 @@
+package dev.sessionhub.hub.http;
+
+import dev.sessionhub.hub.jobs.Job;
+import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.JobView;
+import dev.sessionhub.shared.selector.Selector;
+import dev.sessionhub.shared.selector.SelectorSyntaxException;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Future;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Duration;
+
+/**
+ * Commands and jobs over REST: {@code POST /api/sessions/{address}/command}, {@code POST /api/broadcast},
+ * {@code GET /api/jobs/{id}}, {@code GET /api/jobs}. Thin: parse, call {@link JobService}, map to a status.
+ */
+final class JobsResource {
+
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  static final Duration MAX_TIMEOUT = Duration.ofHours(1);
+
+  private final JobService jobs;
+
+  JobsResource(JobService jobs) {
+    this.jobs = jobs;
+  }
+
+  void command(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    if (body == null) {
+      return;
+    }
+    String code = body.getValue("code") instanceof String s ? s : null;
+    if (code == null) {
+      ApiErrors.send(ctx, 400, "bad_request", "the body needs a string 'code'");
+      return;
+    }
+    Duration timeout = timeout(ctx, body);
+    if (timeout == null) {
+      return;
+    }
+    respond(ctx, jobs.route(ctx.pathParam("address"), code, timeout, who(ctx)), true);
+  }
+
+  void broadcast(RoutingContext ctx) {
+    JsonObject body = body(ctx);
+    if (body == null) {
+      return;
+    }
+    if (!(body.getValue("code") instanceof String code)) {
+      ApiErrors.send(ctx, 400, "bad_request", "the body needs a string 'code'");
+      return;
+    }
+    Selector selector;
+    try {
+      selector = Selector.parse(body.getValue("selector") instanceof String s ? s : "");
+    } catch (SelectorSyntaxException e) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("error", "bad_selector").put("message", e.getMessage()).put("position", e.position()).encode());
+      return;
+    }
+    Duration timeout = timeout(ctx, body);
+    if (timeout == null) {
+      return;
+    }
+    boolean wait = body.getBoolean("wait", true);
+    respond(ctx, jobs.broadcast(selector, code, timeout, who(ctx)), wait);
+  }
+
+  private void respond(RoutingContext ctx, Future<Job> started, boolean wait) {
+    started.onComplete(ar -> {
+      if (ar.failed()) {
+        fail(ctx, ar.cause());
+        return;
+      }
+      Job job = ar.result();
+      if (!wait) {
+        ctx.response().setStatusCode(202);
+        ApiErrors.json(ctx, new JsonObject().put("id", job.id()).put("state", "running")
+            .put("target_count", job.targets().size()).put("url", "/api/jobs/" + job.id()));
+        return;
+      }
+      jobs.await(job.id()).onComplete(done -> {
+        if (done.failed()) {
+          fail(ctx, done.cause());
+        } else {
+          ApiErrors.json(ctx, done.result().toJson(true));
+        }
+      });
+    });
+  }
+
+  void one(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    jobs.view(id).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiErrors.internal(ctx, ar.cause());
+      } else if (ar.result() == null) {
+        ApiErrors.send(ctx, 404, "unknown_job", "no job " + id + " (jobs are kept for 24 h)");
+      } else {
+        ApiErrors.json(ctx, ar.result().toJson(true));
+      }
+    });
+  }
+
+  void recent(RoutingContext ctx) {
+    int limit;
+    try {
+      limit = Math.max(1, Math.min(500, Integer.parseInt(ctx.request().getParam("limit", "50"))));
+    } catch (NumberFormatException e) {
+      ApiErrors.send(ctx, 400, "bad_request", "limit must be a number");
+      return;
+    }
+    jobs.recent(limit).onComplete(ar -> {
+      if (ar.failed()) {
+        ApiErrors.internal(ctx, ar.cause());
+        return;
+      }
+      JsonArray items = new JsonArray();
+      for (JobView v : ar.result()) {
+        items.add(v.toJson(false));
+      }
+      ApiErrors.json(ctx, new JsonObject().put("count", items.size()).put("jobs", items));
+    });
+  }
+
+  private static JsonObject body(RoutingContext ctx) {
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        ApiErrors.send(ctx, 400, "bad_request", "expected a JSON object body");
+      }
+      return body;
+    } catch (DecodeException | ClassCastException e) {
+      ApiErrors.send(ctx, 400, "bad_request", "the body is not a JSON object: " + e.getMessage());
+      return null;
+    }
+  }
+
+  private static Duration timeout(RoutingContext ctx, JsonObject body) {
+    Object t = body.getValue("timeout");
+    if (t == null) {
+      return DEFAULT_TIMEOUT;
+    }
+    if (!(t instanceof Number n) || n.doubleValue() <= 0
+        || n.doubleValue() > MAX_TIMEOUT.toSeconds()) {
+      ApiErrors.send(ctx, 400, "bad_request", "timeout must be a number of seconds between 0 and "
+          + MAX_TIMEOUT.toSeconds());
+      return null;
+    }
+    return Duration.ofMillis((long) (n.doubleValue() * 1000));
+  }
+
+  static String who(RoutingContext ctx) {
+    String auth = ctx.request().getHeader("Authorization");
+    return ctx.request().remoteAddress() + (auth == null ? " (anonymous)" : " (token)");
+  }
+
+  private static void fail(RoutingContext ctx, Throwable t) {
+    if (t instanceof XmlRpcFaultException f && f.code() == FaultCode.NOT_FOUND.code()) {
+      ApiErrors.send(ctx, 404, "unknown_session", f.getMessage());
+    } else {
+      ApiErrors.internal(ctx, t);
+    }
+  }
+}

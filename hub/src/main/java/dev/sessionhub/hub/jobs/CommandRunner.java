@@ -1,0 +1,77 @@
+package dev.sessionhub.hub.jobs;
+
+import dev.sessionhub.hub.client.AgentCallException;
+import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs a job's command on the targets this hub owns: one {@code command(code)} per target through the bounded
+ * agent client, each with the job's per-target timeout, and records each target's end as soon as it has one.
+ * The outcome mapping is here and only here: output → ok, fault → error, no answer in time → timeout, no
+ * connection → unreachable.
+ */
+public final class CommandRunner {
+
+  /** Where {@link RunBatchTask} finds this member's runner in Hazelcast's user context. */
+  public static final String USER_CONTEXT_KEY = "sessionhub.command-runner";
+
+  private final Vertx vertx;
+  private final AgentClient client;
+  private final JobStore store;
+  private final Clock clock;
+  private final String hubId;
+
+  public CommandRunner(Vertx vertx, AgentClient client, JobStore store, Clock clock, String hubId) {
+    this.vertx = vertx;
+    this.client = client;
+    this.store = store;
+    this.clock = clock;
+    this.hubId = hubId;
+  }
+
+  /** Runs {@code code} on every target (address → url); completes when every result is recorded. */
+  public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets) {
+    List<Future<Boolean>> done = new ArrayList<>(targets.size());
+    targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout)));
+    return Future.join(done).transform(ar -> Future.succeededFuture(targets.size()));
+  }
+
+  private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout) {
+    long start = System.nanoTime();
+    return client.call(url, "command", List.of(code), timeout).transform(ar -> {
+      long ms = (System.nanoTime() - start) / 1_000_000;
+      TargetResult result = ar.succeeded()
+          ? TargetResult.ok(jobId, address, String.valueOf(ar.result()), clock.instant(), ms, hubId)
+          : failure(jobId, address, ar.cause(), ms);
+      return store.putResult(result);
+    });
+  }
+
+  private TargetResult failure(String jobId, String address, Throwable cause, long ms) {
+    if (!(cause instanceof AgentCallException e)) {
+      return TargetResult.failed(jobId, address, TargetState.ERROR, FaultCode.INTERNAL_ERROR.code(),
+          String.valueOf(cause), clock.instant(), ms, hubId);
+    }
+    return switch (e.kind()) {
+      case FAULT -> e.faultCode() == FaultCode.COMMAND_TIMEOUT.code()
+          ? TargetResult.failed(jobId, address, TargetState.TIMEOUT, e.faultCode(), e.getMessage(), clock.instant(),
+              ms, hubId)
+          : TargetResult.failed(jobId, address, TargetState.ERROR, e.faultCode(), e.getMessage(), clock.instant(),
+              ms, hubId);
+      case TIMEOUT -> TargetResult.failed(jobId, address, TargetState.TIMEOUT, FaultCode.COMMAND_TIMEOUT.code(),
+          e.getMessage(), clock.instant(), ms, hubId);
+      case UNREACHABLE -> TargetResult.failed(jobId, address, TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
+          e.getMessage(), clock.instant(), ms, hubId);
+      case PROTOCOL, OVERLOADED -> TargetResult.failed(jobId, address, TargetState.ERROR,
+          FaultCode.INTERNAL_ERROR.code(), e.getMessage(), clock.instant(), ms, hubId);
+    };
+  }
+
+}

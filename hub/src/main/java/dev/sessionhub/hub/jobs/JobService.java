@@ -1,0 +1,166 @@
+package dev.sessionhub.hub.jobs;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.IExecutorService;
+import dev.sessionhub.hub.inventory.HostPartitioningStrategy;
+import dev.sessionhub.hub.inventory.Inventory;
+import dev.sessionhub.hub.inventory.SessionRecord;
+import dev.sessionhub.shared.selector.Selector;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Starts and finishes jobs on the hub a caller talks to (the coordinator). A job resolves its targets once,
+ * is stored, then each target's command is sent to the hub owning that session's host (one batch per owner,
+ * through Hazelcast's executor), so calls leave from the hub closest to the work. Every target ends in exactly
+ * one state: an owner that dies mid-job turns its unfinished targets {@code unreachable}; anything still open at
+ * the deadline turns {@code timeout}.
+ */
+public final class JobService {
+
+  /** Room beyond the per-target timeout for owners to record their results. */
+  static final Duration GRACE = Duration.ofSeconds(5);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Inventory inventory;
+  private final JobStore store;
+  private final Clock clock;
+  private final String hubId;
+  private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
+
+  public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
+      String hubId) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.inventory = inventory;
+    this.store = store;
+    this.clock = clock;
+    this.hubId = hubId;
+  }
+
+  /** A command in every session matching {@code selector}. */
+  public Future<Job> broadcast(Selector selector, String code, Duration timeout, String createdBy) {
+    return inventory.find(selector).compose(targets ->
+        start("broadcast", selector.toString(), code, timeout, createdBy, targets));
+  }
+
+  /** A command in one session; fails with {@link FaultCode#NOT_FOUND} if the hub does not know it. */
+  public Future<Job> route(String address, String code, Duration timeout, String createdBy) {
+    return inventory.get(address).compose(record -> {
+      if (record == null) {
+        return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no session at " + address
+            + " (addresses are host:port, as 'sessionhub ls' shows them)"));
+      }
+      return start("route", address, code, timeout, createdBy, List.of(record));
+    });
+  }
+
+  private Future<Job> start(String kind, String selector, String code, Duration timeout, String createdBy,
+      List<SessionRecord> targets) {
+    Instant now = clock.instant();
+    List<String> addresses = targets.stream().map(SessionRecord::address).toList();
+    Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now, createdBy, hubId,
+        addresses, now.plus(timeout).plus(GRACE));
+    Promise<Void> finished = Promise.promise();
+    running.put(job.id(), finished);
+    finished.future().onComplete(ar -> running.remove(job.id()));
+    return store.put(job).map(v -> {
+      dispatch(job, targets, finished);
+      return job;
+    });
+  }
+
+  private void dispatch(Job job, List<SessionRecord> targets, Promise<Void> finished) {
+    Map<Member, Map<String, String>> byOwner = new HashMap<>();
+    for (SessionRecord r : targets) {
+      Member owner = hazelcast.getPartitionService()
+          .getPartition(HostPartitioningStrategy.hostOf(r.address())).getOwner();
+      if (owner == null) {
+        owner = hazelcast.getCluster().getLocalMember();
+      }
+      byOwner.computeIfAbsent(owner, m -> new LinkedHashMap<>()).put(r.address(), r.url());
+    }
+    IExecutorService executor = hazelcast.getExecutorService(RunBatchTask.EXECUTOR);
+    List<Future<Void>> batches = new ArrayList<>();
+    byOwner.forEach((owner, batch) -> {
+      Promise<Void> sent = Promise.promise();
+      batches.add(sent.future());
+      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch), owner,
+          new ExecutionCallback<Integer>() {
+            @Override
+            public void onResponse(Integer count) {
+              sent.tryComplete();
+            }
+
+            @Override
+            public void onFailure(Throwable t) {
+              markOpen(job, batch.keySet(), TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
+                  "the hub that owns this session (" + owner.getAddress() + ") failed mid-job: " + t)
+                  .onComplete(ar -> sent.tryComplete());
+            }
+          });
+    });
+    long deadlineMs = Math.max(1, Duration.between(clock.instant(), job.deadline()).toMillis());
+    long timer = vertx.setTimer(deadlineMs, id -> markOpen(job, job.targets(), TargetState.TIMEOUT,
+        FaultCode.COMMAND_TIMEOUT.code(), "no result within the job's timeout of " + job.timeoutMs() + " ms")
+        .onComplete(ar -> finished.tryComplete()));
+    Future.join(batches).onComplete(ar -> {
+      vertx.cancelTimer(timer);
+      finished.tryComplete();
+    });
+  }
+
+  /** Gives every listed target that has no result yet the state given; targets that ended keep their end. */
+  private Future<Void> markOpen(Job job, java.util.Collection<String> addresses, TargetState state, int code,
+      String message) {
+    List<Future<Boolean>> writes = new ArrayList<>();
+    for (String address : addresses) {
+      writes.add(store.putResult(TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
+          Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId)));
+    }
+    return Future.join(writes).mapEmpty();
+  }
+
+  /**
+   * The job once every target has ended. A job this hub coordinates completes as its batches do; one started
+   * elsewhere (its coordinator maybe dead) is read until done, which its deadline guarantees.
+   */
+  public Future<JobView> await(String jobId) {
+    Promise<Void> local = running.get(jobId);
+    if (local != null) {
+      return local.future().compose(v -> store.view(jobId));
+    }
+    return store.view(jobId).compose(view -> {
+      if (view == null || view.done()) {
+        return Future.succeededFuture(view);
+      }
+      Promise<JobView> later = Promise.promise();
+      vertx.setTimer(200, id -> await(jobId).onComplete(later));
+      return later.future();
+    });
+  }
+
+  public Future<JobView> view(String jobId) {
+    return store.view(jobId);
+  }
+
+  public Future<List<JobView>> recent(int limit) {
+    return store.recent(limit);
+  }
+}

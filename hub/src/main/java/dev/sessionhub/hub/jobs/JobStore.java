@@ -1,0 +1,111 @@
+package dev.sessionhub.hub.jobs;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Jobs and their results in Hazelcast, as JSON, for a TTL (default 24 h): a job started through one hub can be
+ * read through any other, even after the first died. Results are one entry per target
+ * ({@code jobId|address}), written with put-if-absent so a target's first terminal state is its only one.
+ */
+public final class JobStore {
+
+  public static final String JOBS = "sessionhub.jobs";
+  public static final String RESULTS = "sessionhub.job-results";
+  public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+
+  private final Vertx vertx;
+  private final IMap<String, HazelcastJsonValue> jobs;
+  private final IMap<String, HazelcastJsonValue> results;
+  private final Clock clock;
+  private final Duration ttl;
+
+  public JobStore(Vertx vertx, HazelcastInstance hazelcast, Clock clock, Duration ttl) {
+    this.vertx = vertx;
+    this.jobs = hazelcast.getMap(JOBS);
+    this.results = hazelcast.getMap(RESULTS);
+    this.clock = clock;
+    this.ttl = ttl;
+  }
+
+  public static void configure(Config config) {
+    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1));
+    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1));
+  }
+
+  public IMap<String, HazelcastJsonValue> resultsMap() {
+    return results;
+  }
+
+  static String resultKey(String jobId, String address) {
+    return jobId + "|" + address;
+  }
+
+  public Future<Void> put(Job job) {
+    return Future.fromCompletionStage(jobs.setAsync(job.id(), new HazelcastJsonValue(job.toJson().encode()),
+        ttl.toMillis(), TimeUnit.MILLISECONDS), vertx.getOrCreateContext());
+  }
+
+  /** Records a target's end unless it already has one; blocking (called on worker threads). */
+  public boolean putResultBlocking(TargetResult result) {
+    return results.putIfAbsent(resultKey(result.jobId(), result.address()),
+        new HazelcastJsonValue(result.toJson().encode()), ttl.toMillis(), TimeUnit.MILLISECONDS) == null;
+  }
+
+  public Future<Boolean> putResult(TargetResult result) {
+    return vertx.executeBlocking(() -> putResultBlocking(result), false);
+  }
+
+  /** The job and every result so far, or null if unknown (or expired). */
+  public Future<JobView> view(String jobId) {
+    return vertx.executeBlocking(() -> {
+      HazelcastJsonValue raw = jobs.get(jobId);
+      if (raw == null) {
+        return null;
+      }
+      Job job = Job.fromJson(new JsonObject(raw.getValue()));
+      return JobView.of(job, results(job), clock.instant());
+    }, false);
+  }
+
+  private Map<String, TargetResult> results(Job job) {
+    Set<String> keys = new LinkedHashSet<>();
+    job.targets().forEach(a -> keys.add(resultKey(job.id(), a)));
+    Map<String, TargetResult> byAddress = new HashMap<>();
+    results.getAll(keys).values().forEach(v -> {
+      TargetResult r = TargetResult.fromJson(new JsonObject(v.getValue()));
+      byAddress.put(r.address(), r);
+    });
+    return byAddress;
+  }
+
+  /** The most recent jobs, newest first, as summaries. */
+  public Future<List<JobView>> recent(int limit) {
+    return vertx.executeBlocking(() -> {
+      List<Job> all = new ArrayList<>();
+      jobs.values().forEach(v -> all.add(Job.fromJson(new JsonObject(v.getValue()))));
+      all.sort(Comparator.comparing(Job::createdAt).reversed());
+      List<JobView> out = new ArrayList<>();
+      for (Job job : all.subList(0, Math.min(limit, all.size()))) {
+        out.add(JobView.of(job, results(job), clock.instant()));
+      }
+      return out;
+    }, false);
+  }
+}

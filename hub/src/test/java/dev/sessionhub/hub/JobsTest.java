@@ -1,0 +1,183 @@
+package dev.sessionhub.hub;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sessionhub.agent.Agent;
+import dev.sessionhub.agent.AgentOptions;
+import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.agent.testing.TestHost;
+import dev.sessionhub.hub.testing.Agents;
+import dev.sessionhub.hub.testing.HubApi;
+import dev.sessionhub.hub.testing.HubCluster;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * Jobs on a two-hub cluster with 22 sessions on four loopback hosts: every target ends in exactly one of ok,
+ * error, timeout, unreachable; the job outlives the hub that ran it; Python pipelines broadcast with the stock
+ * client; one session drives another through the hub.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class JobsTest {
+
+  private static final String CODE = "r = globals().get('role')\n"
+      + "if r in ('slow', 'doomed'):\n    import time\n    time.sleep(60)\n"
+      + "elif r == 'raise':\n    raise ValueError('boom in ' + str(r))\n"
+      + "print('ok from', r)\n";
+
+  private static HubCluster cluster;
+  private static Agents agents;
+  private static Vertx doomedVertx;
+  private static TestHost doomedHost;
+  private static Agent doomed;
+  private static int base;
+
+  @BeforeAll
+  static void start() throws Exception {
+    base = FreePorts.range(10);
+    agents = new Agents();
+    for (int i = 0; i < 21; i++) {
+      agents.start(new AgentOptions().setBindAddress("127.0.0." + (1 + i % 4)).setBasePort(base)
+          .setMaxPort(base + 9).addTag("group", i < 3 ? "py" : "farm"));
+    }
+    doomedVertx = Vertx.vertx();
+    doomedHost = new TestHost("doomed");
+    doomed = Agent.start(doomedVertx, new AgentOptions().setBindAddress("127.0.0.4").setBasePort(base)
+        .setMaxPort(base + 9).addTag("group", "farm"), doomedHost).await(30, TimeUnit.SECONDS);
+    cluster = HubCluster.start(2, o -> o.addScanTarget("127.0.0.1-4:" + base + "-" + (base + 9))
+        .setScanInterval(Duration.ofSeconds(1)).setLease(Duration.ofSeconds(30)));
+    Poll.until(Duration.ofSeconds(30), "22 sessions found",
+        () -> HubApi.count(cluster.node(0).url(), "") == 22);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    cluster.close();
+    agents.close();
+    doomedVertx.close().await(10, TimeUnit.SECONDS);
+    doomedHost.close();
+  }
+
+  private static String address(Agent a) {
+    return a.url().replace("http://", "").replace("/", "");
+  }
+
+  private static JsonObject route(String hub, String address, String code) {
+    HubApi.Reply r = HubApi.post(hub, "/api/sessions/" + address + "/command", new JsonObject().put("code", code));
+    assertEquals(200, r.status(), r.json().encode());
+    return r.json();
+  }
+
+  @Test
+  @Order(1)
+  void aRoutedCommandReturnsItsOutput() {
+    String hub = cluster.node(1).url();
+    Agent target = agents.all().get(5);
+    JsonObject job = route(hub, address(target), "print(6 * 7)");
+    assertEquals("done", job.getString("state"));
+    JsonObject result = job.getJsonArray("results").getJsonObject(0);
+    assertEquals("ok", result.getString("state"));
+    assertEquals("42\n", result.getString("output"));
+    HubApi.Reply unknown = HubApi.post(hub, "/api/sessions/127.0.0.9:1/command", new JsonObject().put("code", "1"));
+    assertEquals(404, unknown.status());
+    assertEquals("unknown_session", unknown.json().getString("error"));
+  }
+
+  @Test
+  @Order(2)
+  void aBroadcastEndsEveryTargetInExactlyOneStateAndOutlivesItsHub() throws Exception {
+    String hubA = cluster.node(0).url();
+    route(hubA, address(agents.all().get(3)), "role = 'slow'");
+    route(hubA, address(agents.all().get(4)), "role = 'raise'");
+    route(hubA, address(doomed), "role = 'doomed'");
+
+    HubApi.Reply started = HubApi.post(hubA, "/api/broadcast", new JsonObject().put("selector", "")
+        .put("code", CODE).put("timeout", 4).put("wait", false));
+    assertEquals(202, started.status(), started.json().encode());
+    String jobId = started.json().getString("id");
+    assertEquals(22, started.json().getInteger("target_count"));
+    Poll.until(Duration.ofSeconds(10), "most targets done", () -> HubApi.get(hubA, "/api/jobs/" + jobId).json()
+        .getJsonObject("counts").getInteger("ok") >= 19);
+    doomedVertx.close().await(10, TimeUnit.SECONDS);
+
+    Poll.until(Duration.ofSeconds(20), "the job is done", () -> "done".equals(
+        HubApi.get(hubA, "/api/jobs/" + jobId).json().getString("state")));
+    JsonObject job = HubApi.get(hubA, "/api/jobs/" + jobId).json();
+    Map<String, JsonObject> byAddress = new HashMap<>();
+    job.getJsonArray("results").forEach(o -> byAddress.put(((JsonObject) o).getString("address"), (JsonObject) o));
+    assertEquals(22, byAddress.size(), "one result per target");
+    assertEquals("timeout", byAddress.get(address(agents.all().get(3))).getString("state"));
+    JsonObject raised = byAddress.get(address(agents.all().get(4)));
+    assertEquals("error", raised.getString("state"));
+    assertEquals(1, raised.getInteger("fault_code"));
+    assertTrue(raised.getString("message").startsWith("ValueError: boom in raise"), raised.encode());
+    assertEquals("unreachable", byAddress.get(address(doomed)).getString("state"),
+        byAddress.get(address(doomed)).encode());
+    assertEquals(new JsonObject().put("ok", 19).put("error", 1).put("timeout", 1).put("unreachable", 1)
+        .put("pending", 0), job.getJsonObject("counts"));
+    byAddress.values().stream().filter(r -> r.getString("state").equals("ok"))
+        .forEach(r -> assertEquals("ok from None\n", r.getString("output")));
+
+    HubCluster.Node coordinator = cluster.node(0);
+    cluster.kill(coordinator);
+    JsonObject readBack = HubApi.get(cluster.node(0).url(), "/api/jobs/" + jobId).json();
+    assertEquals(job.getJsonObject("counts"), readBack.getJsonObject("counts"),
+        "the job reads the same through the other hub after its coordinator died");
+    assertEquals(22, readBack.getJsonArray("results").size());
+  }
+
+  @Test
+  @Order(3)
+  void python3BroadcastsWithTheStockClient() throws Exception {
+    String hub = cluster.node(0).url();
+    String script = "import xmlrpc.client, json, sys\n"
+        + "hub = xmlrpc.client.ServerProxy(sys.argv[1] + '/RPC2', allow_none=True)\n"
+        + "job = hub.hub.broadcast('tag.group=py', \"print('hello from python')\", 10)\n"
+        + "again = hub.hub.job(job['id'])\n"
+        + "out = hub.hub.command(job['results'][0]['address'], 'print(1 + 1)')\n"
+        + "try:\n    hub.hub.command(job['results'][0]['address'], '1/0')\n    err = None\n"
+        + "except xmlrpc.client.Fault as f:\n    err = [f.faultCode, f.faultString.splitlines()[0]]\n"
+        + "print(json.dumps({'counts': job['counts'], 'n': len(job['results']), 'outputs': sorted(set(r['output'] "
+        + "for r in job['results'])), 'same': again['counts'] == job['counts'], 'out': out, 'err': err}))\n";
+    Process p = new ProcessBuilder("python3", "-c", script, hub).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertEquals(0, p.exitValue(), out);
+    JsonObject result = new JsonObject(out.substring(out.lastIndexOf("\n") + 1));
+    assertEquals(3, result.getInteger("n"));
+    assertEquals(3, result.getJsonObject("counts").getInteger("ok"));
+    assertEquals("[\"hello from python\\n\"]", result.getJsonArray("outputs").encode());
+    assertTrue(result.getBoolean("same"));
+    assertEquals("2\n", result.getString("out"));
+    assertEquals(1, result.getJsonArray("err").getInteger(0));
+    assertTrue(result.getJsonArray("err").getString(1).startsWith("ZeroDivisionError"));
+  }
+
+  @Test
+  @Order(4)
+  void oneSessionDrivesAnotherThroughTheHub() throws Exception {
+    String hub = cluster.node(0).url();
+    Agent driver = agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setHubUrl(hub));
+    Agent driven = agents.all().get(7);
+    String code = "print(len(hub.sessions('tag.group=py')))\n"
+        + "print(hub.command('" + address(driven) + "', 'print(40 + 2)').strip())\n";
+    Poll.until(Duration.ofSeconds(10), "the driver is known", () -> HubApi.count(hub, "source=announce") == 1);
+    JsonObject job = route(hub, address(driver), code);
+    JsonObject result = job.getJsonArray("results").getJsonObject(0);
+    assertEquals("ok", result.getString("state"), result.encode());
+    assertEquals("3\n42\n", result.getString("output"));
+  }
+}
