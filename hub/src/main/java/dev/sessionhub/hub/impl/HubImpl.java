@@ -68,7 +68,7 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
-    Inventory inventory = new Inventory(vertx, hazelcast);
+    Inventory inventory = new Inventory(vertx, hazelcast, clock);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     ClusterState cluster = new ClusterState(vertx, hazelcast);
     AgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()

@@ -34,10 +34,36 @@ public final class Inventory {
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> map;
+  private final InventoryView view;
 
   public Inventory(Vertx vertx, HazelcastInstance hazelcast) {
+    this(vertx, hazelcast, java.time.Clock.systemUTC());
+  }
+
+  public Inventory(Vertx vertx, HazelcastInstance hazelcast, java.time.Clock clock) {
     this.vertx = vertx;
     this.map = hazelcast.getMap(MAP_NAME);
+    this.view = new InventoryView(clock);
+  }
+
+  /** This hub's decoded copy, fed by {@link InventoryEvents}. */
+  public InventoryView view() {
+    return view;
+  }
+
+  /** Fills the local view from the map (once the event listener is registered, so nothing falls between). */
+  public Future<Void> loadView() {
+    return vertx.executeBlocking(() -> {
+      List<SessionRecord> snapshot = new ArrayList<>();
+      for (HazelcastJsonValue v : map.values()) {
+        SessionRecord r = decode(v);
+        if (r != null) {
+          snapshot.add(r);
+        }
+      }
+      view.load(snapshot);
+      return null;
+    }, false);
   }
 
   /** Adds the inventory map's configuration (partitioning by host, indexes, merge policy) to a member config. */
@@ -77,8 +103,19 @@ public final class Inventory {
     return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> old != null);
   }
 
-  /** Sessions matching {@code selector}, sorted by address. */
+  /**
+   * Sessions matching {@code selector}, sorted by host and port: from the local view once it is loaded, else
+   * by a predicate query over the cluster.
+   */
   public Future<List<SessionRecord>> find(Selector selector) {
+    if (view.ready()) {
+      return vertx.executeBlocking(() -> view.find(selector), false);
+    }
+    return findInCluster(selector);
+  }
+
+  /** Sessions matching {@code selector}, by a Hazelcast predicate query (then checked by the selector). */
+  public Future<List<SessionRecord>> findInCluster(Selector selector) {
     return vertx.executeBlocking(() -> {
       var values = selector.matchesAll() ? map.values() : map.values(SelectorPredicates.of(selector));
       List<SessionRecord> out = new ArrayList<>(values.size());

@@ -36,6 +36,7 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   public InventoryEvents start() {
     registration = inventory.map().addEntryListener(this, true);
+    inventory.loadView().onFailure(e -> LOG.warn("could not load the inventory view: {}", e.toString()));
     return this;
   }
 
@@ -51,7 +52,11 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   @Override
   public void entryAdded(EntryEvent<String, HazelcastJsonValue> event) {
-    emit(SessionEvent.Type.UP, event.getValue(), null);
+    SessionRecord record = decodeQuietly(event.getValue());
+    if (record != null) {
+      inventory.view().upsert(record);
+      publish(new SessionEvent(SessionEvent.Type.UP, record, null));
+    }
   }
 
   @Override
@@ -59,6 +64,9 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
     try {
       SessionRecord before = Inventory.decode(event.getOldValue());
       SessionRecord after = Inventory.decode(event.getValue());
+      if (after != null) {
+        inventory.view().upsert(after);
+      }
       if (before == null || after == null) {
         emit(SessionEvent.Type.CHANGED, event.getValue(), null);
       } else if (!before.info().sessionId().equals(after.info().sessionId())) {
@@ -74,12 +82,22 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   @Override
   public void entryRemoved(EntryEvent<String, HazelcastJsonValue> event) {
+    inventory.view().remove(event.getKey());
     emit(SessionEvent.Type.DOWN, event.getOldValue(), "removed");
   }
 
   @Override
   public void entryExpired(EntryEvent<String, HazelcastJsonValue> event) {
+    inventory.view().remove(event.getKey());
     emit(SessionEvent.Type.DOWN, event.getOldValue(), "lease expired");
+  }
+
+  private static SessionRecord decodeQuietly(HazelcastJsonValue value) {
+    try {
+      return Inventory.decode(value);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void emit(SessionEvent.Type type, HazelcastJsonValue value, String reason) {

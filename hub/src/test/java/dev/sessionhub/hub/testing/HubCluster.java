@@ -30,25 +30,46 @@ public final class HubCluster implements AutoCloseable {
   private final String clusterName = "test-" + UUID.randomUUID();
   private final int hzBase = FreePorts.range(12);
 
-  /** Starts {@code count} members, each configured by {@code configure} on top of test defaults. */
+  /**
+   * Starts {@code count} members, each configured by {@code configure} on top of test defaults. The Hazelcast
+   * members form the cluster first, then the hubs start, so no test depends on writes racing a join.
+   */
   public static HubCluster start(int count, Consumer<HubOptions> configure) throws Exception {
     HubCluster cluster = new HubCluster();
+    List<HubOptions> options = new ArrayList<>();
+    List<HazelcastInstance> members = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      cluster.add(configure);
+      HubOptions o = cluster.options(i, configure);
+      options.add(o);
+      members.add(HazelcastSetup.start(o));
+    }
+    dev.sessionhub.agent.testing.Poll.until(java.time.Duration.ofSeconds(30), "the cluster has " + count
+        + " members", () -> members.stream().allMatch(m -> m.getCluster().getMembers().size() == count));
+    for (int i = 0; i < count; i++) {
+      cluster.startHub(options.get(i), members.get(i));
     }
     return cluster;
   }
 
-  public Node add(Consumer<HubOptions> configure) throws Exception {
+  private HubOptions options(int index, Consumer<HubOptions> configure) {
     HubOptions options = new HubOptions()
         .setHttpPort(0)
         .setClusterName(clusterName)
-        .setHazelcastPort(hzBase + nodes.size());
+        .setHazelcastPort(hzBase + index);
     for (int i = 0; i < 4; i++) {
       options.addMember("127.0.0.1:" + (hzBase + i));
     }
     configure.accept(options);
-    HazelcastInstance hz = HazelcastSetup.start(options);
+    return options;
+  }
+
+  /** Adds one more member (joining the running cluster) with its hub. */
+  public Node add(Consumer<HubOptions> configure) throws Exception {
+    HubOptions options = options(nodes.size(), configure);
+    return startHub(options, HazelcastSetup.start(options));
+  }
+
+  private Node startHub(HubOptions options, HazelcastInstance hz) throws Exception {
     Vertx vertx = Vertx.vertx();
     Hub hub = Hub.start(vertx, hz, options).await(30, TimeUnit.SECONDS);
     Node node = new Node(vertx, hz, hub);

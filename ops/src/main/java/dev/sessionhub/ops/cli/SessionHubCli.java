@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code sessionhub} launcher: one program, one subcommand per job. */
 @Command(name = "sessionhub", mixinStandardHelpOptions = true, version = "sessionhub 0.1.0",
     description = "Discover, inventory and drive live application sessions over XML-RPC.",
-    subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, ScanCommand.class, SimCommand.class,
+    subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, SendCommand.class,
+        BroadcastCommand.class, JobCommand.class, JobsCommand.class, ScanCommand.class, SimCommand.class,
         CommandLine.HelpCommand.class})
 public final class SessionHubCli {
 
@@ -17,6 +18,8 @@ public final class SessionHubCli {
   /** Runs the launcher and returns its exit code (for tests and for {@link #main}). */
   public static int run(String... args) {
     CommandLine cli = new CommandLine(new SessionHubCli());
+    // '@file.py' is send's and broadcast's CODE from a file, not picocli's argument file.
+    cli.setExpandAtFiles(false);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
       commandLine.getErr().println("sessionhub: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
       if (e instanceof CliException c) {
