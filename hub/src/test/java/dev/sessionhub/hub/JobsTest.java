@@ -141,6 +141,40 @@ class JobsTest {
 
   @Test
   @Order(3)
+  void jobProgressStreamsOneResultPerTargetThenDone() throws Exception {
+    String hub = cluster.node(0).url();
+    HubApi.Reply started = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "tag.group=farm")
+        .put("code", "import time\ntime.sleep(0.3)\nprint('tick')").put("timeout", 10).put("wait", false));
+    assertEquals(202, started.status(), started.json().encode());
+    String id = started.json().getString("id");
+    int targets = started.json().getInteger("target_count");
+    int port = Integer.parseInt(hub.substring(hub.lastIndexOf(':') + 1));
+    java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Vertx client = Vertx.vertx();
+    try {
+      StringBuilder pending = new StringBuilder();
+      client.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/jobs/" + id
+          + "/events").compose(req -> req.send()).onSuccess(resp -> resp.handler(chunk -> {
+            pending.append(chunk.toString(StandardCharsets.UTF_8));
+            int end;
+            while ((end = pending.indexOf("\n\n")) >= 0) {
+              String block = pending.substring(0, end);
+              pending.delete(0, end + 2);
+              if (block.startsWith("event: ")) {
+                events.add(block.substring(7, block.indexOf('\n')));
+              }
+            }
+          })).await(10, TimeUnit.SECONDS);
+      Poll.until(Duration.ofSeconds(20), "the done event", () -> events.contains("done"));
+    } finally {
+      client.close().await(10, TimeUnit.SECONDS);
+    }
+    assertEquals(targets, events.stream().filter("result"::equals).count(), "one result event per target: " + events);
+    assertEquals("done", events.get(events.size() - 1));
+  }
+
+  @Test
+  @Order(4)
   void python3BroadcastsWithTheStockClient() throws Exception {
     String hub = cluster.node(0).url();
     String script = "import xmlrpc.client, json, sys\n"
@@ -167,7 +201,7 @@ class JobsTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void oneSessionDrivesAnotherThroughTheHub() throws Exception {
     String hub = cluster.node(0).url();
     Agent driver = agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setHubUrl(hub));

@@ -48,22 +48,24 @@ public final class JobEventStream {
   void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     HttpServerResponse response = ctx.response();
+    Set<String> sent = new HashSet<>();
+    // Subscribe before the first read, so no result can fall between the two; 'sent' drops duplicates.
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
+      JsonObject result = message.body();
+      if (id.equals(result.getString("job")) && response.headWritten() && sent.add(result.getString("address"))) {
+        response.write("event: result\ndata: " + result.encode() + "\n\n");
+        maybeDone(id, response);
+      }
+    });
     jobs.view(id).onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
+        consumer.unregister();
         ApiErrors.send(ctx, 404, "unknown_job", "no job " + id);
         return;
       }
       response.setChunked(true).putHeader("Content-Type", "text/event-stream").putHeader("Cache-Control",
           "no-cache");
-      Set<String> sent = new HashSet<>();
-      MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
-        JsonObject result = message.body();
-        if (id.equals(result.getString("job")) && sent.add(result.getString("address"))) {
-          response.write("event: result\ndata: " + result.encode() + "\n\n");
-          maybeDone(id, response);
-        }
-      });
-      response.closeHandler(v -> consumer.unregister());
+      response.write(": job " + id + "\n\n");
       for (TargetResult r : ar.result().results()) {
         if (sent.add(r.address())) {
           response.write("event: result\ndata: " + r.toJson().encode() + "\n\n");
@@ -71,7 +73,15 @@ public final class JobEventStream {
       }
       long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
           .toMillis());
-      vertx.setTimer(deadline + 500, t -> maybeDone(id, response));
+      long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response));
+      response.endHandler(v -> {
+        consumer.unregister();
+        vertx.cancelTimer(timer);
+      });
+      response.closeHandler(v -> {
+        consumer.unregister();
+        vertx.cancelTimer(timer);
+      });
       maybeDone(id, response);
     });
   }
