@@ -216,7 +216,7 @@ class AgentBadInputTest {
     assertFault(-32601, "method 'rm_rf' is not supported", rpc(call("rm_rf")));
     assertFault(-32602, "must be a string, got int", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command"
         + "</methodName><params><param><value><int>7</int></value></param></params></methodCall>"));
-    assertFault(-32602, "takes 1 parameter, got 0", rpc(call("command")));
+    assertFault(-32602, "command takes 1 to 2 parameters, got 0", rpc(call("command")));
     assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><notACall/>"));
     assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command</methodName><params>"
         + "<param><value><int>99999999999999</int></value></param></params></methodCall>"));
@@ -233,6 +233,21 @@ class AgentBadInputTest {
     assertFault(-32002, "", rpc(call("command", "import time\ntime.sleep(60)")));
     XmlRpcResponse next = rpc(call("command", "print('alive')"));
     assertEquals("alive\n", next.value(), "the main thread was freed by the abort: " + next);
+  }
+
+  @Test
+  void aCallerCanAskForAShorterLimitButNotALongerOne() throws Exception {
+    String loop = "<?xml version=\"1.0\"?><methodCall><methodName>command</methodName><params>"
+        + "<param><value><string>while True:\n    pass</string></value></param>"
+        + "<param><value><double>%s</double></value></param></params></methodCall>";
+    long start = System.nanoTime();
+    assertFault(-32002, "timed out after 300 ms", rpc(String.format(loop, "0.3")));
+    assertTrue((System.nanoTime() - start) / 1_000_000 < 1400, "the shorter limit applied");
+    assertFault(-32002, "timed out after 1500 ms", rpc(String.format(loop, "3600")));
+    assertFault(-32602, "'timeout' must be a number of seconds", rpc("<?xml version=\"1.0\"?><methodCall>"
+        + "<methodName>command</methodName><params><param><value><string>1</string></value></param>"
+        + "<param><value><string>soon</string></value></param></params></methodCall>"));
+    assertStillServing();
   }
 
   @Test

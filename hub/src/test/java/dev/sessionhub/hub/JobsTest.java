@@ -130,6 +130,12 @@ class JobsTest {
         .put("pending", 0), job.getJsonObject("counts"));
     byAddress.values().stream().filter(r -> r.getString("state").equals("ok"))
         .forEach(r -> assertEquals("ok from None\n", r.getString("output")));
+    assertTrue(byAddress.get(address(agents.all().get(3))).getString("message").contains("interrupted"),
+        "the session stopped the code itself at the job's timeout");
+    long free = System.nanoTime();
+    JsonObject next = route(hubA, address(agents.all().get(3)), "print('free again')");
+    assertEquals("free again\n", next.getJsonArray("results").getJsonObject(0).getString("output"));
+    assertTrue((System.nanoTime() - free) / 1_000_000 < 5000, "not stuck behind the 60 s sleep");
 
     HubCluster.Node coordinator = cluster.node(0);
     cluster.kill(coordinator);

@@ -5,8 +5,11 @@ import dev.sessionhub.agent.impl.python.PythonNamespace;
 import dev.sessionhub.shared.rpc.Params;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.rpc.RpcMethod;
-import java.util.concurrent.CompletableFuture;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
@@ -17,6 +20,14 @@ import java.util.function.Supplier;
 final class AgentMethods {
 
   private AgentMethods() {
+  }
+
+  private static Duration seconds(Object value) {
+    if (value instanceof Number n && n.doubleValue() > 0 && n.doubleValue() <= 86_400) {
+      return Duration.ofMillis(Math.max(1, (long) (n.doubleValue() * 1000)));
+    }
+    throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+        "command: parameter 'timeout' must be a number of seconds between 0 and 86400, got " + Params.typeName(value));
   }
 
   static void registerAll(RpcDispatcher dispatcher, ServerDataSource serverData, CommandQueue commands,
@@ -34,10 +45,15 @@ final class AgentMethods {
           return CompletableFuture.completedFuture(String.join(",", serverData.current().sceneObjects()));
         }));
     dispatcher.register(new RpcMethod("command",
-        "Runs Python code in the session's persistent namespace on its main thread; returns what it printed.",
-        List.of(List.of("string", "string")), params -> {
-          Params.arity("command", params, 1, 1);
+        "Runs Python code in the session's persistent namespace on its main thread; returns what it printed. "
+            + "An optional second parameter limits its time in seconds (never beyond the session's own limit).",
+        List.of(List.of("string", "string"), List.of("string", "string", "double")), params -> {
+          Params.arity("command", params, 1, 2);
           String code = Params.string("command", params, 0, "code");
+          if (params.size() == 2 && params.get(1) != null) {
+            Duration limit = seconds(params.get(1));
+            return commands.submit(abort -> (Object) python.get().exec(code, abort), limit).toCompletionStage();
+          }
           return commands.submit(abort -> (Object) python.get().exec(code, abort)).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("evaluate",

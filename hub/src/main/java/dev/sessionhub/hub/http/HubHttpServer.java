@@ -9,18 +9,25 @@ import dev.sessionhub.shared.xmlrpc.CodecLimits;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.regex.Pattern;
 
 /**
  * The hub's one HTTP port: REST under {@code /api}, server-sent events at {@code /api/events}, XML-RPC at
- * {@code /RPC2} (and {@code /}), the dashboard at {@code /}. With a token, every API and XML-RPC request must
- * carry it (Basic password or Bearer); the dashboard page itself loads without it and asks for it.
+ * {@code /RPC2} (and {@code /}), the dashboard at {@code /} with its files under {@code /assets/}. With a token,
+ * every API and XML-RPC request must carry it (Basic password or Bearer; the event streams also take
+ * {@code ?token=}); the dashboard page itself loads without it and asks for it.
  */
 public final class HubHttpServer {
+
+  /** The server-sent event streams, which accept the token as a query parameter too. */
+  private static final Pattern EVENT_STREAMS = Pattern.compile("/api/events|/api/jobs/[^/]+/events");
 
   private final Vertx vertx;
   private final Router router;
@@ -47,7 +54,7 @@ public final class HubHttpServer {
     router.get("/api/jobs/:id/events").handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
-    router.get("/").handler(DashboardPage::serve);
+    DashboardAssets.mount(router);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not_found", "no such API: "
         + ctx.request().method() + " " + ctx.request().path()));
   }
@@ -57,15 +64,26 @@ public final class HubHttpServer {
     return router;
   }
 
+  /**
+   * The page and its assets load without a token; everything else needs it in the {@code Authorization} header.
+   * The two event streams also take it as {@code ?token=}, because a browser's {@code EventSource} cannot send
+   * headers; it is checked the same constant-time way and never logged.
+   */
   private static void authenticate(RoutingContext ctx, TokenAuth auth) {
-    boolean page = ctx.request().method().name().equals("GET")
-        && (ctx.request().path().equals("/") || ctx.request().path().startsWith("/assets/"));
-    if (page || auth.allows(ctx.request().getHeader("Authorization"))) {
+    HttpServerRequest request = ctx.request();
+    boolean get = request.method() == HttpMethod.GET;
+    boolean page = get && (request.path().equals("/") || request.path().startsWith("/assets/"));
+    if (page || auth.allows(request.getHeader("Authorization")) || get && queryTokenAllowed(request, auth)) {
       ctx.next();
       return;
     }
     ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sessionhub\"");
     ApiErrors.send(ctx, 401, "unauthorized", "token required");
+  }
+
+  private static boolean queryTokenAllowed(HttpServerRequest request, TokenAuth auth) {
+    String token = request.getParam("token");
+    return token != null && EVENT_STREAMS.matcher(request.path()).matches() && auth.allows("Bearer " + token);
   }
 
   public Future<HttpServer> listen(String host, int port) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Runs a job's command on the targets this hub owns: one {@code command(code)} per target through the bounded
@@ -36,16 +37,25 @@ public final class CommandRunner {
     this.hubId = hubId;
   }
 
-  /** Runs {@code code} on every target (address → url); completes when every result is recorded. */
-  public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets) {
+  /**
+   * Runs {@code code} on every target (address → url); completes when every result is recorded. Agents in
+   * {@code timeoutAware} get the timeout as {@code command}'s second parameter and stop the code themselves; the
+   * hub then waits a second longer so their answer (a -32002 fault) arrives before its own deadline.
+   */
+  public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
+      Set<String> timeoutAware) {
     List<Future<Boolean>> done = new ArrayList<>(targets.size());
-    targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout)));
+    targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
+        timeoutAware.contains(address))));
     return Future.join(done).transform(ar -> Future.succeededFuture(targets.size()));
   }
 
-  private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout) {
+  private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
+      boolean agentStopsCode) {
     long start = System.nanoTime();
-    return client.call(url, "command", List.of(code), timeout).transform(ar -> {
+    List<Object> params = agentStopsCode ? List.of(code, timeout.toMillis() / 1000.0) : List.of(code);
+    Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
+    return client.call(url, "command", params, wait).transform(ar -> {
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded()
           ? TargetResult.ok(jobId, address, String.valueOf(ar.result()), clock.instant(), ms, hubId)

@@ -34,7 +34,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class JobService {
 
   /** Room beyond the per-target timeout for owners to record their results. */
-  static final Duration GRACE = Duration.ofSeconds(5);
+  static final Duration GRACE = Duration.ofSeconds(6);
 
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
@@ -88,7 +88,11 @@ public final class JobService {
 
   private void dispatch(Job job, List<SessionRecord> targets, Promise<Void> finished) {
     Map<Member, Map<String, String>> byOwner = new HashMap<>();
+    java.util.Set<String> timeoutAware = new java.util.HashSet<>();
     for (SessionRecord r : targets) {
+      if (!r.info().agentVersion().isEmpty()) {
+        timeoutAware.add(r.address());
+      }
       Member owner = hazelcast.getPartitionService()
           .getPartition(HostPartitioningStrategy.hostOf(r.address())).getOwner();
       if (owner == null) {
@@ -101,7 +105,7 @@ public final class JobService {
     byOwner.forEach((owner, batch) -> {
       Promise<Void> sent = Promise.promise();
       batches.add(sent.future());
-      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch), owner,
+      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware), owner,
           new ExecutionCallback<Integer>() {
             @Override
             public void onResponse(Integer count) {

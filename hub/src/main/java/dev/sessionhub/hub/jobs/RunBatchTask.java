@@ -7,8 +7,10 @@ import com.hazelcast.nio.ObjectDataOutput;
 import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -29,16 +31,24 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   private String code;
   private long timeoutMs;
   private Map<String, String> targets;
+  private Set<String> timeoutAware;
   private transient HazelcastInstance hazelcast;
 
   public RunBatchTask() {
   }
 
-  public RunBatchTask(String jobId, String code, long timeoutMs, Map<String, String> targets) {
+  /**
+   * @param targets      address → agent URL
+   * @param timeoutAware the addresses whose agents take the job's timeout as {@code command}'s second parameter
+   *                     (SessionHub agents), so they stop the code themselves when it runs over
+   */
+  public RunBatchTask(String jobId, String code, long timeoutMs, Map<String, String> targets,
+      Set<String> timeoutAware) {
     this.jobId = jobId;
     this.code = code;
     this.timeoutMs = timeoutMs;
     this.targets = new LinkedHashMap<>(targets);
+    this.timeoutAware = new HashSet<>(timeoutAware);
   }
 
   @Override
@@ -52,7 +62,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     if (!(runner instanceof CommandRunner commands)) {
       throw new IllegalStateException("no hub runs on member " + hazelcast.getCluster().getLocalMember());
     }
-    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets)
+    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware)
         .toCompletionStage().toCompletableFuture()
         .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
   }
@@ -66,6 +76,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     for (Map.Entry<String, String> t : targets.entrySet()) {
       out.writeString(t.getKey());
       out.writeString(t.getValue());
+      out.writeBoolean(timeoutAware.contains(t.getKey()));
     }
   }
 
@@ -79,8 +90,13 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
       throw new IOException("batch of " + n + " targets refused");
     }
     targets = new LinkedHashMap<>();
+    timeoutAware = new HashSet<>();
     for (int i = 0; i < n; i++) {
-      targets.put(in.readString(), in.readString());
+      String address = in.readString();
+      targets.put(address, in.readString());
+      if (in.readBoolean()) {
+        timeoutAware.add(address);
+      }
     }
   }
 

@@ -56,6 +56,12 @@ public final class CommandQueue {
   }
 
   public <T> Future<T> submit(CommandTask<T> task) {
+    return submit(task, timeout);
+  }
+
+  /** Submits with a time limit of its own, never longer than the queue's. */
+  public <T> Future<T> submit(CommandTask<T> task, Duration requested) {
+    Duration limit = requested.compareTo(timeout) < 0 ? requested : timeout;
     if (pending.incrementAndGet() > capacity) {
       pending.decrementAndGet();
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.SESSION_BUSY,
@@ -65,7 +71,7 @@ public final class CommandQueue {
     Promise<T> promise = Promise.promise();
     AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
     AbortSignal abort = new AbortSignal();
-    long timer = vertx.setTimer(timeout.toMillis(), id -> onTimeout(state, abort, promise));
+    long timer = vertx.setTimer(limit.toMillis(), id -> onTimeout(state, abort, promise, limit));
     try {
       mainThread.execute(() -> runOnMainThread(task, state, abort, promise, context, timer));
     } catch (RejectedExecutionException e) {
@@ -106,8 +112,9 @@ public final class CommandQueue {
     });
   }
 
-  private <T> void onTimeout(AtomicReference<State> state, AbortSignal abort, Promise<T> promise) {
-    String limit = describe(timeout);
+  private <T> void onTimeout(AtomicReference<State> state, AbortSignal abort, Promise<T> promise,
+      Duration after) {
+    String limit = describe(after);
     if (state.compareAndSet(State.QUEUED, State.TIMED_OUT)) {
       promise.tryFail(new XmlRpcFaultException(FaultCode.COMMAND_TIMEOUT,
           "command timed out: waited " + limit + " in the queue behind other commands and never ran"));
