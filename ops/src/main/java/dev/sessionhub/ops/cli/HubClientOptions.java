@@ -1,6 +1,6 @@
 package dev.sessionhub.ops.cli;
 
-import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The options every client subcommand shares: which hub, which token, JSON or tables. */
@@ -10,16 +10,13 @@ final class HubClientOptions {
       description = "Hub URL (default ${DEFAULT-VALUE}; env SESSIONHUB_HUB).")
   String hubUrl;
 
-  @Option(names = "--token", description = "Token the hub requires (prefer --token-file or SESSIONHUB_TOKEN).")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
-  Path tokenFile;
+  @Mixin
+  TokenOptions tokens = new TokenOptions();
 
   @Option(names = "--json", description = "Print JSON for scripts instead of tables.")
   boolean json;
 
   HubConnection connect() {
-    return new HubConnection(hubUrl, TokenSource.resolve(token, tokenFile, System.getenv()));
+    return new HubConnection(hubUrl, tokens.resolve());
   }
 }

@@ -16,6 +16,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sessionhub hub}: a hub node with its embedded Hazelcast member, until SIGTERM/SIGINT. */
@@ -51,11 +52,8 @@ final class HubCommand implements Callable<Integer> {
   @Option(names = "--member", description = "Another hub's Hazelcast HOST:PORT to join; repeatable.")
   List<String> members = new ArrayList<>();
 
-  @Option(names = "--token", description = "Token for API, XML-RPC and agent calls (prefer --token-file or SESSIONHUB_TOKEN).")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
-  Path tokenFile;
+  @Mixin
+  TokenOptions tokens = new TokenOptions();
 
   @Option(names = "--ready-file", description = "Write the hub's URL here once its HTTP port serves.")
   Path readyFile;
@@ -68,7 +66,7 @@ final class HubCommand implements Callable<Integer> {
         .setScanInterval(scanInterval)
         .setClusterName(cluster)
         .setHazelcastPort(hzPort)
-        .setToken(TokenSource.resolve(token, tokenFile, System.getenv()));
+        .setToken(tokens.resolve());
     Duration defaultLease = scanInterval.multipliedBy(3);
     options.setLease(lease != null ? lease
         : defaultLease.compareTo(HubOptions.DEFAULT_LEASE) < 0 ? HubOptions.DEFAULT_LEASE : defaultLease);

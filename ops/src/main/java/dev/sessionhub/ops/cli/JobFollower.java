@@ -76,7 +76,7 @@ final class JobFollower {
     } catch (IllegalArgumentException e) {
       return;
     }
-    String token = TokenSource.resolve(options.token, options.tokenFile, System.getenv());
+    String token = options.tokens.resolve();
     if (token != null) {
       request.header("Authorization", "Basic "
           + Base64.getEncoder().encodeToString(("cli:" + token).getBytes(StandardCharsets.UTF_8)));

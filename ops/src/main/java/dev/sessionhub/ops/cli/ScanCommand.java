@@ -22,6 +22,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -41,11 +42,8 @@ final class ScanCommand implements Callable<Integer> {
   @Option(names = "--parallel", defaultValue = "256", description = "Probes in flight at most (default ${DEFAULT-VALUE}).")
   int parallel;
 
-  @Option(names = "--token", description = "Token the agents require.")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
-  Path tokenFile;
+  @Mixin
+  TokenOptions tokens = new TokenOptions();
 
   @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
   boolean json;
@@ -66,7 +64,7 @@ final class ScanCommand implements Callable<Integer> {
     }
     Vertx vertx = Vertx.vertx();
     ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setToken(TokenSource.resolve(token, tokenFile, System.getenv())));
+        .setToken(tokens.resolve()));
     PortProber prober = new PortProber(vertx, probeTimeout);
     Progress progress = new Progress("scanning", total);
     AtomicLong handedOut = new AtomicLong();

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sessionhub session}: a standalone headless session with an agent, until SIGTERM/SIGINT. */
@@ -26,11 +27,8 @@ final class SessionCommand implements Callable<Integer> {
       description = "Address to bind (default ${DEFAULT-VALUE}); any other needs a token.")
   String bind;
 
-  @Option(names = "--token", description = "Token clients must present (prefer --token-file or SESSIONHUB_TOKEN).")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
-  Path tokenFile;
+  @Mixin
+  TokenOptions tokens = new TokenOptions();
 
   @Option(names = "--hub", description = "Hub URL to announce this session to, e.g. http://127.0.0.1:7700.")
   String hub;
@@ -63,7 +61,7 @@ final class SessionCommand implements Callable<Integer> {
         .setBasePort(basePort)
         .setMaxPort(maxPort)
         .setBindAddress(bind)
-        .setToken(TokenSource.resolve(token, tokenFile, System.getenv()))
+        .setToken(tokens.resolve())
         .setHubUrl(hub)
         .setName(name)
         .setCommandTimeout(commandTimeout);

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code sessionhub sim --agents N}: N lightweight sessions in one JVM, for scale tests and benchmarks. */
@@ -32,11 +33,8 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--hub", description = "Hub URL every session announces itself to.")
   String hub;
 
-  @Option(names = "--token", description = "Token the sessions require.")
-  String token;
-
-  @Option(names = "--token-file", description = "File holding the token; must be chmod 600.")
-  Path tokenFile;
+  @Mixin
+  TokenOptions tokens = new TokenOptions();
 
   @Option(names = "--command-threads", defaultValue = "4", description = "Threads running commands (default ${DEFAULT-VALUE}).")
   int commandThreads;
@@ -51,7 +49,7 @@ final class SimCommand implements Callable<Integer> {
     }
     int top = maxPort != null ? maxPort : Math.min(65535, basePort + 2 * agents);
     AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
-        .setToken(TokenSource.resolve(token, tokenFile, System.getenv())).setHubUrl(hub);
+        .setToken(tokens.resolve()).setHubUrl(hub);
     template.validate();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     long start = System.nanoTime();
