@@ -13,17 +13,19 @@
 #      command("print(1)") to one agent; hub.command(address, "print(1)") at the hub's /RPC2; and
 #      POST /api/sessions/{address}/command with urllib (a new connection per call, as urllib does)
 # The range is the first base in 8000, 10000, ... whose 2,000 ports all bind on 127.0.0.1 (printed).
-# usage: ops/bench/broadcast-bench.sh [--agents 1000] [--runs 5] [--calls 200] [--command-threads 4]
-#                                     [--seed-max-seconds 120]                           (about 1-2 minutes)
+# --warmup N: N warm-up broadcasts before the timed runs, the cold print(1) first (default 1: only the cold one).
+# usage: ops/bench/broadcast-bench.sh [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--command-threads 4]
+#                                     [--seed-max-seconds 120]                                  (about 30-60 s)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-agents=1000; runs=5; calls=200; threads=4; seed_max=120
-usage="usage: $0 [--agents 1000] [--runs 5] [--calls 200] [--command-threads 4] [--seed-max-seconds 120]"
+agents=1000; runs=5; warmup=1; calls=200; threads=4; seed_max=120
+usage="usage: $0 [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--command-threads 4] [--seed-max-seconds 120]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --agents) agents="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
     --calls) calls="$2"; shift 2 ;;
     --command-threads) threads="$2"; shift 2 ;;
     --seed-max-seconds) seed_max="$2"; shift 2 ;;
@@ -111,10 +113,10 @@ disc() { echo "$disc_json" | python3 -c "import json,sys; print(json.load(sys.st
 hub_url=$(disc url)
 [ "$(disc count)" = "$agents" ] || { echo "the hub lists $(disc count) sessions, not $agents" >&2; exit 1; }
 
-echo "a. POST /api/broadcast to all $agents: 1 cold run (print(1)), then $runs runs of print('ok')..."
-bc_json=$(python3 - "$hub_url" "$agents" "$runs" <<'EOF'
+echo "a. POST /api/broadcast to all $agents: $warmup warm-up (the first, print(1), timed as cold), then $runs runs of print('ok')..."
+bc_json=$(python3 - "$hub_url" "$agents" "$runs" "$warmup" <<'EOF'
 import datetime, http.client, json, statistics, sys, time, urllib.parse
-url, want, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+url, want, runs, warmup = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 u = urllib.parse.urlsplit(url)
 def ts(s):   # Instant.toString(): 2026-11-24T10:00:00.123456Z (0, 3, 6 or 9 fraction digits)
     s = s.rstrip("Z")
@@ -141,6 +143,9 @@ def broadcast(code, timeout, expect):
             "bytes": len(raw)}
 cold = broadcast("print(1)", 120, "1\n")
 print("  cold: %s" % json.dumps(cold), file=sys.stderr)
+for i in range(warmup - 1):
+    w = broadcast("print('ok')", 30, "ok\n")
+    if i == warmup - 2: print("  last warm-up: %s" % json.dumps(w), file=sys.stderr)
 out = []
 for i in range(runs):
     r = broadcast("print('ok')", 30, "ok\n")

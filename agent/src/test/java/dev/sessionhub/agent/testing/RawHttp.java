@@ -51,9 +51,13 @@ public final class RawHttp {
     try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
-      out.write(head);
-      out.write(body);
-      out.flush();
+      try {
+        out.write(head);
+        out.write(body);
+        out.flush();
+      } catch (IOException refusedMidBody) {
+        // A server may answer (413) and stop reading before the body is sent; its answer is still there.
+      }
       return read(socket.getInputStream());
     }
   }

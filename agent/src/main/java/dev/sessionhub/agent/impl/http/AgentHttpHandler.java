@@ -103,12 +103,33 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
 
   private void refuse(HttpServerRequest request, Throwable cause) {
     stats.countRefusal();
-    if (cause instanceof BodyReader.BodyRejected rejected) {
-      plain(request, rejected.status(), rejected.getMessage());
+    if (!(cause instanceof BodyReader.BodyRejected rejected)) {
       request.connection().close();
-    } else {
-      request.connection().close();
+      return;
     }
+    request.response().putHeader(HttpHeaders.CONNECTION, "close");
+    plain(request, rejected.status(), rejected.getMessage());
+    lingeringClose(request);
+  }
+
+  /**
+   * Closes after the refusal without resetting it away: closing a socket with unread request bytes makes the
+   * kernel send RST, which can destroy the 413 before the client reads it. So the rest of the body is read and
+   * dropped for up to a second (a body that never ends is cut then), and the connection closes after that.
+   */
+  private static void lingeringClose(HttpServerRequest request) {
+    io.vertx.core.Context context = Vertx.currentContext();
+    if (context == null || request.isEnded()) {
+      request.connection().close();
+      return;
+    }
+    long timer = context.owner().setTimer(1000, id -> request.connection().close());
+    request.handler(ignored -> { });
+    request.endHandler(v -> {
+      context.owner().cancelTimer(timer);
+      request.connection().close();
+    });
+    request.resume();
   }
 
   private void fault(HttpServerRequest request, Throwable cause) {
