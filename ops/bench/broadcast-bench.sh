@@ -9,24 +9,25 @@
 #      last result's finished_at)
 #   b. the seed loop, ops/bench/seed_broadcast.py: a fresh ServerProxy and one command() per port, sequential,
 #      over the same 1,000 ports with the same code, once
-#   c. route latency, interleaved per iteration, 200 timed calls each after 20 warm-up calls: direct
+#   c. route latency, interleaved per iteration, 200 timed calls each after 20 (--route-warmup) warm-up calls: direct
 #      command("print(1)") to one agent; hub.command(address, "print(1)") at the hub's /RPC2; and
 #      POST /api/sessions/{address}/command with urllib (a new connection per call, as urllib does)
 # The range is the first base in 8000, 10000, ... whose 2,000 ports all bind on 127.0.0.1 (printed).
 # --warmup N: N warm-up broadcasts before the timed runs, the cold print(1) first (default 1: only the cold one).
-# usage: ops/bench/broadcast-bench.sh [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--command-threads 4]
-#                                     [--seed-max-seconds 120]                                  (about 30-60 s)
+# usage: ops/bench/broadcast-bench.sh [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--route-warmup 20]
+#                                     [--command-threads 4] [--seed-max-seconds 120]            (about 30-60 s)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-agents=1000; runs=5; warmup=1; calls=200; threads=4; seed_max=120
-usage="usage: $0 [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--command-threads 4] [--seed-max-seconds 120]"
+agents=1000; runs=5; warmup=1; calls=200; route_warmup=20; threads=4; seed_max=120
+usage="usage: $0 [--agents 1000] [--runs 5] [--warmup 1] [--calls 200] [--route-warmup 20] [--command-threads 4] [--seed-max-seconds 120]"
 while [ $# -gt 0 ]; do
   case "$1" in
     --agents) agents="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --warmup) warmup="$2"; shift 2 ;;
     --calls) calls="$2"; shift 2 ;;
+    --route-warmup) route_warmup="$2"; shift 2 ;;
     --command-threads) threads="$2"; shift 2 ;;
     --seed-max-seconds) seed_max="$2"; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
@@ -59,6 +60,7 @@ EOF
 }
 now() { python3 -c 'import time; print(repr(time.time()))'; }
 
+load_start=$(cut -d" " -f1-3 /proc/loadavg)
 base=$(free_range)
 [ -n "$base" ] || { echo "no free ${span}-port range on 127.0.0.1 below the ephemeral ports" >&2; exit 1; }
 top=$((base + span - 1)); target="127.0.0.1:$base-$top"
@@ -165,10 +167,10 @@ echo "  $seed_line"
 seed() { echo "$seed_line" | python3 -c "import json,sys; print(json.load(sys.stdin)['$1'])"; }
 seed_ms=$(python3 -c "print(round($(seed seconds) * 1000))")
 
-echo "c. route latency: direct command() vs hub.command() vs REST, $calls calls each, interleaved..."
-route_json=$(python3 - "$hub_url" "$first_port" "$calls" <<'EOF'
+echo "c. route latency: direct command() vs hub.command() vs REST, $calls calls each after $route_warmup warm-up, interleaved..."
+route_json=$(python3 - "$hub_url" "$first_port" "$calls" "$route_warmup" <<'EOF'
 import json, sys, time, urllib.request, xmlrpc.client
-url, port, calls = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+url, port, calls, warm = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 address = "127.0.0.1:%d" % port
 with urllib.request.urlopen(url + "/api/sessions/" + address, timeout=10) as r:
     assert json.load(r)["address"] == address
@@ -186,13 +188,13 @@ def rest():
 ways = [("direct", lambda: agent.command("print(1)")), ("hub_xmlrpc", lambda: rpc.hub.command(address, "print(1)")),
         ("rest", rest)]
 times = {name: [] for name, _ in ways}
-for i in range(20 + calls):
+for i in range(warm + calls):
     for name, call in ways:
         t0 = time.perf_counter()
         out = call()
         dt = (time.perf_counter() - t0) * 1000
         if out != "1\n": sys.exit("%s answered %r" % (name, out))
-        if i >= 20: times[name].append(dt)
+        if i >= warm: times[name].append(dt)
 def pct(xs, p):   # nearest rank
     xs = sorted(xs); return xs[max(0, -(-len(xs) * p // 100) - 1)]
 print(json.dumps({"address": address, **{name: {"p50": round(pct(v, 50), 3), "p99": round(pct(v, 99), 3),
@@ -226,3 +228,4 @@ echo "cold: $(bcv cold)"
 echo "per-target call time in the runs (p50 / max ms):$(echo "$bc_json" | python3 -c "import json,sys; print(''.join(' %s/%s' % (r['target_p50_ms'], r['target_max_ms']) for r in json.load(sys.stdin)['runs']))")"
 echo "hub: launch -> ready $(disc ready_ms) ms; first scan cycle last_scan_ms $(disc last_scan_ms), found $(disc sessions_found); $(disc polls) polls"
 echo "max (ms): direct $(rt direct max), hub.command $(rt hub_xmlrpc max), REST $(rt rest max)"
+echo "load average (1/5/15 min) at start $load_start, at end $(cut -d" " -f1-3 /proc/loadavg)"

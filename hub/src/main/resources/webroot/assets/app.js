@@ -174,6 +174,7 @@
     selector: '',
     rows: new Map(),       // address -> {tr, session}
     query: 0,              // sequence number of the latest listing request; older answers are dropped
+    touched: new Map(),    // address -> the latest request issued before its last live event
     valid: true,
   };
   let events = null;       // the /api/events EventSource
@@ -188,16 +189,18 @@
   function startLive() {
     stopLive();
     setLive('connecting', 'connecting');
-    events = new EventSource(streamUrl('/api/events'));
+    const source = new EventSource(streamUrl('/api/events'));
+    events = source;
     let hadError = false;
-    events.onopen = () => {
+    source.onopen = () => {
       setLive('live', 'live');
       if (hadError) refreshInventory({fade: true}); // events may have been missed while reconnecting
       hadError = false;
     };
-    events.onerror = () => {
+    source.onerror = () => {
       hadError = true;
-      if (events.readyState === EventSource.CLOSED) {
+      if (source !== events) return;
+      if (source.readyState === EventSource.CLOSED) {
         setLive('down', 'disconnected');
         // The stream was refused (token?) or the hub is gone: check with a plain call, then try again.
         clearTimeout(reconnectTimer);
@@ -209,7 +212,7 @@
       }
     };
     for (const type of ['up', 'changed', 'down']) {
-      events.addEventListener(type, (e) => {
+      source.addEventListener(type, (e) => {
         let event;
         try {
           event = JSON.parse(e.data);
@@ -233,6 +236,8 @@
 
   function onInventoryEvent(type, event) {
     const session = event.session;
+    // A listing requested before this event may not reflect it: for this address, the event wins over it.
+    inventory.touched.set(session.address, inventory.query);
     if (type === 'down') {
       fadeOut(session.address, event.reason || 'gone');
     } else if (selectsAll()) {
@@ -272,15 +277,19 @@
     $('sessions-table').classList.remove('stale');
     $('selector').removeAttribute('aria-invalid');
     showError($('selector-error'), '');
+    const stale = (address) => (inventory.touched.get(address) ?? -1) >= seq;
     const seen = new Set();
     for (const session of listing.sessions) {
       seen.add(session.address);
-      upsertRow(session, false);
+      if (!stale(session.address)) upsertRow(session, false);
     }
     for (const [address, row] of inventory.rows) {
-      if (seen.has(address) || row.tr.classList.contains('gone')) continue;
+      if (seen.has(address) || stale(address) || row.tr.classList.contains('gone')) continue;
       if (fade) fadeOut(address, 'gone');
       else removeRow(address);
+    }
+    for (const [address, before] of inventory.touched) {
+      if (before < seq) inventory.touched.delete(address);
     }
     updateCount();
   }
@@ -477,7 +486,7 @@
       return [el('pre', {class: 'output', data: {testid: 'output'}, text: r.output === '' ? '(no output)' : r.output})];
     }
     if (r.state === 'pending') return [el('span', {class: 'muted', text: 'pending'})];
-    return [el('div', {class: 'fault-head', text: r.state + (r.fault_code !== undefined ? ' · fault ' + r.fault_code : '')}),
+    return [el('div', {class: 'fault-head ' + r.state, text: r.state + (r.fault_code !== undefined ? ' · fault ' + r.fault_code : '')}),
       el('pre', {class: 'fault', data: {testid: 'fault'}, text: r.message || ''})];
   }
 
@@ -628,7 +637,9 @@
       }
       const total = this.targetCount || 0;
       const finished = total - (counts.pending || 0);
-      $('job-progress').style.width = (total ? Math.round(100 * finished / total) : 100) + '%';
+      for (const bar of $('job-progress').children) {
+        bar.style.width = (total ? 100 * (counts[bar.dataset.state] || 0) / total : 0) + '%';
+      }
       const state = $('job-state');
       state.textContent = done ? 'done' : 'running ' + finished + '/' + total;
       state.dataset.state = done ? 'done' : 'running';
@@ -694,7 +705,7 @@
       el('td', {}, el('a', {href: jobHref(job.id), text: job.id.slice(0, 8), title: job.id})),
       el('td', {text: job.kind}),
       el('td', {class: 'target', text: job.selector || '*'}),
-      el('td', {text: ago(job.created_at), title: job.created_at}),
+      el('td', {class: 'created', text: ago(job.created_at), title: job.created_at}),
       el('td', {}, el('span', {class: 'badge ' + job.state, text: job.state})),
       el('td', {}, counts)));
     }
@@ -820,12 +831,9 @@
     $('bc-code').addEventListener('input', updateSendButton);
     $('bc-send').addEventListener('click', sendBroadcast);
     $('jobs-refresh').addEventListener('click', refreshJobs);
-    $('token-submit').addEventListener('click', submitToken);
-    $('token-input').addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') {
-        e.preventDefault();
-        submitToken();
-      }
+    $('token-form').addEventListener('submit', (e) => {
+      e.preventDefault(); // never a real form submission: the token stays out of URLs and history
+      submitToken();
     });
     $('token-dialog').addEventListener('cancel', (e) => e.preventDefault()); // nothing works without it
     window.addEventListener('hashchange', route);

@@ -78,9 +78,9 @@ public final class HubImpl implements Hub {
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight());
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
-    hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY,
-        new CommandRunner(vertx, client, store, clock, cluster.localMemberId()));
-    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId());
+    CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
+    hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
+    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());

@@ -42,10 +42,13 @@ public final class JobService {
   private final JobStore store;
   private final Clock clock;
   private final String hubId;
+  private final CommandRunner localRunner;
   private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
 
+  /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId) {
+      String hubId, CommandRunner localRunner) {
+    this.localRunner = localRunner;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
@@ -105,6 +108,11 @@ public final class JobService {
     byOwner.forEach((owner, batch) -> {
       Promise<Void> sent = Promise.promise();
       batches.add(sent.future());
+      if (owner.localMember()) {
+        localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware)
+            .onComplete(ar -> sent.tryComplete());
+        return;
+      }
       executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware), owner,
           new ExecutionCallback<Integer>() {
             @Override
