@@ -126,6 +126,8 @@ class AgentContractTest {
     assertEquals(1, e.code);
     assertTrue(e.getMessage().startsWith("ValueError: bad frame"), e.getMessage());
     assertTrue(e.getMessage().contains("Traceback (most recent call last):"), e.getMessage());
+    assertEquals(e.getMessage().indexOf("Traceback"), e.getMessage().lastIndexOf("Traceback"),
+        "the traceback header appears once: " + e.getMessage());
     assertTrue(e.getMessage().contains("line 3, in f"), e.getMessage());
     assertTrue(e.getMessage().contains("before"), "output before the error is kept: " + e.getMessage());
   }

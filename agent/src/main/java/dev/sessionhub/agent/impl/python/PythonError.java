@@ -37,7 +37,9 @@ public final class PythonError extends Exception {
       try (PrintWriter out = new PrintWriter(text)) {
         out.print(e.traceback.dumpStack());
       }
-      traceback = "Traceback (most recent call last):\n" + text;
+      String stack = text.toString();
+      // Jython's dumpStack() starts with the header itself; add it only if a version does not.
+      traceback = stack.startsWith("Traceback") ? stack : "Traceback (most recent call last):\n" + stack;
     }
     boolean aborted = abortReason != null && e.match(Py.KeyboardInterrupt);
     return new PythonError(headline, traceback, "", aborted);
