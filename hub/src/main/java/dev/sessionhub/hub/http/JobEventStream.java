@@ -54,7 +54,7 @@ public final class JobEventStream {
       JsonObject result = message.body();
       if (id.equals(result.getString("job")) && response.headWritten() && sent.add(result.getString("address"))) {
         response.write("event: result\ndata: " + result.encode() + "\n\n");
-        maybeDone(id, response);
+        maybeDone(id, response, sent);
       }
     });
     jobs.view(id).onComplete(ar -> {
@@ -73,7 +73,7 @@ public final class JobEventStream {
       }
       long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
           .toMillis());
-      long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response));
+      long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response, sent));
       response.endHandler(v -> {
         consumer.unregister();
         vertx.cancelTimer(timer);
@@ -82,13 +82,22 @@ public final class JobEventStream {
         consumer.unregister();
         vertx.cancelTimer(timer);
       });
-      maybeDone(id, response);
+      maybeDone(id, response, sent);
     });
   }
 
-  private void maybeDone(String id, HttpServerResponse response) {
+  /**
+   * Ends the stream once the job is done, first sending every result the stream has not relayed yet: the final
+   * view can hold results whose events are still on their way, and each target gets its event exactly once.
+   */
+  private void maybeDone(String id, HttpServerResponse response, Set<String> sent) {
     jobs.view(id).onSuccess(view -> {
       if (view != null && view.done() && !response.ended() && !response.closed()) {
+        for (TargetResult r : view.results()) {
+          if (sent.add(r.address())) {
+            response.write("event: result\ndata: " + r.toJson().encode() + "\n\n");
+          }
+        }
         JobView v = view;
         response.write("event: done\ndata: " + v.toJson(false).encode() + "\n\n");
         response.end();
