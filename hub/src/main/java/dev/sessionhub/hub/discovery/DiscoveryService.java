@@ -6,7 +6,7 @@ import com.hazelcast.partition.Partition;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HubStatus;
-import dev.sessionhub.hub.inventory.HostPartitioningStrategy;
+import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A hub's discovery loop. Each cycle it scans the target hosts whose Hazelcast partition this member owns
  * (so N hubs split the work, and a dead hub's share moves to the survivors by itself), records every session
- * found, then re-polls the other sessions it owns (announced ones, or ones outside the targets) so their
+ * found, then re-polls the other sessions whose inventory entries it owns (announced ones, ones outside the
+ * targets, ones on hosts another hub scans) so their
  * {@code server_data} stays fresh and their leases renewed. A session that stops answering is simply not
  * renewed; its lease expires. Cycles never overlap: the next is scheduled when one ends.
  */
@@ -152,10 +153,10 @@ public final class DiscoveryService {
     return hazelcast.getCluster().getLocalMember();
   }
 
-  /** True when this member owns the partition of {@code host} (the same partition its sessions' keys use). */
+  /** True when this member owns the partition of {@code host}: the hosts it scans. */
   boolean owns(String host) {
     Partition partition = hazelcast.getPartitionService()
-        .getPartition(HostPartitioningStrategy.hostOf(SessionRecord.address(host, 0)));
+        .getPartition(Addresses.hostOf(SessionRecord.address(host, 0)));
     Member owner = partition.getOwner();
     return owner != null && owner.localMember();
   }
@@ -213,7 +214,7 @@ public final class DiscoveryService {
     }
 
     boolean probed(String address) {
-      return probedHosts.contains(HostPartitioningStrategy.hostOf(address).replace("[", "").replace("]", ""))
+      return probedHosts.contains(Addresses.hostOf(address).replace("[", "").replace("]", ""))
           && isTargetPort(address);
     }
 

@@ -3,7 +3,6 @@ package dev.sessionhub.hub.inventory;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MergePolicyConfig;
-import com.hazelcast.config.PartitioningStrategyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
@@ -66,12 +65,15 @@ public final class Inventory {
     }, false);
   }
 
-  /** Adds the inventory map's configuration (partitioning by host, indexes, merge policy) to a member config. */
+  /**
+   * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
+   * strategy: with one, Hazelcast 5.6 placed a key by the strategy for sync operations and by the whole key for
+   * async ones, so a {@code setAsync} entry was invisible to {@code get} and failovers re-created entries.
+   */
   public static void configure(Config config) {
     config.addMapConfig(new MapConfig(MAP_NAME)
         .setBackupCount(1)
         .setPerEntryStatsEnabled(true)
-        .setPartitioningStrategyConfig(new PartitioningStrategyConfig(new HostPartitioningStrategy()))
         .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(), 100)));
     // No static indexes: with them, a member joining a running cluster rebuilt them on every partition at
     // proxy creation and that invocation never completed (Hazelcast 5.6, seen in HubDiscoveryTest). The

@@ -4,7 +4,7 @@ import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import dev.sessionhub.hub.inventory.HostPartitioningStrategy;
+import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.selector.Selector;
@@ -97,7 +97,7 @@ public final class JobService {
         timeoutAware.add(r.address());
       }
       Member owner = hazelcast.getPartitionService()
-          .getPartition(HostPartitioningStrategy.hostOf(r.address())).getOwner();
+          .getPartition(Addresses.hostOf(r.address())).getOwner();
       if (owner == null) {
         owner = hazelcast.getCluster().getLocalMember();
       }
