@@ -36,24 +36,20 @@ public final class AgentImpl implements Agent {
   /** Output beyond this many characters per command is counted, not kept. */
   public static final int MAX_OUTPUT_CHARS = 1 << 20;
 
-  private final Vertx vertx;
   private final AgentOptions options;
   private final HttpServer server;
   private final PortBinder binder;
   private final ServerDataSource serverData;
-  private final Clock clock;
   private final ProcessFacts facts;
   private HubLink hubLink;
   private volatile boolean closed;
 
-  private AgentImpl(Vertx vertx, AgentOptions options, HttpServer server, PortBinder binder,
-      ServerDataSource serverData, Clock clock, ProcessFacts facts) {
-    this.vertx = vertx;
+  private AgentImpl(AgentOptions options, HttpServer server, PortBinder binder, ServerDataSource serverData,
+      ProcessFacts facts) {
     this.options = options;
     this.server = server;
     this.binder = binder;
     this.serverData = serverData;
-    this.clock = clock;
     this.facts = facts;
   }
 
@@ -106,7 +102,7 @@ public final class AgentImpl implements Agent {
       PortBinder binder = new PortBinder(vertx, serverOptions, handler, options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
-        AgentImpl agent = new AgentImpl(vertx, options, server, binder, serverData, clock, facts);
+        AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
         if (options.getHubUrl() != null) {
           agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(),
               () -> serverData.current().toStruct(), agent.announcedUrl(), options.getHeartbeatInterval());
@@ -174,14 +170,6 @@ public final class AgentImpl implements Agent {
     closed = true;
     Future<Void> goodbye = hubLink == null ? Future.succeededFuture() : hubLink.close();
     return goodbye.transform(ar -> binder.close(server, options.getBasePort()));
-  }
-
-  Clock clock() {
-    return clock;
-  }
-
-  Vertx vertx() {
-    return vertx;
   }
 
   /** A value computed once, on first use, by whichever thread asks first. */
