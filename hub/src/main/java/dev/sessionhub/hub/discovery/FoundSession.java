@@ -1,7 +1,7 @@
 package dev.sessionhub.hub.discovery;
 
 import dev.sessionhub.shared.model.SessionInfo;
-import dev.sessionhub.shared.target.HostPort;
+import dev.sessionhub.shared.scan.HostPort;
 
 /** A session a scan found: where it answered, its URL, and what its {@code server_data()} said. */
 public record FoundSession(HostPort address, String url, SessionInfo info) {

@@ -2,7 +2,7 @@ package dev.sessionhub.hub.discovery;
 
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.shared.model.SessionInfo;
-import dev.sessionhub.shared.target.HostPort;
+import dev.sessionhub.shared.scan.HostPort;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 /**
  * A scan target, port list or host:port that cannot be parsed. {@link #getMessage()} is the user-facing text

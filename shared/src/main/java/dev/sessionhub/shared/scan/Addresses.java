@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 /** IPv4 and IPv6 literal helpers for the target parser: no DNS, no {@code InetAddress}. */
 final class Addresses {

@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;

@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 /**
  * The hosts of a scan target, expanded lazily: iterating a {@code /16} or {@code render[001-999]} computes each

@@ -1,4 +1,4 @@
-package dev.sessionhub.shared.target;
+package dev.sessionhub.shared.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
