@@ -17,6 +17,14 @@ final class ApiErrors {
         .end(new JsonObject().put("error", error).put("message", message).encode());
   }
 
+  /** 400 for a selector that does not parse: the parser's message and where in the text it went wrong. */
+  static void badSelector(RoutingContext ctx, dev.sessionhub.shared.selector.SelectorSyntaxException e) {
+    if (!ctx.response().ended() && !ctx.response().closed()) {
+      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
+          .put("error", "bad_selector").put("message", e.getMessage()).put("position", e.position()).encode());
+    }
+  }
+
   static void json(RoutingContext ctx, JsonObject body) {
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().putHeader("Content-Type", "application/json").end(body.encode());

@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.http;
 
 import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.TargetResult;
 import dev.sessionhub.hub.jobs.TargetState;
 import dev.sessionhub.shared.rpc.Params;
@@ -65,14 +66,10 @@ public final class HubJobRpcMethods {
   }
 
   private static Duration timeout(String method, List<Object> params, int index) {
-    if (params.size() <= index || params.get(index) == null) {
-      return JobsResource.DEFAULT_TIMEOUT;
+    try {
+      return JobTimeouts.ofSeconds(params.size() <= index ? null : params.get(index));
+    } catch (IllegalArgumentException e) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, method + ": 'timeout' " + e.getMessage());
     }
-    if (!(params.get(index) instanceof Number n) || n.doubleValue() <= 0
-        || n.doubleValue() > JobsResource.MAX_TIMEOUT.toSeconds()) {
-      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, method
-          + ": 'timeout' must be a number of seconds between 0 and " + JobsResource.MAX_TIMEOUT.toSeconds());
-    }
-    return Duration.ofMillis((long) (n.doubleValue() * 1000));
   }
 }

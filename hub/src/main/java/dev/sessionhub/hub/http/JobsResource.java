@@ -2,6 +2,7 @@ package dev.sessionhub.hub.http;
 
 import dev.sessionhub.hub.jobs.Job;
 import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.JobView;
 import dev.sessionhub.shared.selector.Selector;
 import dev.sessionhub.shared.selector.SelectorSyntaxException;
@@ -19,9 +20,6 @@ import java.time.Duration;
  * {@code GET /api/jobs/{id}}, {@code GET /api/jobs}. Thin: parse, call {@link JobService}, map to a status.
  */
 final class JobsResource {
-
-  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
-  static final Duration MAX_TIMEOUT = Duration.ofHours(1);
 
   private final JobService jobs;
 
@@ -59,8 +57,7 @@ final class JobsResource {
     try {
       selector = Selector.parse(body.getValue("selector") instanceof String s ? s : "");
     } catch (SelectorSyntaxException e) {
-      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
-          .put("error", "bad_selector").put("message", e.getMessage()).put("position", e.position()).encode());
+      ApiErrors.badSelector(ctx, e);
       return;
     }
     Duration timeout = timeout(ctx, body);
@@ -142,17 +139,12 @@ final class JobsResource {
   }
 
   private static Duration timeout(RoutingContext ctx, JsonObject body) {
-    Object t = body.getValue("timeout");
-    if (t == null) {
-      return DEFAULT_TIMEOUT;
-    }
-    if (!(t instanceof Number n) || n.doubleValue() <= 0
-        || n.doubleValue() > MAX_TIMEOUT.toSeconds()) {
-      ApiErrors.send(ctx, 400, "bad_request", "timeout must be a number of seconds between 0 and "
-          + MAX_TIMEOUT.toSeconds());
+    try {
+      return JobTimeouts.ofSeconds(body.getValue("timeout"));
+    } catch (IllegalArgumentException e) {
+      ApiErrors.send(ctx, 400, "bad_request", "timeout " + e.getMessage());
       return null;
     }
-    return Duration.ofMillis((long) (n.doubleValue() * 1000));
   }
 
   static String who(RoutingContext ctx) {

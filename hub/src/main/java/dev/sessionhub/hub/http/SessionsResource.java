@@ -25,9 +25,7 @@ final class SessionsResource {
     try {
       selector = Selector.parse(text);
     } catch (SelectorSyntaxException e) {
-      ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json")
-          .end(new JsonObject().put("error", "bad_selector").put("message", e.getMessage())
-              .put("position", e.position()).encode());
+      ApiErrors.badSelector(ctx, e);
       return;
     }
     inventory.find(selector).onComplete(ar -> {

@@ -5,15 +5,11 @@ import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.cluster.HazelcastSetup;
 import io.vertx.core.Vertx;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -89,23 +85,16 @@ final class HubCommand implements Callable<Integer> {
         + " (cluster '" + cluster + "', " + hazelcast.getCluster().getMembers().size() + " member(s))");
     System.out.flush();
     if (readyFile != null) {
-      Path tmp = Files.createTempFile(readyFile.toAbsolutePath().getParent(), ".ready", ".tmp");
-      Files.writeString(tmp, hub.url() + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, readyFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      ProgramLifecycle.writeReadyFile(readyFile, hub.url() + "\n");
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    ProgramLifecycle.runUntilStopped("hub", () -> {
       try {
         hub.close().await(10, TimeUnit.SECONDS);
         vertx.close().await(10, TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // shutting down
       } finally {
         hazelcast.shutdown();
-        stopped.countDown();
       }
-    }, "sessionhub-hub-shutdown"));
-    stopped.await();
+    });
     return 0;
   }
 }

@@ -4,11 +4,8 @@ import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.sim.SimFarm;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,23 +58,12 @@ final class SimCommand implements Callable<Integer> {
         farm.agents().stream().mapToInt(a -> a.port()).max().orElse(0), (System.nanoTime() - start) / 1_000_000);
     System.out.flush();
     if (readyFile != null) {
-      Path tmp = Files.createTempFile(readyFile.toAbsolutePath().getParent(), ".sim", ".tmp");
-      Files.writeString(tmp, ports, StandardCharsets.UTF_8);
-      Files.move(tmp, readyFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      ProgramLifecycle.writeReadyFile(readyFile, ports.toString());
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        farm.close();
-        vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception ignored) {
-        // shutting down
-      } finally {
-        stopped.countDown();
-      }
-    }, "sessionhub-sim-shutdown"));
-    stopped.await();
+    ProgramLifecycle.runUntilStopped("sim", () -> {
+      farm.close();
+      vertx.close().await(10, java.util.concurrent.TimeUnit.SECONDS);
+    });
     return 0;
   }
 }
