@@ -1,0 +1,61 @@
+package dev.sessionhub.agent.testing;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.stream.Stream;
+
+/**
+ * What this JVM holds: live threads, open file descriptors ({@code /proc/self/fd}) and heap in use after a GC.
+ * A suite takes a baseline after warming up, runs its abuse, then {@link #assertBackTo} polls (with a deadline)
+ * until the process holds no more than the baseline plus a small margin: no thread, socket or memory leaks.
+ */
+public record ProcessHealth(int threads, long fds, long heapBytes) {
+
+  public static ProcessHealth now() {
+    return new ProcessHealth(ManagementFactory.getThreadMXBean().getThreadCount(), openFds(), heapAfterGc());
+  }
+
+  /** Open descriptors of this process, or -1 where {@code /proc} is not available. */
+  public static long openFds() {
+    try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.count();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static long heapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  /**
+   * Waits until threads and descriptors are back within {@code threadMargin}/{@code fdMargin} of {@code base}
+   * and the heap after GC has grown by less than {@code heapMarginBytes}; fails with both snapshots otherwise.
+   */
+  public static ProcessHealth assertBackTo(ProcessHealth base, int threadMargin, int fdMargin, long heapMarginBytes,
+      Duration deadline) {
+    ProcessHealth[] last = new ProcessHealth[1];
+    try {
+      Poll.until(deadline, "threads, descriptors and heap back near the baseline", () -> {
+        last[0] = now();
+        return last[0].threads <= base.threads + threadMargin
+            && (base.fds < 0 || last[0].fds <= base.fds + fdMargin)
+            && last[0].heapBytes <= base.heapBytes + heapMarginBytes;
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError("the process did not return near its baseline within " + deadline + ": baseline "
+          + base + ", now " + last[0] + " (margins: " + threadMargin + " threads, " + fdMargin + " fds, "
+          + heapMarginBytes / (1024 * 1024) + " MiB)", e);
+    }
+    return last[0];
+  }
+
+  @Override
+  public String toString() {
+    return threads + " threads, " + fds + " fds, " + heapBytes / (1024 * 1024) + " MiB heap";
+  }
+}
