@@ -22,6 +22,10 @@ public final class AgentOptions {
   public static final int DEFAULT_MAX_XML_DEPTH = 32;
   public static final int DEFAULT_COMMAND_QUEUE_LENGTH = 64;
   public static final Duration DEFAULT_COMMAND_TIMEOUT = Duration.ofSeconds(30);
+  /**
+   * How long a client may take to send a request's headers (counted from connecting, or from its previous
+   * response) and then, separately, its body.
+   */
   public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
 

@@ -7,6 +7,7 @@ import dev.sessionhub.agent.impl.command.CommandQueue;
 import dev.sessionhub.agent.impl.http.AgentHttpHandler;
 import dev.sessionhub.agent.impl.http.AgentStats;
 import dev.sessionhub.agent.impl.http.BodyReader;
+import dev.sessionhub.agent.impl.http.HeaderDeadline;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.agent.impl.python.PythonError;
 import dev.sessionhub.agent.impl.python.PythonNamespace;
@@ -94,12 +95,17 @@ public final class AgentImpl implements Agent {
       AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()),
           new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
           stats, () -> serverData.current().toStruct(), counters);
+      // HTTP/1.x only (the wire contract): with cleartext HTTP/2 on, Vert.x holds a connection back until its
+      // first request's headers are complete, out of reach of the header deadline.
       HttpServerOptions serverOptions = new HttpServerOptions()
+          .setHttp2ClearTextEnabled(false)
           .setIdleTimeout(120)
           .setCompressionSupported(false)
           .setDecompressionSupported(false)
           .setMaxHeaderSize(16 * 1024);
-      PortBinder binder = new PortBinder(vertx, serverOptions, handler, options.getBindAddress());
+      HeaderDeadline headers = new HeaderDeadline(vertx, options.getRequestReadTimeout());
+      PortBinder binder = new PortBinder(vertx, serverOptions, headers.guard(handler), headers::connected,
+          options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);

@@ -3,6 +3,7 @@ package dev.sessionhub.agent.impl;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -23,12 +24,15 @@ final class PortBinder {
   private final Vertx vertx;
   private final HttpServerOptions serverOptions;
   private final Handler<HttpServerRequest> handler;
+  private final Handler<HttpConnection> connections;
   private final String host;
 
-  PortBinder(Vertx vertx, HttpServerOptions serverOptions, Handler<HttpServerRequest> handler, String host) {
+  PortBinder(Vertx vertx, HttpServerOptions serverOptions, Handler<HttpServerRequest> handler,
+      Handler<HttpConnection> connections, String host) {
     this.vertx = vertx;
     this.serverOptions = serverOptions;
     this.handler = handler;
+    this.connections = connections;
     this.host = host;
   }
 
@@ -47,7 +51,8 @@ final class PortBinder {
     if (port != 0 && claims.putIfAbsent(key, Boolean.TRUE) != null) {
       return attempt(port + 1, from, to);
     }
-    HttpServer server = vertx.createHttpServer(new HttpServerOptions(serverOptions)).requestHandler(handler);
+    HttpServer server = vertx.createHttpServer(new HttpServerOptions(serverOptions)).requestHandler(handler)
+        .connectionHandler(connections);
     return server.listen(port, host).recover(failure -> {
       if (port != 0) {
         claims.remove(key);
