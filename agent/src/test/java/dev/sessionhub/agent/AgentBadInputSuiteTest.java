@@ -1,0 +1,483 @@
+package dev.sessionhub.agent;
+
+import static dev.sessionhub.agent.testing.BadInputSuite.Expect.closed;
+import static dev.sessionhub.agent.testing.BadInputSuite.Expect.fault;
+import static dev.sessionhub.agent.testing.BadInputSuite.Expect.status;
+import static dev.sessionhub.agent.testing.XmlPayloads.call;
+import static dev.sessionhub.agent.testing.XmlPayloads.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sessionhub.agent.testing.Bait;
+import dev.sessionhub.agent.testing.BadInputSuite;
+import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.ProcessHealth;
+import dev.sessionhub.agent.testing.TestHost;
+import dev.sessionhub.agent.testing.Wire;
+import dev.sessionhub.agent.testing.XmlPayloads;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import dev.sessionhub.shared.xmlrpc.XmlRpcResponse;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's bad-input suite: one running agent with a token on a real loopback socket meets a table of hostile
+ * and broken requests (XXE, entity bombs, deep nesting, huge and endless bodies, slow-loris clients, broken
+ * UTF-8, wrong types and counts, wrong methods, paths and tokens, a request replayed after the token changed,
+ * huge headers, many connections). Every case gets its typed answer and a normal authenticated call succeeds
+ * after it; at the end the JVM holds no more threads, descriptors or heap than before, within a small margin.
+ */
+class AgentBadInputSuiteTest {
+
+  private static final String TOKEN = "agent-tok-1";
+  private static final String NEW_TOKEN = "agent-tok-2";
+  private static final int MAX_BODY = 64 * 1024;
+  private static final Duration READ_TIMEOUT = Duration.ofMillis(1000);
+  /** How late a timeout-based cut may come: the read timeout plus room for a busy two-core machine. */
+  private static final long CUT_WITHIN_MS = READ_TIMEOUT.toMillis() + 2500;
+  private static final Duration DRIBBLE = Duration.ofMillis(100);
+  private static final String SERVER_DATA = call("server_data");
+
+  private static final XmlRpcCodec CODEC = XmlRpcCodec.withDefaults();
+
+  private static Vertx vertx;
+  private static TestHost host;
+  private static Agent agent;
+  private static int port;
+  private static volatile String token = TOKEN;
+
+  @BeforeAll
+  static void start() throws Exception {
+    vertx = Vertx.vertx();
+    host = new TestHost("bad-input-suite");
+    port = FreePorts.one();
+    agent = startAgent(TOKEN);
+  }
+
+  private static Agent startAgent(String withToken) throws Exception {
+    return Agent.start(vertx, new AgentOptions().setPort(port).setToken(withToken)
+        .setMaxBodyBytes(MAX_BODY).setRequestReadTimeout(READ_TIMEOUT)
+        .setCommandTimeout(Duration.ofSeconds(5)).setCommandQueueLength(4), host).await(30, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    agent.close().await(10, TimeUnit.SECONDS);
+    vertx.close().await(10, TimeUnit.SECONDS);
+    host.close();
+  }
+
+  private static String bearer(String t) {
+    return "Authorization: Bearer " + t;
+  }
+
+  private static String basic(String userAndPassword) {
+    return "Authorization: Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(
+        StandardCharsets.UTF_8));
+  }
+
+  /** A whole authenticated POST of {@code xml} to /RPC2. */
+  private static Wire.Answer rpc(String xml) {
+    return Wire.send(port, Wire.post(port, "/RPC2", xml, bearer(token)));
+  }
+
+  private static Wire.Answer rpc(byte[] body) {
+    return Wire.send(port, Wire.post(port, "/RPC2", body, bearer(token)));
+  }
+
+  private static Wire.Answer raw(String request) {
+    return Wire.send(port, request);
+  }
+
+  /** server_data with the current token answers this agent's struct. */
+  private static void serverDataAnswers() {
+    Wire.Answer a = rpc(SERVER_DATA);
+    assertEquals(200, a.status(), a::toString);
+    XmlRpcResponse r;
+    try {
+      r = CODEC.decodeResponse(a.body());
+    } catch (dev.sessionhub.shared.xmlrpc.XmlRpcCodecException e) {
+      throw new AssertionError("server_data answer does not decode: " + a, e);
+    }
+    assertFalse(r.isFault(), () -> "server_data faulted: " + r.fault());
+    assertEquals(agent.sessionId(), ((Map<?, ?>) r.value()).get("session_id"));
+  }
+
+  @Test
+  void everyBadInputGetsItsTypedAnswerAndTheAgentLeaksNothing() throws Exception {
+    try (Bait bait = new Bait()) {
+      warmUp();
+      ProcessHealth baseline = ProcessHealth.now();
+      BadInputSuite suite = new BadInputSuite("agent", AgentBadInputSuiteTest::serverDataAnswers);
+      xmlAttacks(suite, bait);
+      sizesAndTimeouts(suite);
+      encodingsAndTypes(suite);
+      httpLevel(suite);
+      authentication(suite);
+      load(suite);
+      BadInputSuite.Report report = suite.runAndAssert();
+      assertEquals(0, bait.connections(), "no XXE payload made the agent connect anywhere");
+      assertTrue(report.cases() >= 60, report.summary());
+      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 8, 16, 64L << 20, Duration.ofSeconds(30));
+      System.out.println("bad-input[agent]: baseline " + baseline + ", after the suite " + after);
+      serverDataAnswers();
+    }
+  }
+
+  /** Event-loop threads, the interpreter and the worker pool come to life before the baseline is taken. */
+  private static void warmUp() throws Exception {
+    assertEquals(200, rpc(call("command", str("print(1)"))).status());
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<?>> calls = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        calls.add(pool.submit(AgentBadInputSuiteTest::serverDataAnswers));
+      }
+      for (Future<?> f : calls) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
+  private static void xmlAttacks(BadInputSuite suite, Bait bait) {
+    suite.add("xxe external entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.externalEntity(bait.url("secret"))));
+    suite.add("xxe file entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.externalEntity("file:///etc/passwd")));
+    suite.add("xxe parameter entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.parameterEntity(bait.url("p.dtd"))));
+    suite.add("xxe external dtd", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.externalDtd("methodCall", "<methodCall><methodName>server_data</methodName>"
+            + "</methodCall>", bait.url("evil.dtd"))));
+    suite.add("billion laughs", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.billionLaughs("<methodCall><methodName>evaluate</methodName><params><param><value>"
+            + "<string>HOLE</string></value></param></params></methodCall>")));
+    suite.add("xinclude is not processed", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(XmlPayloads.PROLOG + "<methodCall xmlns:xi=\"http://www.w3.org/2001/XInclude\"><methodName>"
+            + "evaluate</methodName><params><param><value><xi:include href=\"" + bait.url("inc")
+            + "\"/></value></param></params></methodCall>"));
+    suite.add("arrays one level past the depth limit", fault(FaultCode.INVALID_REQUEST, "32"),
+        () -> rpc(XmlPayloads.nestedArrays("evaluate", AgentOptions.DEFAULT_MAX_XML_DEPTH + 1)));
+    suite.add("structs one level past the depth limit", fault(FaultCode.INVALID_REQUEST, "32"),
+        () -> rpc(XmlPayloads.nestedStructs("evaluate", AgentOptions.DEFAULT_MAX_XML_DEPTH + 1)));
+    suite.add("1400 nested arrays", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(XmlPayloads.nestedArrays("evaluate", 1400)));
+    suite.add("5000 nested foreign elements", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(XmlPayloads.nestedElements(5000)));
+  }
+
+  private static void sizesAndTimeouts(BadInputSuite suite) {
+    byte[] big = new byte[MAX_BODY * 3];
+    java.util.Arrays.fill(big, (byte) 'a');
+    suite.add("body over the limit with Content-Length", status(413),
+        () -> rpc(big));
+    suite.add("Content-Length of a terabyte, no body", status(413),
+        () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 1000000000000\r\n\r\n"));
+    suite.add("Content-Length beyond a long", closed(400),
+        () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token)
+            + "\r\nContent-Length: 99999999999999999999999\r\n\r\n"));
+    suite.add("negative Content-Length", closed(400),
+        () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: -5\r\n\r\nhello"));
+    suite.add("Content-Length and chunked together", closed(400),
+        () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 5\r\n"
+            + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"));
+    suite.add("chunked body over the limit", status(413),
+        () -> Wire.send(port, Wire.concat(chunkedHead(), chunks(MAX_BODY * 2, 4096))));
+    suite.add("chunked body that never ends", closed(413).within(10_000),
+        () -> Wire.chunkedForever(port, chunkedHead(), 8192, Duration.ofSeconds(20)));
+    suite.add("body that stalls", status(408).within(CUT_WITHIN_MS),
+        () -> Wire.stall(port, Wire.postHead(port, "/RPC2", 1000, bearer(token)),
+            "<?xml".getBytes(StandardCharsets.US_ASCII), Duration.ofSeconds(20)));
+    suite.add("body dribbled a byte at a time", status(408).within(CUT_WITHIN_MS),
+        () -> Wire.dribble(port, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
+            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, true, Duration.ofSeconds(20)));
+    suite.add("headers dribbled a byte at a time", closed(408).within(CUT_WITHIN_MS),
+        () -> Wire.dribble(port, "POST /RPC2 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII),
+            "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII), DRIBBLE, true, Duration.ofSeconds(20)));
+    suite.add("request line that stalls", closed(408).within(CUT_WITHIN_MS),
+        () -> Wire.stall(port, "POST /RP".getBytes(StandardCharsets.US_ASCII), new byte[0],
+            Duration.ofSeconds(20)));
+    suite.add("connection that never sends a byte", closed(408).within(CUT_WITHIN_MS),
+        () -> Wire.stall(port, new byte[0], new byte[0], Duration.ofSeconds(20)));
+    suite.add("headers dribbled after a good keep-alive request", closed(408).within(CUT_WITHIN_MS + 1000),
+        AgentBadInputSuiteTest::dribbleAfterAGoodRequest);
+    suite.add("32 slow-loris clients while others are served", closed(408).within(CUT_WITHIN_MS + 1000),
+        AgentBadInputSuiteTest::slowLorisCrowd);
+  }
+
+  private static byte[] chunkedHead() {
+    return ("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Type: text/xml\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  private static byte[] chunks(int total, int size) {
+    StringBuilder s = new StringBuilder();
+    for (int sent = 0; sent < total; sent += size) {
+      s.append(Integer.toHexString(size)).append("\r\n").append("a".repeat(size)).append("\r\n");
+    }
+    return s.append("0\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+  }
+
+  /** A keep-alive connection serves one proper call, then dribbles the next request's headers. */
+  private static Wire.Answer dribbleAfterAGoodRequest() throws IOException {
+    byte[] body = SERVER_DATA.getBytes(StandardCharsets.UTF_8);
+    byte[] good = Wire.concat(("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: "
+        + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
+    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      socket.getOutputStream().write(good);
+      dev.sessionhub.agent.testing.RawHttp.Response first = dev.sessionhub.agent.testing.RawHttp.read(
+          socket.getInputStream());
+      assertEquals(200, first.status(), "the first request on the connection is served");
+      long start = System.nanoTime();
+      socket.setSoTimeout((int) DRIBBLE.toMillis());
+      socket.getOutputStream().write("POST /RPC2 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
+      byte[] slow = "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII);
+      for (int i = 0; System.nanoTime() - start < Duration.ofSeconds(15).toNanos(); i++) {
+        try {
+          int b = socket.getInputStream().read();
+          long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+          return b < 0 ? new Wire.Answer(-1, "", new byte[0], false, ms)
+              : new Wire.Answer(0, "unexpected bytes on an idle connection", new byte[0], false, ms);
+        } catch (java.net.SocketTimeoutException silent) {
+          try {
+            socket.getOutputStream().write(slow[i % slow.length]);
+          } catch (IOException closed) {
+            return new Wire.Answer(-1, "", new byte[0], false,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+          }
+        } catch (IOException reset) {
+          return new Wire.Answer(-1, "", new byte[0], false, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+        }
+      }
+      return new Wire.Answer(-1, "", new byte[0], true, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+    }
+  }
+
+  /**
+   * 16 clients dribble headers and 16 dribble bodies at once; meanwhile normal calls answer promptly, and every
+   * dribbler is cut. Answers the slowest cut.
+   */
+  private static Wire.Answer slowLorisCrowd() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(32);
+    try {
+      List<Future<Wire.Answer>> lorises = new ArrayList<>();
+      for (int i = 0; i < 16; i++) {
+        lorises.add(pool.submit(() -> Wire.dribble(port, "POST /RPC2 HTTP/1.1\r\n".getBytes(
+            StandardCharsets.US_ASCII), "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII), DRIBBLE, true,
+            Duration.ofSeconds(20))));
+        lorises.add(pool.submit(() -> Wire.dribble(port, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
+            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, true, Duration.ofSeconds(20))));
+      }
+      for (int i = 0; i < 5; i++) {
+        long start = System.nanoTime();
+        serverDataAnswers();
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(ms < 1000, "a normal call took " + ms + " ms among 32 slow-loris clients");
+      }
+      Wire.Answer slowest = null;
+      for (Future<Wire.Answer> f : lorises) {
+        Wire.Answer a = f.get(30, TimeUnit.SECONDS);
+        assertTrue(a.closedWithoutResponse() || a.status() == 408, "every slow-loris client is cut: " + a);
+        if (slowest == null || a.millis() > slowest.millis()) {
+          slowest = a;
+        }
+      }
+      return slowest;
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
+  private static void encodingsAndTypes(BadInputSuite suite) {
+    suite.add("invalid UTF-8", fault(FaultCode.PARSE_ERROR, "UTF-8"),
+        () -> rpc(XmlPayloads.commandWithBytes((byte) 0xC3, (byte) 0x28, (byte) 0xFF)));
+    suite.add("overlong UTF-8 slash", fault(FaultCode.PARSE_ERROR, "UTF-8"),
+        () -> rpc(XmlPayloads.commandWithBytes((byte) 0xC0, (byte) 0xAF)));
+    suite.add("UTF-8 surrogate half", fault(FaultCode.PARSE_ERROR, "UTF-8"),
+        () -> rpc(XmlPayloads.commandWithBytes((byte) 0xED, (byte) 0xA0, (byte) 0x80)));
+    suite.add("NUL character reference", fault(FaultCode.PARSE_ERROR),
+        () -> rpc(call("command", "<string>a&#0;b</string>")));
+    suite.add("command with an int", fault(FaultCode.INVALID_PARAMS, "must be a string, got int"),
+        () -> rpc(call("command", "<int>7</int>")));
+    suite.add("command with no params", fault(FaultCode.INVALID_PARAMS, "got 0"),
+        () -> rpc(call("command")));
+    suite.add("command with three params", fault(FaultCode.INVALID_PARAMS, "got 3"),
+        () -> rpc(call("command", str("1"), "<double>1</double>", str("x"))));
+    suite.add("command timeout as text", fault(FaultCode.INVALID_PARAMS, "timeout"),
+        () -> rpc(call("command", str("1"), str("soon"))));
+    suite.add("command timeout negative", fault(FaultCode.INVALID_PARAMS, "timeout"),
+        () -> rpc(call("command", str("1"), "<double>-1</double>")));
+    suite.add("server_data with a param", fault(FaultCode.INVALID_PARAMS),
+        () -> rpc(call("server_data", str("x"))));
+    suite.add("evaluate with a struct", fault(FaultCode.INVALID_PARAMS),
+        () -> rpc(call("evaluate", "<struct><member><name>a</name><value><int>1</int></value></member></struct>")));
+    suite.add("system.multicall with a string", fault(FaultCode.INVALID_PARAMS),
+        () -> rpc(call("system.multicall", str("not a list"))));
+    suite.add("unknown method", fault(FaultCode.METHOD_NOT_FOUND, "rm_rf"),
+        () -> rpc(call("rm_rf")));
+    suite.add("empty method name", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("")));
+    suite.add("int beyond 64 bits", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("command", "<int>99999999999999999999</int>")));
+    suite.add("boolean that is 2", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("command", "<boolean>2</boolean>")));
+    suite.add("double that is not a number", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("command", "<double>one</double>")));
+    suite.add("base64 with data after its padding", fault(FaultCode.INVALID_REQUEST, "base64"),
+        () -> rpc(call("command", "<base64>QQ==QUFB</base64>")));
+    suite.add("dateTime that is no date", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("command", "<dateTime.iso8601>yesterday</dateTime.iso8601>")));
+    suite.add("empty body", fault(FaultCode.PARSE_ERROR, "empty"),
+        () -> rpc(new byte[0]));
+    suite.add("not XML", fault(FaultCode.PARSE_ERROR),
+        () -> rpc("this is not xml at all"));
+    suite.add("JSON-RPC", fault(FaultCode.PARSE_ERROR),
+        () -> rpc("{\"jsonrpc\":\"2.0\",\"method\":\"server_data\",\"id\":1}"));
+    suite.add("truncated XML", fault(FaultCode.PARSE_ERROR),
+        () -> rpc("<?xml version=\"1.0\"?><methodCall><methodName>server_data</methodName><params>"));
+    suite.add("wrong root element", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc("<?xml version=\"1.0\"?><methodResponse><params/></methodResponse>"));
+  }
+
+  private static void httpLevel(BadInputSuite suite) {
+    suite.add("GET /RPC2", status(405),
+        () -> raw("GET /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
+    suite.add("PUT /", status(405),
+        () -> raw("PUT / HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+    suite.add("DELETE /RPC2", status(405),
+        () -> raw("DELETE /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
+    suite.add("POST to an unknown path", status(404),
+        () -> Wire.send(port, Wire.post(port, "/../../etc/passwd", SERVER_DATA, bearer(token))));
+    suite.add("garbage bytes instead of HTTP", closed(400),
+        () -> Wire.send(port, new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xA5, 0x01, 0x00, 0x00, (byte) 0xA1, 0x03,
+            0x03, '\r', '\n', '\r', '\n'}));
+    suite.add("an SSH greeting", closed(400),
+        () -> raw("SSH-2.0-OpenSSH_9.2p1\r\n\r\n"));
+    suite.add("header line without a colon", closed(400),
+        () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\nthis is no header\r\nContent-Length: 0\r\n\r\n"));
+    suite.add("one 20 KiB header", closed(431, 400),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, bearer(token), "X-Big: " + "b".repeat(20 * 1024))));
+    suite.add("2000 small headers", closed(431, 400),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, manyHeaders(2000))));
+    suite.add("a 10 KiB request URI", closed(414, 400),
+        () -> Wire.send(port, Wire.post(port, "/" + "u".repeat(10 * 1024), SERVER_DATA, bearer(token))));
+  }
+
+  private static String[] manyHeaders(int n) {
+    String[] headers = new String[n + 1];
+    headers[0] = bearer(token);
+    for (int i = 1; i <= n; i++) {
+      headers[i] = "X-H" + i + ": v";
+    }
+    return headers;
+  }
+
+  private static void authentication(BadInputSuite suite) {
+    suite.add("no Authorization header", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA)));
+    suite.add("Basic with a wrong token", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, basic("hub:wrong"))));
+    suite.add("Bearer with a wrong token", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, bearer("wrong"))));
+    suite.add("Bearer with a prefix of the token", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, bearer(token.substring(0, token.length() - 1)))));
+    suite.add("Bearer with the token plus a byte", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, bearer(token + "x"))));
+    suite.add("Basic that is not base64", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: Basic !!!notbase64")));
+    suite.add("Basic with nothing", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: Basic ")));
+    suite.add("Basic with the token but no colon", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: Basic "
+            + Base64.getEncoder().encodeToString(token.getBytes(StandardCharsets.UTF_8)))));
+    suite.add("Bearer with nothing", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: Bearer")));
+    suite.add("the token as a bare header", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: " + token)));
+    suite.add("Digest scheme", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA, "Authorization: Digest username=\"x\"")));
+    suite.add("token in the query string", status(401),
+        () -> Wire.send(port, Wire.post(port, "/RPC2?token=" + token, SERVER_DATA)));
+    suite.add("GET /status without a token", status(401),
+        () -> raw("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+    suite.add("replayed request after the token changed", status(401),
+        AgentBadInputSuiteTest::replayAfterTokenChange);
+  }
+
+  /**
+   * Captures a proper authenticated request, restarts the agent on the same port with a new token, and replays
+   * the captured bytes: refused. The health check afterwards uses the new token.
+   */
+  private static Wire.Answer replayAfterTokenChange() throws Exception {
+    byte[] captured = Wire.post(port, "/RPC2", SERVER_DATA, bearer(token));
+    assertEquals(200, Wire.send(port, captured).status(), "the captured request works while its token is current");
+    agent.close().await(10, TimeUnit.SECONDS);
+    agent = startAgent(NEW_TOKEN);
+    token = NEW_TOKEN;
+    assertEquals(port, agent.port());
+    return Wire.send(port, captured);
+  }
+
+  private static void load(BadInputSuite suite) {
+    suite.add("300 idle connections held open", status(200),
+        AgentBadInputSuiteTest::manyIdleConnections);
+    suite.add("64 concurrent calls", status(200),
+        AgentBadInputSuiteTest::manyConcurrentCalls);
+  }
+
+  /** 300 connections opened and left silent; a normal call still gets through; the answer is that call's. */
+  private static Wire.Answer manyIdleConnections() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
+      }
+      return rpc(SERVER_DATA);
+    } finally {
+      for (Socket s : idle) {
+        s.close();
+      }
+    }
+  }
+
+  private static Wire.Answer manyConcurrentCalls() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+    try {
+      List<Future<Wire.Answer>> calls = new ArrayList<>();
+      for (int i = 0; i < 64; i++) {
+        calls.add(pool.submit(() -> rpc(SERVER_DATA)));
+      }
+      Wire.Answer last = null;
+      for (Future<Wire.Answer> f : calls) {
+        last = f.get(30, TimeUnit.SECONDS);
+        assertEquals(200, last.status(), last.toString());
+      }
+      return last;
+    } finally {
+      pool.shutdownNow();
+      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+}
