@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sessionhub.agent.testing.Abuse;
 import dev.sessionhub.agent.testing.Bait;
 import dev.sessionhub.agent.testing.BadInputSuite;
 import dev.sessionhub.agent.testing.FreePorts;
@@ -20,9 +21,6 @@ import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcResponse;
 import io.vertx.core.Vertx;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -212,17 +210,25 @@ class AgentBadInputSuiteTest {
         () -> Wire.dribble(port, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
             SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, true, Duration.ofSeconds(20)));
     suite.add("headers dribbled a byte at a time", closed(408).within(CUT_WITHIN_MS),
-        () -> Wire.dribble(port, "POST /RPC2 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII),
-            "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII), DRIBBLE, true, Duration.ofSeconds(20)));
+        () -> Abuse.dribbleHeaders(port, DRIBBLE, Duration.ofSeconds(20)));
     suite.add("request line that stalls", closed(408).within(CUT_WITHIN_MS),
         () -> Wire.stall(port, "POST /RP".getBytes(StandardCharsets.US_ASCII), new byte[0],
             Duration.ofSeconds(20)));
     suite.add("connection that never sends a byte", closed(408).within(CUT_WITHIN_MS),
         () -> Wire.stall(port, new byte[0], new byte[0], Duration.ofSeconds(20)));
     suite.add("headers dribbled after a good keep-alive request", closed(408).within(CUT_WITHIN_MS + 1000),
-        AgentBadInputSuiteTest::dribbleAfterAGoodRequest);
+        () -> Abuse.keepAliveThenDribble(port, keepAlive(SERVER_DATA), DRIBBLE, Duration.ofSeconds(15)));
     suite.add("32 slow-loris clients while others are served", closed(408).within(CUT_WITHIN_MS + 1000),
-        AgentBadInputSuiteTest::slowLorisCrowd);
+        () -> Abuse.slowLorisCrowd(port, 16, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
+            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, AgentBadInputSuiteTest::serverDataAnswers,
+            Duration.ofSeconds(1)));
+  }
+
+  /** A keep-alive (no Connection: close) authenticated POST of {@code xml}. */
+  private static byte[] keepAlive(String xml) {
+    byte[] body = xml.getBytes(StandardCharsets.UTF_8);
+    return Wire.concat(("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: "
+        + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
   }
 
   private static byte[] chunkedHead() {
@@ -236,78 +242,6 @@ class AgentBadInputSuiteTest {
       s.append(Integer.toHexString(size)).append("\r\n").append("a".repeat(size)).append("\r\n");
     }
     return s.append("0\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
-  }
-
-  /** A keep-alive connection serves one proper call, then dribbles the next request's headers. */
-  private static Wire.Answer dribbleAfterAGoodRequest() throws IOException {
-    byte[] body = SERVER_DATA.getBytes(StandardCharsets.UTF_8);
-    byte[] good = Wire.concat(("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: "
-        + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(good);
-      dev.sessionhub.agent.testing.RawHttp.Response first = dev.sessionhub.agent.testing.RawHttp.read(
-          socket.getInputStream());
-      assertEquals(200, first.status(), "the first request on the connection is served");
-      long start = System.nanoTime();
-      socket.setSoTimeout((int) DRIBBLE.toMillis());
-      socket.getOutputStream().write("POST /RPC2 HTTP/1.1\r\n".getBytes(StandardCharsets.US_ASCII));
-      byte[] slow = "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII);
-      for (int i = 0; System.nanoTime() - start < Duration.ofSeconds(15).toNanos(); i++) {
-        try {
-          int b = socket.getInputStream().read();
-          long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-          return b < 0 ? new Wire.Answer(-1, "", new byte[0], false, ms)
-              : new Wire.Answer(0, "unexpected bytes on an idle connection", new byte[0], false, ms);
-        } catch (java.net.SocketTimeoutException silent) {
-          try {
-            socket.getOutputStream().write(slow[i % slow.length]);
-          } catch (IOException closed) {
-            return new Wire.Answer(-1, "", new byte[0], false,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-          }
-        } catch (IOException reset) {
-          return new Wire.Answer(-1, "", new byte[0], false, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-        }
-      }
-      return new Wire.Answer(-1, "", new byte[0], true, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    }
-  }
-
-  /**
-   * 16 clients dribble headers and 16 dribble bodies at once; meanwhile normal calls answer promptly, and every
-   * dribbler is cut. Answers the slowest cut.
-   */
-  private static Wire.Answer slowLorisCrowd() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(32);
-    try {
-      List<Future<Wire.Answer>> lorises = new ArrayList<>();
-      for (int i = 0; i < 16; i++) {
-        lorises.add(pool.submit(() -> Wire.dribble(port, "POST /RPC2 HTTP/1.1\r\n".getBytes(
-            StandardCharsets.US_ASCII), "X-Slow: loris\r\n".getBytes(StandardCharsets.US_ASCII), DRIBBLE, true,
-            Duration.ofSeconds(20))));
-        lorises.add(pool.submit(() -> Wire.dribble(port, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
-            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, true, Duration.ofSeconds(20))));
-      }
-      for (int i = 0; i < 5; i++) {
-        long start = System.nanoTime();
-        serverDataAnswers();
-        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertTrue(ms < 1000, "a normal call took " + ms + " ms among 32 slow-loris clients");
-      }
-      Wire.Answer slowest = null;
-      for (Future<Wire.Answer> f : lorises) {
-        Wire.Answer a = f.get(30, TimeUnit.SECONDS);
-        assertTrue(a.closedWithoutResponse() || a.status() == 408, "every slow-loris client is cut: " + a);
-        if (slowest == null || a.millis() > slowest.millis()) {
-          slowest = a;
-        }
-      }
-      return slowest;
-    } finally {
-      pool.shutdownNow();
-      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
   }
 
   private static void encodingsAndTypes(BadInputSuite suite) {
@@ -375,6 +309,8 @@ class AgentBadInputSuiteTest {
             0x03, '\r', '\n', '\r', '\n'}));
     suite.add("an SSH greeting", closed(400),
         () -> raw("SSH-2.0-OpenSSH_9.2p1\r\n\r\n"));
+    suite.add("an HTTP/2 preface (no h2c)", closed(400, 501, 505),
+        () -> raw("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"));
     suite.add("header line without a colon", closed(400),
         () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\nthis is no header\r\nContent-Length: 0\r\n\r\n"));
     suite.add("one 20 KiB header", closed(431, 400),
@@ -442,42 +378,8 @@ class AgentBadInputSuiteTest {
 
   private static void load(BadInputSuite suite) {
     suite.add("300 idle connections held open", status(200),
-        AgentBadInputSuiteTest::manyIdleConnections);
+        () -> Abuse.whileIdleConnectionsOpen(port, 300, () -> rpc(SERVER_DATA)));
     suite.add("64 concurrent calls", status(200),
-        AgentBadInputSuiteTest::manyConcurrentCalls);
-  }
-
-  /** 300 connections opened and left silent; a normal call still gets through; the answer is that call's. */
-  private static Wire.Answer manyIdleConnections() throws Exception {
-    List<Socket> idle = new ArrayList<>();
-    try {
-      for (int i = 0; i < 300; i++) {
-        idle.add(new Socket(InetAddress.getLoopbackAddress(), port));
-      }
-      return rpc(SERVER_DATA);
-    } finally {
-      for (Socket s : idle) {
-        s.close();
-      }
-    }
-  }
-
-  private static Wire.Answer manyConcurrentCalls() throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(64);
-    try {
-      List<Future<Wire.Answer>> calls = new ArrayList<>();
-      for (int i = 0; i < 64; i++) {
-        calls.add(pool.submit(() -> rpc(SERVER_DATA)));
-      }
-      Wire.Answer last = null;
-      for (Future<Wire.Answer> f : calls) {
-        last = f.get(30, TimeUnit.SECONDS);
-        assertEquals(200, last.status(), last.toString());
-      }
-      return last;
-    } finally {
-      pool.shutdownNow();
-      assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
-    }
+        () -> Abuse.concurrently(64, 200, () -> rpc(SERVER_DATA)));
   }
 }

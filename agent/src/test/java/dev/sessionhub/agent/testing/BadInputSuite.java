@@ -69,6 +69,53 @@ public final class BadInputSuite {
       };
     }
 
+    /** An HTTP 200 carrying an XML-RPC value equal to {@code expected} (not a fault). */
+    static Expect value(Object expected) {
+      return new Expect() {
+        @Override
+        public String mismatch(Wire.Answer a) {
+          if (a.status() != 200) {
+            return "expected the value " + expected + ", got " + a;
+          }
+          try {
+            XmlRpcResponse r = CODEC.decodeResponse(a.body());
+            return !r.isFault() && java.util.Objects.equals(expected, r.value()) ? null
+                : "expected the value " + expected + ", got " + (r.isFault() ? r.fault() : r.value());
+          } catch (RuntimeException | dev.sessionhub.shared.xmlrpc.XmlRpcCodecException e) {
+            return "the answer is not an XML-RPC response (" + e.getMessage() + "): " + a;
+          }
+        }
+
+        @Override
+        public String describe() {
+          return "value " + expected;
+        }
+      };
+    }
+
+    /** A JSON error answer of a REST API: {@code status} with {@code {"error": error, ...}}. */
+    static Expect apiError(int status, String error) {
+      return new Expect() {
+        @Override
+        public String mismatch(Wire.Answer a) {
+          if (a.status() != status) {
+            return "expected HTTP " + status + " " + error + ", got " + a;
+          }
+          try {
+            String got = new io.vertx.core.json.JsonObject(a.text()).getString("error");
+            return error.equals(got) ? null : "expected error '" + error + "', got " + a;
+          } catch (RuntimeException e) {
+            return "expected a JSON error body, got " + a;
+          }
+        }
+
+        @Override
+        public String describe() {
+          return "HTTP " + status + " " + error;
+        }
+      };
+    }
+
     /** An HTTP answer with one of {@code statuses}. */
     static Expect status(int... statuses) {
       return new Expect() {
