@@ -53,9 +53,15 @@ final class JobsResource {
       ApiErrors.send(ctx, 400, "bad_request", "the body needs a string 'code'");
       return;
     }
+    Object selectorValue = body.getValue("selector");
+    if (selectorValue != null && !(selectorValue instanceof String)) {
+      // Never read a wrong type as "" (every session): a caller's bug must not run code everywhere.
+      ApiErrors.send(ctx, 400, "bad_request", "'selector' must be a string (empty or '*' selects every session)");
+      return;
+    }
     Selector selector;
     try {
-      selector = Selector.parse(body.getValue("selector") instanceof String s ? s : "");
+      selector = Selector.parse(selectorValue == null ? "" : (String) selectorValue);
     } catch (SelectorSyntaxException e) {
       ApiErrors.badSelector(ctx, e);
       return;
@@ -64,7 +70,12 @@ final class JobsResource {
     if (timeout == null) {
       return;
     }
-    boolean wait = body.getBoolean("wait", true);
+    Object waitValue = body.getValue("wait");
+    if (waitValue != null && !(waitValue instanceof Boolean)) {
+      ApiErrors.send(ctx, 400, "bad_request", "'wait' must be true or false");
+      return;
+    }
+    boolean wait = waitValue == null || (Boolean) waitValue;
     respond(ctx, jobs.broadcast(selector, code, timeout, who(ctx)), wait);
   }
 
