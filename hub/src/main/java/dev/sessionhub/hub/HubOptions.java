@@ -25,6 +25,11 @@ public final class HubOptions {
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
   public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
+  /**
+   * How long a client may take to send a request's headers (from connecting, or from its previous response) and
+   * then, separately, its body; slower clients are cut (slow-loris).
+   */
+  public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
 
   private int httpPort = DEFAULT_HTTP_PORT;
   private String bindAddress = DEFAULT_BIND_ADDRESS;
@@ -41,6 +46,7 @@ public final class HubOptions {
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private Duration jobTtl = DEFAULT_JOB_TTL;
+  private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
 
   public HubOptions() {
   }
@@ -65,6 +71,7 @@ public final class HubOptions {
     setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
     setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
     setJobTtl(Duration.ofMillis(json.getLong("jobTtlMs", jobTtl.toMillis())));
+    setRequestReadTimeout(Duration.ofMillis(json.getLong("requestReadTimeoutMs", requestReadTimeout.toMillis())));
   }
 
   /** The options as JSON, without the token. */
@@ -84,6 +91,7 @@ public final class HubOptions {
         .put("maxInFlight", maxInFlight)
         .put("maxBodyBytes", maxBodyBytes)
         .put("jobTtlMs", jobTtl.toMillis())
+        .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
         .put("tokenSet", token != null);
   }
 
@@ -255,6 +263,16 @@ public final class HubOptions {
   /** How long finished jobs stay readable (default 24 h). */
   public HubOptions setJobTtl(Duration jobTtl) {
     this.jobTtl = positive(jobTtl, "job TTL");
+    return this;
+  }
+
+  public Duration getRequestReadTimeout() {
+    return requestReadTimeout;
+  }
+
+  /** How long a client may take to send a request's headers, and then its body (default 10 s). */
+  public HubOptions setRequestReadTimeout(Duration requestReadTimeout) {
+    this.requestReadTimeout = positive(requestReadTimeout, "request read timeout");
     return this;
   }
 

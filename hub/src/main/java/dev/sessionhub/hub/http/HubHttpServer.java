@@ -16,6 +16,7 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.time.Duration;
 import java.util.regex.Pattern;
 
 /**
@@ -31,15 +32,18 @@ public final class HubHttpServer {
 
   private final Vertx vertx;
   private final Router router;
+  private final RequestDeadlines deadlines;
   private HttpServer server;
 
   public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
-      RpcDispatcher dispatcher, TokenAuth auth, int maxBodyBytes) {
+      RpcDispatcher dispatcher, TokenAuth auth, int maxBodyBytes, Duration requestReadTimeout) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
+    this.deadlines = new RequestDeadlines(vertx, requestReadTimeout);
     SessionsResource sessions = new SessionsResource(inventory);
     XmlRpcEndpoint rpc = new XmlRpcEndpoint(new XmlRpcCodec(new CodecLimits(CodecLimits.DEFAULT_MAX_DEPTH,
         maxBodyBytes)), dispatcher);
+    router.route().handler(deadlines::handle);
     router.route().handler(ctx -> authenticate(ctx, auth));
     router.get("/api/sessions").handler(sessions::list);
     router.get("/api/sessions/:address").handler(sessions::one);
@@ -87,8 +91,12 @@ public final class HubHttpServer {
   }
 
   public Future<HttpServer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(120).setMaxHeaderSize(16 * 1024))
-        .requestHandler(router);
+    // HTTP/1.x only: with cleartext HTTP/2 on, Vert.x holds a connection back until its first request's headers
+    // are complete, out of reach of the header deadline (and nothing here speaks h2c).
+    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(120).setMaxHeaderSize(16 * 1024)
+            .setHttp2ClearTextEnabled(false))
+        .requestHandler(router)
+        .connectionHandler(deadlines::connected);
     return server.listen(port, host);
   }
 

@@ -86,7 +86,7 @@ public final class HubImpl implements Hub {
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
     HubJobRpcMethods.register(dispatcher, jobs);
     HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher,
-        new TokenAuth(options.getToken()), options.getMaxBodyBytes());
+        new TokenAuth(options.getToken()), options.getMaxBodyBytes(), options.getRequestReadTimeout());
     return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
       String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
