@@ -15,8 +15,8 @@ import java.util.Set;
 /**
  * Runs a job's command on the targets this hub owns: one {@code command(code)} per target through the bounded
  * agent client, each with the job's per-target timeout, and records each target's end as soon as it has one.
- * The outcome mapping is here and only here: output → ok, fault → error, no answer in time → timeout, no
- * connection → unreachable.
+ * The outcome mapping is here and only here: output (a string) → ok, fault or any other answer → error, no
+ * answer in time → timeout, no connection → unreachable.
  */
 public final class CommandRunner {
 
@@ -57,11 +57,38 @@ public final class CommandRunner {
     Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
     return client.call(url, "command", params, wait).transform(ar -> {
       long ms = (System.nanoTime() - start) / 1_000_000;
-      TargetResult result = ar.succeeded()
-          ? TargetResult.ok(jobId, address, String.valueOf(ar.result()), clock.instant(), ms, hubId)
+      TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
       return store.putResult(result);
     });
+  }
+
+  /** {@code command} answers the output as a string; anything else is an agent that is broken or hostile. */
+  private TargetResult answered(String jobId, String address, Object value, long ms) {
+    if (value instanceof String output) {
+      return TargetResult.ok(jobId, address, output, clock.instant(), ms, hubId);
+    }
+    return TargetResult.failed(jobId, address, TargetState.ERROR, FaultCode.INTERNAL_ERROR.code(),
+        "command answered " + wireType(value) + " instead of its output as a string", clock.instant(), ms, hubId);
+  }
+
+  private static String wireType(Object value) {
+    if (value == null) {
+      return "nil";
+    }
+    if (value instanceof Map) {
+      return "a struct";
+    }
+    if (value instanceof Object[] || value instanceof List) {
+      return "an array";
+    }
+    if (value instanceof byte[]) {
+      return "base64";
+    }
+    if (value instanceof Integer || value instanceof Long) {
+      return "an int";
+    }
+    return "a " + value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
   private TargetResult failure(String jobId, String address, Throwable cause, long ms) {
