@@ -25,6 +25,10 @@ public final class HubOptions {
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
   public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
+  public static final double DEFAULT_RATE_LIMIT = 200;
+  public static final int DEFAULT_RATE_BURST = 400;
+  public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 16;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 64;
 
   private int httpPort = DEFAULT_HTTP_PORT;
   private String bindAddress = DEFAULT_BIND_ADDRESS;
@@ -41,6 +45,13 @@ public final class HubOptions {
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private Duration jobTtl = DEFAULT_JOB_TTL;
+  private String auditLog;
+  private boolean openDiscovery;
+  private double rateLimit = DEFAULT_RATE_LIMIT;
+  private int rateBurst = DEFAULT_RATE_BURST;
+  private int maxStreamsPerClient = DEFAULT_MAX_STREAMS_PER_CLIENT;
+  private int maxInFlightPerClient = DEFAULT_MAX_IN_FLIGHT_PER_CLIENT;
+  private List<String> trustedMembers = new ArrayList<>();
 
   public HubOptions() {
   }
@@ -65,6 +76,13 @@ public final class HubOptions {
     setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
     setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
     setJobTtl(Duration.ofMillis(json.getLong("jobTtlMs", jobTtl.toMillis())));
+    setAuditLog(json.getString("auditLog"));
+    setOpenDiscovery(json.getBoolean("openDiscovery", openDiscovery));
+    setRateLimit(json.getDouble("rateLimit", rateLimit));
+    setRateBurst(json.getInteger("rateBurst", rateBurst));
+    setMaxStreamsPerClient(json.getInteger("maxStreamsPerClient", maxStreamsPerClient));
+    setMaxInFlightPerClient(json.getInteger("maxInFlightPerClient", maxInFlightPerClient));
+    json.getJsonArray("trustedMembers", new JsonArray()).forEach(m -> addTrustedMember(String.valueOf(m)));
   }
 
   /** The options as JSON, without the token. */
@@ -84,6 +102,13 @@ public final class HubOptions {
         .put("maxInFlight", maxInFlight)
         .put("maxBodyBytes", maxBodyBytes)
         .put("jobTtlMs", jobTtl.toMillis())
+        .put("auditLog", auditLog)
+        .put("openDiscovery", openDiscovery)
+        .put("rateLimit", rateLimit)
+        .put("rateBurst", rateBurst)
+        .put("maxStreamsPerClient", maxStreamsPerClient)
+        .put("maxInFlightPerClient", maxInFlightPerClient)
+        .put("trustedMembers", new JsonArray(new ArrayList<>(trustedMembers)))
         .put("tokenSet", token != null);
   }
 
@@ -255,6 +280,97 @@ public final class HubOptions {
   /** How long finished jobs stay readable (default 24 h). */
   public HubOptions setJobTtl(Duration jobTtl) {
     this.jobTtl = positive(jobTtl, "job TTL");
+    return this;
+  }
+
+  /** The audit log file (JSON lines, rotated); null records nothing. */
+  public String getAuditLog() {
+    return auditLog;
+  }
+
+  public HubOptions setAuditLog(String auditLog) {
+    this.auditLog = auditLog == null || auditLog.isBlank() ? null : auditLog;
+    return this;
+  }
+
+  /**
+   * Whether reading the inventory (sessions, cluster, events; {@code hub.sessions}, {@code hub.session}) is
+   * allowed without the token. Jobs, commands and registration never are.
+   */
+  public boolean isOpenDiscovery() {
+    return openDiscovery;
+  }
+
+  public HubOptions setOpenDiscovery(boolean openDiscovery) {
+    this.openDiscovery = openDiscovery;
+    return this;
+  }
+
+  /** Requests per second each client (remote address) may make on average; 0 turns rate limiting off. */
+  public double getRateLimit() {
+    return rateLimit;
+  }
+
+  public HubOptions setRateLimit(double rateLimit) {
+    if (rateLimit < 0 || Double.isNaN(rateLimit)) {
+      throw new IllegalArgumentException("rate limit must be >= 0 requests/s, got " + rateLimit);
+    }
+    this.rateLimit = rateLimit;
+    return this;
+  }
+
+  /** How many requests a client may make at once above its rate. */
+  public int getRateBurst() {
+    return rateBurst;
+  }
+
+  public HubOptions setRateBurst(int rateBurst) {
+    if (rateBurst < 1) {
+      throw new IllegalArgumentException("rate burst must be >= 1, got " + rateBurst);
+    }
+    this.rateBurst = rateBurst;
+    return this;
+  }
+
+  /** Open event streams (SSE) one client may hold. */
+  public int getMaxStreamsPerClient() {
+    return maxStreamsPerClient;
+  }
+
+  public HubOptions setMaxStreamsPerClient(int maxStreamsPerClient) {
+    if (maxStreamsPerClient < 1) {
+      throw new IllegalArgumentException("max streams per client must be >= 1, got " + maxStreamsPerClient);
+    }
+    this.maxStreamsPerClient = maxStreamsPerClient;
+    return this;
+  }
+
+  /** Requests one client may have open at once (each may buffer up to the body limit). */
+  public int getMaxInFlightPerClient() {
+    return maxInFlightPerClient;
+  }
+
+  public HubOptions setMaxInFlightPerClient(int maxInFlightPerClient) {
+    if (maxInFlightPerClient < 1) {
+      throw new IllegalArgumentException("max in-flight requests per client must be >= 1, got "
+          + maxInFlightPerClient);
+    }
+    this.maxInFlightPerClient = maxInFlightPerClient;
+    return this;
+  }
+
+  /**
+   * Addresses or CIDR ranges cluster members may have; empty trusts any member that knows the cluster name. A
+   * member outside the list is reported and never given work, and batches it sends are refused.
+   */
+  public List<String> getTrustedMembers() {
+    return List.copyOf(trustedMembers);
+  }
+
+  public HubOptions addTrustedMember(String member) {
+    if (member != null && !member.isBlank()) {
+      trustedMembers.add(member.trim());
+    }
     return this;
   }
 

@@ -12,6 +12,10 @@ import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.SessionRegistry;
 import dev.sessionhub.hub.discovery.TargetScanner;
+import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.hub.audit.AuditLogOptions;
+import dev.sessionhub.hub.audit.JsonLinesAuditLog;
+import dev.sessionhub.hub.http.HubHttpOptions;
 import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
@@ -28,6 +32,7 @@ import dev.sessionhub.shared.scan.TargetParser;
 import dev.sessionhub.shared.scan.TargetSyntaxException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +50,12 @@ public final class HubImpl implements Hub {
   private final PortProber prober;
   private final int port;
   private final Runnable detach;
+  private final AuditLog audit;
 
   private HubImpl(HubOptions options, Inventory inventory, InventoryEvents events, DiscoveryService discovery,
-      HubHttpServer http, AgentClient client, PortProber prober, int port, Runnable detach) {
+      HubHttpServer http, AgentClient client, PortProber prober, int port, AuditLog audit, Runnable detach) {
     this.detach = detach;
+    this.audit = audit;
     this.options = options;
     this.inventory = inventory;
     this.events = events;
@@ -80,20 +87,32 @@ public final class HubImpl implements Hub {
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
-    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner);
+    AuditLog audit;
+    try {
+      audit = options.getAuditLog() == null ? AuditLog.NONE
+          : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock,
+              cluster.localMemberId());
+    } catch (IllegalArgumentException e) {
+      events.stop();
+      client.close();
+      return Future.failedFuture(e);
+    }
+    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
+        audit);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
     HubJobRpcMethods.register(dispatcher, jobs);
-    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher,
-        new TokenAuth(options.getToken()), options.getMaxBodyBytes());
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
+        new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
+        options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes()));
     return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
       String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
           cluster, targets, options.getScanInterval(), clock, url);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
-          () -> {
+          audit, () -> {
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
@@ -102,6 +121,7 @@ public final class HubImpl implements Hub {
             }
           });
     }).onFailure(e -> {
+      audit.close();
       events.stop();
       client.close();
       prober.close();
@@ -136,6 +156,7 @@ public final class HubImpl implements Hub {
     return http.close().andThen(ar -> {
       client.close();
       prober.close();
+      audit.close();
     });
   }
 }

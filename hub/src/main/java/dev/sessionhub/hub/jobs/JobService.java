@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.sessionhub.hub.audit.AuditLog;
 
 /**
  * Starts and finishes jobs on the hub a caller talks to (the coordinator). A job resolves its targets once,
@@ -44,11 +45,13 @@ public final class JobService {
   private final String hubId;
   private final CommandRunner localRunner;
   private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
+  private final AuditLog audit;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId, CommandRunner localRunner) {
+      String hubId, CommandRunner localRunner, AuditLog audit) {
     this.localRunner = localRunner;
+    this.audit = audit;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
@@ -58,31 +61,39 @@ public final class JobService {
   }
 
   /** A command in every session matching {@code selector}. */
-  public Future<Job> broadcast(Selector selector, String code, Duration timeout, String createdBy) {
+  public Future<Job> broadcast(Selector selector, String code, Duration timeout, JobRequester requester) {
     return inventory.find(selector).compose(targets ->
-        start("broadcast", selector.toString(), code, timeout, createdBy, targets));
+        start("broadcast", selector.toString(), code, timeout, requester, targets));
   }
 
   /** A command in one session; fails with {@link FaultCode#NOT_FOUND} if the hub does not know it. */
-  public Future<Job> route(String address, String code, Duration timeout, String createdBy) {
+  public Future<Job> route(String address, String code, Duration timeout, JobRequester requester) {
     return inventory.get(address).compose(record -> {
       if (record == null) {
         return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no session at " + address
             + " (addresses are host:port, as 'sessionhub ls' shows them)"));
       }
-      return start("route", address, code, timeout, createdBy, List.of(record));
+      return start("route", address, code, timeout, requester, List.of(record));
     });
   }
 
-  private Future<Job> start(String kind, String selector, String code, Duration timeout, String createdBy,
+  private Future<Job> start(String kind, String selector, String code, Duration timeout, JobRequester requester,
       List<SessionRecord> targets) {
     Instant now = clock.instant();
     List<String> addresses = targets.stream().map(SessionRecord::address).toList();
-    Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now, createdBy, hubId,
-        addresses, now.plus(timeout).plus(GRACE));
+    Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now,
+        requester.describe(), hubId, addresses, now.plus(timeout).plus(GRACE));
     Promise<Void> finished = Promise.promise();
     running.put(job.id(), finished);
-    finished.future().onComplete(ar -> running.remove(job.id()));
+    finished.future().onComplete(ar -> {
+      running.remove(job.id());
+      store.view(job.id()).onSuccess(view -> {
+        if (view != null) {
+          audit.jobFinished(view);
+        }
+      });
+    });
+    audit.jobStarted(job, requester);
     return store.put(job).map(v -> {
       dispatch(job, targets, finished);
       return job;
