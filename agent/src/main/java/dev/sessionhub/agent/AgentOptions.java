@@ -38,6 +38,7 @@ public final class AgentOptions {
   private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private boolean openDiscovery;
 
   public AgentOptions() {
   }
@@ -56,6 +57,7 @@ public final class AgentOptions {
     this.commandTimeout = other.commandTimeout;
     this.requestReadTimeout = other.requestReadTimeout;
     this.heartbeatInterval = other.heartbeatInterval;
+    this.openDiscovery = other.openDiscovery;
   }
 
   /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
@@ -65,6 +67,7 @@ public final class AgentOptions {
     setMaxPort(json.getInteger("maxPort", maxPort));
     setBindAddress(json.getString("bindAddress", bindAddress));
     setToken(json.getString("token"));
+    setOpenDiscovery(json.getBoolean("openDiscovery", false));
     setHubUrl(json.getString("hubUrl"));
     setName(json.getString("name"));
     JsonObject t = json.getJsonObject("tags");
@@ -95,6 +98,7 @@ public final class AgentOptions {
         .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis());
     json.put("tokenSet", token != null);
+    json.put("openDiscovery", openDiscovery);
     return json;
   }
 
@@ -151,6 +155,19 @@ public final class AgentOptions {
       throw new IllegalArgumentException("bind address is empty");
     }
     this.bindAddress = bindAddress;
+    return this;
+  }
+
+  /**
+   * Whether {@code server_data} may be called without the token, so inventory tools can discover this session;
+   * {@code command}, {@code evaluate}, {@code scene_objects} and {@code system.multicall} never can.
+   */
+  public boolean isOpenDiscovery() {
+    return openDiscovery;
+  }
+
+  public AgentOptions setOpenDiscovery(boolean openDiscovery) {
+    this.openDiscovery = openDiscovery;
     return this;
   }
 

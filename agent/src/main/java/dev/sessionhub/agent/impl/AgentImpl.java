@@ -91,7 +91,7 @@ public final class AgentImpl implements Agent {
         c.putAll(host.statusExtras());
         return c;
       };
-      AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()),
+      AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()), options.isOpenDiscovery(),
           new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
           stats, () -> serverData.current().toStruct(), counters);
       HttpServerOptions serverOptions = new HttpServerOptions()

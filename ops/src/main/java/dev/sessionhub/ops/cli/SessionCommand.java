@@ -30,6 +30,10 @@ final class SessionCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Option(names = "--open-discovery", description = "Answer server_data without the token (discovery only; "
+      + "command, evaluate and multicall still need it).")
+  boolean openDiscovery;
+
   @Option(names = "--hub", description = "Hub URL to announce this session to, e.g. http://127.0.0.1:7700.")
   String hub;
 
@@ -62,6 +66,7 @@ final class SessionCommand implements Callable<Integer> {
         .setMaxPort(maxPort)
         .setBindAddress(bind)
         .setToken(tokens.resolve())
+        .setOpenDiscovery(openDiscovery)
         .setHubUrl(hub)
         .setName(name)
         .setCommandTimeout(commandTimeout);
