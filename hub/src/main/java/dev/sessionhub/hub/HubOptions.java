@@ -369,6 +369,7 @@ public final class HubOptions {
 
   public HubOptions addTrustedMember(String member) {
     if (member != null && !member.isBlank()) {
+      new dev.sessionhub.hub.cluster.MemberTrust(List.of(member)); // names a bad entry now, not at start
       trustedMembers.add(member.trim());
     }
     return this;

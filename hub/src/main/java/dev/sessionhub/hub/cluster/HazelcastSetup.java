@@ -26,7 +26,7 @@ public final class HazelcastSetup {
 
   public static Config memberConfig(HubOptions options) {
     Config config = new Config();
-    config.setClusterName(options.getClusterName());
+    config.setClusterName(ClusterSecrets.of(options.getToken()).clusterName(options.getClusterName()));
     config.setInstanceName("sessionhub-" + options.getClusterName() + "-" + options.getHazelcastPort() + "-"
         + System.nanoTime());
     config.setProperty("hazelcast.logging.type", "slf4j");

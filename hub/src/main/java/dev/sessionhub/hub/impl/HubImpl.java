@@ -6,7 +6,9 @@ import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.ApacheAgentClient;
+import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
@@ -23,6 +25,7 @@ import dev.sessionhub.hub.http.JobEventStream;
 import dev.sessionhub.hub.jobs.CommandRunner;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobStore;
+import dev.sessionhub.hub.jobs.RunBatchTask;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
 import dev.sessionhub.shared.auth.TokenAuth;
@@ -77,7 +80,7 @@ public final class HubImpl implements Hub {
     }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
-    ClusterState cluster = new ClusterState(vertx, hazelcast);
+    ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     AgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
         .setToken(options.getToken())
         .setPollTimeout(options.getPollTimeout()));
@@ -97,8 +100,12 @@ public final class HubImpl implements Hub {
       client.close();
       return Future.failedFuture(e);
     }
+    MemberTrust trust = new MemberTrust(options.getTrustedMembers());
+    UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
+    ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
+    hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
-        audit);
+        audit, secrets, trust);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
@@ -116,6 +123,7 @@ public final class HubImpl implements Hub {
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
+              hazelcast.getCluster().removeMembershipListener(trustListener);
             } catch (RuntimeException ignored) {
               // the member is already gone (killed) or going away
             }

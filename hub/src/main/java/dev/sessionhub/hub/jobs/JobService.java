@@ -24,6 +24,8 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.hub.cluster.ClusterSecrets;
+import dev.sessionhub.hub.cluster.MemberTrust;
 
 /**
  * Starts and finishes jobs on the hub a caller talks to (the coordinator). A job resolves its targets once,
@@ -46,10 +48,14 @@ public final class JobService {
   private final CommandRunner localRunner;
   private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
   private final AuditLog audit;
+  private final ClusterSecrets secrets;
+  private final MemberTrust trust;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId, CommandRunner localRunner, AuditLog audit) {
+      String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust) {
+    this.secrets = secrets;
+    this.trust = trust;
     this.localRunner = localRunner;
     this.audit = audit;
     this.vertx = vertx;
@@ -124,7 +130,14 @@ public final class JobService {
             .onComplete(ar -> sent.tryComplete());
         return;
       }
-      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware), owner,
+      if (!trust.trusts(owner)) {
+        markOpen(job, batch.keySet(), TargetState.ERROR, FaultCode.UNAUTHORIZED.code(),
+            "not sent: the member that owns this session (" + owner.getAddress() + ") is not a trusted member")
+            .onComplete(ar -> sent.tryComplete());
+        return;
+      }
+      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware)
+              .signedWith(secrets), owner,
           new ExecutionCallback<Integer>() {
             @Override
             public void onResponse(Integer count) {
