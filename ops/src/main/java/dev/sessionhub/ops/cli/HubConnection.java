@@ -100,7 +100,8 @@ final class HubConnection {
         throw new CliException(CliException.UNREACHABLE, "TLS handshake with the hub at " + base
             + " failed (does it serve https?): " + e.getMessage());
       }
-      throw new CliException(CliException.UNREACHABLE, "talking to the hub at " + base + " failed: " + e);
+      throw new CliException(CliException.UNREACHABLE, "talking to the hub at " + base + " failed: " + e
+          + ("http".equalsIgnoreCase(base.getScheme()) ? " (if the hub serves TLS, use an https:// URL)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(CliException.FAILED, "interrupted");
