@@ -2,6 +2,8 @@ package dev.sessionhub.hub;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,12 @@ import java.util.List;
  * How a hub serves, joins its cluster and discovers sessions. Defaults follow DESIGN.md: HTTP on
  * 127.0.0.1:7700, Hazelcast on 5701, cluster {@code sessionhub}, a scan every 5 s, leases of 15 s.
  * Setters validate and return {@code this}; {@link #validate()} checks what spans fields.
+ *
+ * <p>TLS is optional on both sides. With a PEM certificate chain and key ({@link #setTlsCertPath(String)},
+ * {@link #setTlsKeyPath(String)}) the hub's one port serves https only (REST, SSE, XML-RPC, dashboard). {@link
+ * #setAgentTls(boolean)} says the agents serve https: scans call them over https and announcements with an
+ * {@code http://} URL are refused. Any {@code https://} agent is verified against {@link #setAgentCaPath(String)}
+ * (a PEM CA bundle) or, without one, the JDK's trusted CAs, host names included.
  */
 public final class HubOptions {
 
@@ -52,6 +60,10 @@ public final class HubOptions {
   private int maxStreamsPerClient = DEFAULT_MAX_STREAMS_PER_CLIENT;
   private int maxInFlightPerClient = DEFAULT_MAX_IN_FLIGHT_PER_CLIENT;
   private List<String> trustedMembers = new ArrayList<>();
+  private String tlsCertPath;
+  private String tlsKeyPath;
+  private boolean agentTls;
+  private String agentCaPath;
 
   public HubOptions() {
   }
@@ -83,6 +95,10 @@ public final class HubOptions {
     setMaxStreamsPerClient(json.getInteger("maxStreamsPerClient", maxStreamsPerClient));
     setMaxInFlightPerClient(json.getInteger("maxInFlightPerClient", maxInFlightPerClient));
     json.getJsonArray("trustedMembers", new JsonArray()).forEach(m -> addTrustedMember(String.valueOf(m)));
+    setTlsCertPath(json.getString("tlsCertPath"));
+    setTlsKeyPath(json.getString("tlsKeyPath"));
+    setAgentTls(json.getBoolean("agentTls", agentTls));
+    setAgentCaPath(json.getString("agentCaPath"));
   }
 
   /** The options as JSON, without the token. */
@@ -109,6 +125,10 @@ public final class HubOptions {
         .put("maxStreamsPerClient", maxStreamsPerClient)
         .put("maxInFlightPerClient", maxInFlightPerClient)
         .put("trustedMembers", new JsonArray(new ArrayList<>(trustedMembers)))
+        .put("tlsCertPath", tlsCertPath)
+        .put("tlsKeyPath", tlsKeyPath)
+        .put("agentTls", agentTls)
+        .put("agentCaPath", agentCaPath)
         .put("tokenSet", token != null);
   }
 
@@ -118,6 +138,12 @@ public final class HubOptions {
       throw new IllegalArgumentException("binding " + bindAddress
           + " exposes the hub beyond this machine: set a token (--token-file, SESSIONHUB_TOKEN)");
     }
+    if ((tlsCertPath == null) != (tlsKeyPath == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate and a private key (--tls-cert and --tls-key)");
+    }
+    readable(tlsCertPath, "TLS certificate");
+    readable(tlsKeyPath, "TLS private key");
+    readable(agentCaPath, "agent CA bundle");
     if (lease.compareTo(scanInterval) <= 0) {
       throw new IllegalArgumentException("lease " + lease.toMillis() + " ms must be longer than the scan interval "
           + scanInterval.toMillis() + " ms, or every session would expire between polls");
@@ -373,6 +399,61 @@ public final class HubOptions {
       trustedMembers.add(member.trim());
     }
     return this;
+  }
+
+  /** True when the hub's HTTP port serves https (a certificate and key are set). */
+  public boolean isTls() {
+    return tlsCertPath != null;
+  }
+
+  public String getTlsCertPath() {
+    return tlsCertPath;
+  }
+
+  /** The PEM certificate chain (server certificate first) of the hub's HTTP port; {@code null}: plain http. */
+  public HubOptions setTlsCertPath(String tlsCertPath) {
+    this.tlsCertPath = blankToNull(tlsCertPath);
+    return this;
+  }
+
+  public String getTlsKeyPath() {
+    return tlsKeyPath;
+  }
+
+  /** The PEM private key (PKCS#8, or PKCS#1 RSA) of the TLS certificate. */
+  public HubOptions setTlsKeyPath(String tlsKeyPath) {
+    this.tlsKeyPath = blankToNull(tlsKeyPath);
+    return this;
+  }
+
+  public boolean isAgentTls() {
+    return agentTls;
+  }
+
+  /** Agents serve https: scans use {@code https://}, and announcements with an {@code http://} URL are refused. */
+  public HubOptions setAgentTls(boolean agentTls) {
+    this.agentTls = agentTls;
+    return this;
+  }
+
+  public String getAgentCaPath() {
+    return agentCaPath;
+  }
+
+  /** A PEM CA bundle an {@code https://} agent's certificate must chain to; {@code null}: the JDK's CAs. */
+  public HubOptions setAgentCaPath(String agentCaPath) {
+    this.agentCaPath = blankToNull(agentCaPath);
+    return this;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static void readable(String path, String what) {
+    if (path != null && !Files.isReadable(Path.of(path))) {
+      throw new IllegalArgumentException(what + " " + path + " is not a readable file");
+    }
   }
 
   private static Duration positive(Duration d, String what) {

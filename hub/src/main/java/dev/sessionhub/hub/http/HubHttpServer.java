@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.KeyCertOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 
@@ -60,8 +61,16 @@ public final class HubHttpServer {
   }
 
   public Future<HttpServer> listen(String host, int port) {
-    server = vertx.createHttpServer(new HttpServerOptions().setIdleTimeout(120).setMaxHeaderSize(16 * 1024))
-        .requestHandler(router);
+    return listen(host, port, null);
+  }
+
+  /** Listens with https when {@code tls} (the certificate and key) is not null, else plain http. */
+  public Future<HttpServer> listen(String host, int port, KeyCertOptions tls) {
+    HttpServerOptions options = new HttpServerOptions().setIdleTimeout(120).setMaxHeaderSize(16 * 1024);
+    if (tls != null) {
+      options.setSsl(true).setKeyCertOptions(tls);
+    }
+    server = vertx.createHttpServer(options).requestHandler(router);
     return server.listen(port, host);
   }
 

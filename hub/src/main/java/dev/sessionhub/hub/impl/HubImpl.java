@@ -36,6 +36,8 @@ import dev.sessionhub.shared.scan.TargetSyntaxException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,15 +80,22 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
+    AgentClient client;
+    try {
+      client = new ApacheAgentClient(vertx, new AgentClientOptions()
+          .setToken(options.getToken())
+          .setPollTimeout(options.getPollTimeout())
+          .setCaPath(options.getAgentCaPath()));
+    } catch (IllegalArgumentException badCaBundle) {
+      return Future.failedFuture(badCaBundle);
+    }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
-    AgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setToken(options.getToken())
-        .setPollTimeout(options.getPollTimeout()));
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
-    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight());
+    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
+        options.isAgentTls());
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
@@ -108,13 +117,17 @@ public final class HubImpl implements Hub {
         audit, secrets, trust);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
-    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
+    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
+        options.isAgentTls());
     HubJobRpcMethods.register(dispatcher, jobs);
     HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
         new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
         options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes()));
-    return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
-      String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
+    KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
+        .setKeyPath(options.getTlsKeyPath()) : null;
+    Future<Void> tlsLoaded = checkTls(vertx, tls, options);
+    return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
+      String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
           cluster, targets, options.getScanInterval(), clock, url);
       discovery.start();
@@ -136,6 +149,26 @@ public final class HubImpl implements Hub {
     });
   }
 
+  /** Loads the certificate and key once, off the event loop, so a bad file fails with its own reason. */
+  private static Future<Void> checkTls(Vertx vertx, KeyCertOptions tls, HubOptions options) {
+    if (tls == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        tls.getKeyManagerFactory(vertx);
+        return null;
+      } catch (Exception e) {
+        throw new IllegalArgumentException("TLS certificate " + options.getTlsCertPath() + " with key "
+            + options.getTlsKeyPath() + " could not be loaded: " + e.getMessage(), e);
+      }
+    }, false);
+  }
+
+  private static String scheme(HubOptions options) {
+    return options.isTls() ? "https://" : "http://";
+  }
+
   @Override
   public int httpPort() {
     return port;
@@ -143,7 +176,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public String url() {
-    return "http://" + options.getBindAddress() + ":" + port;
+    return scheme(options) + options.getBindAddress() + ":" + port;
   }
 
   @Override

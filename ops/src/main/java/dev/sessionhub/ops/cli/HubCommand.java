@@ -51,6 +51,16 @@ final class HubCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Mixin
+  ServerTlsOptions tls = new ServerTlsOptions();
+
+  @Option(names = "--agent-tls", description = "Agents serve https: scan with https:// and refuse http:// announcements.")
+  boolean agentTls;
+
+  @Option(names = "--agent-ca", paramLabel = "FILE",
+      description = "PEM CA bundle an https agent's certificate must chain to (default: the JDK's trusted CAs).")
+  Path agentCa;
+
   @Option(names = "--ready-file", description = "Write the hub's URL here once its HTTP port serves.")
   Path readyFile;
 
@@ -86,7 +96,12 @@ final class HubCommand implements Callable<Integer> {
         .setOpenDiscovery(openDiscovery)
         .setRateLimit(rateLimit)
         .setRateBurst(rateBurst)
-        .setAuditLog((auditLog != null ? auditLog : defaultAuditLog(httpPort)).toString());
+        .setAuditLog((auditLog != null ? auditLog : defaultAuditLog(httpPort)).toString())
+
+        .setTlsCertPath(tls.certPath())
+        .setTlsKeyPath(tls.keyPath())
+        .setAgentTls(agentTls)
+        .setAgentCaPath(agentCa == null ? null : agentCa.toString());
     Duration defaultLease = scanInterval.multipliedBy(3);
     options.setLease(lease != null ? lease
         : defaultLease.compareTo(HubOptions.DEFAULT_LEASE) < 0 ? HubOptions.DEFAULT_LEASE : defaultLease);
