@@ -25,7 +25,7 @@ public interface Agent {
   /** The port actually bound. */
   int port();
 
-  /** {@code http://address:port/}, without credentials. */
+  /** {@code http://address:port/} ({@code https://} when serving TLS), without credentials. */
   String url();
 
   /** A new random id for every start of this process; how the hub tells a restarted session from the old one. */

@@ -1,6 +1,8 @@
 package dev.sessionhub.agent;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,8 +12,13 @@ import java.util.Objects;
  * How an {@link Agent} binds, authenticates and bounds its work.
  *
  * <p>Defaults follow the wire contract: the first free port from 8000 to 8099 on loopback, no token, 1 MiB
- * request bodies. Setters validate and return {@code this}; the copy and JSON constructors let a program build
- * options from flags, environment or a file and hand a private copy to each agent.
+ * request bodies, plain http. Setters validate and return {@code this}; the copy and JSON constructors let a
+ * program build options from flags, environment or a file and hand a private copy to each agent.
+ *
+ * <p>TLS is optional: with a PEM certificate chain and its PEM private key ({@link #setTlsCertPath(String)},
+ * {@link #setTlsKeyPath(String)}) the agent serves https only. An {@code https://} hub URL is verified against
+ * {@link #setHubCaPath(String)} (a PEM CA bundle) or, without one, the JDK's trusted CAs; host names are always
+ * checked.
  */
 public final class AgentOptions {
 
@@ -42,6 +49,10 @@ public final class AgentOptions {
   private Duration commandTimeout = DEFAULT_COMMAND_TIMEOUT;
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
+  private boolean openDiscovery;
+  private String tlsCertPath;
+  private String tlsKeyPath;
+  private String hubCaPath;
 
   public AgentOptions() {
   }
@@ -60,6 +71,10 @@ public final class AgentOptions {
     this.commandTimeout = other.commandTimeout;
     this.requestReadTimeout = other.requestReadTimeout;
     this.heartbeatInterval = other.heartbeatInterval;
+    this.openDiscovery = other.openDiscovery;
+    this.tlsCertPath = other.tlsCertPath;
+    this.tlsKeyPath = other.tlsKeyPath;
+    this.hubCaPath = other.hubCaPath;
   }
 
   /** Reads the keys {@link #toJson()} writes; absent keys keep their defaults. */
@@ -69,6 +84,7 @@ public final class AgentOptions {
     setMaxPort(json.getInteger("maxPort", maxPort));
     setBindAddress(json.getString("bindAddress", bindAddress));
     setToken(json.getString("token"));
+    setOpenDiscovery(json.getBoolean("openDiscovery", false));
     setHubUrl(json.getString("hubUrl"));
     setName(json.getString("name"));
     JsonObject t = json.getJsonObject("tags");
@@ -81,6 +97,9 @@ public final class AgentOptions {
     setCommandTimeout(Duration.ofMillis(json.getLong("commandTimeoutMs", commandTimeout.toMillis())));
     setRequestReadTimeout(Duration.ofMillis(json.getLong("requestReadTimeoutMs", requestReadTimeout.toMillis())));
     setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", heartbeatInterval.toMillis())));
+    setTlsCertPath(json.getString("tlsCertPath"));
+    setTlsKeyPath(json.getString("tlsKeyPath"));
+    setHubCaPath(json.getString("hubCaPath"));
   }
 
   /** The options as JSON. The token is never written: it must not end up in logs or status output. */
@@ -97,13 +116,26 @@ public final class AgentOptions {
         .put("commandQueueLength", commandQueueLength)
         .put("commandTimeoutMs", commandTimeout.toMillis())
         .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
-        .put("heartbeatIntervalMs", heartbeatInterval.toMillis());
+        .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
+        .put("tlsCertPath", tlsCertPath)
+        .put("tlsKeyPath", tlsKeyPath)
+        .put("hubCaPath", hubCaPath);
     json.put("tokenSet", token != null);
+    json.put("openDiscovery", openDiscovery);
     return json;
   }
 
-  /** Checks what single setters cannot: the port range and the token rule for non-loopback binds. */
+  /**
+   * Checks what single setters cannot: the port range, the token rule for non-loopback binds, and that TLS has
+   * both a certificate and a key (whose files must be readable; their contents are checked when the agent starts).
+   */
   public AgentOptions validate() {
+    if ((tlsCertPath == null) != (tlsKeyPath == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate and a private key (--tls-cert and --tls-key)");
+    }
+    readable(tlsCertPath, "TLS certificate");
+    readable(tlsKeyPath, "TLS private key");
+    readable(hubCaPath, "hub CA bundle");
     if (maxPort < basePort) {
       throw new IllegalArgumentException("max port " + maxPort + " is below base port " + basePort);
     }
@@ -155,6 +187,19 @@ public final class AgentOptions {
       throw new IllegalArgumentException("bind address is empty");
     }
     this.bindAddress = bindAddress;
+    return this;
+  }
+
+  /**
+   * Whether {@code server_data} may be called without the token, so inventory tools can discover this session;
+   * {@code command}, {@code evaluate}, {@code scene_objects} and {@code system.multicall} never can.
+   */
+  public boolean isOpenDiscovery() {
+    return openDiscovery;
+  }
+
+  public AgentOptions setOpenDiscovery(boolean openDiscovery) {
+    this.openDiscovery = openDiscovery;
     return this;
   }
 
@@ -249,6 +294,51 @@ public final class AgentOptions {
   public AgentOptions setHeartbeatInterval(Duration heartbeatInterval) {
     this.heartbeatInterval = positive(heartbeatInterval, "heartbeat interval");
     return this;
+  }
+
+  /** True when the agent serves https (a certificate and key are set). */
+  public boolean isTls() {
+    return tlsCertPath != null;
+  }
+
+  public String getTlsCertPath() {
+    return tlsCertPath;
+  }
+
+  /** The PEM certificate chain (server certificate first) served over TLS; {@code null} for plain http. */
+  public AgentOptions setTlsCertPath(String tlsCertPath) {
+    this.tlsCertPath = blankToNull(tlsCertPath);
+    return this;
+  }
+
+  public String getTlsKeyPath() {
+    return tlsKeyPath;
+  }
+
+  /** The PEM private key (PKCS#8, or PKCS#1 RSA) of the TLS certificate. */
+  public AgentOptions setTlsKeyPath(String tlsKeyPath) {
+    this.tlsKeyPath = blankToNull(tlsKeyPath);
+    return this;
+  }
+
+  public String getHubCaPath() {
+    return hubCaPath;
+  }
+
+  /** A PEM CA bundle that an {@code https://} hub's certificate must chain to; {@code null}: the JDK's CAs. */
+  public AgentOptions setHubCaPath(String hubCaPath) {
+    this.hubCaPath = blankToNull(hubCaPath);
+    return this;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static void readable(String path, String what) {
+    if (path != null && !Files.isReadable(Path.of(path))) {
+      throw new IllegalArgumentException(what + " " + path + " is not a readable file");
+    }
   }
 
   private static int checkPort(int port, String what) {

@@ -152,9 +152,13 @@ class AgentBadInputTest {
     assertStillServing();
   }
 
+  private HttpClient client;
+  private HttpClient checkClient;
+
   @Test
   void chunkedBodyThatNeverEndsIsCutAtTheLimit(Vertx vertx, VertxTestContext test) {
-    HttpClient client = vertx.createHttpClient();
+    // held in a field: Vert.x closes the pool of a client that becomes unreachable ("Pool closed")
+    client = vertx.createHttpClient();
     Buffer chunk = Buffer.buffer(new byte[8192]);
     client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(agent.port())
             .setURI("/RPC2"))
@@ -174,7 +178,8 @@ class AgentBadInputTest {
   }
 
   private void serverDataStillAnswers(Vertx vertx, VertxTestContext test) {
-    vertx.createHttpClient().request(HttpMethod.POST, agent.port(), "127.0.0.1", "/RPC2")
+    checkClient = vertx.createHttpClient();
+    checkClient.request(HttpMethod.POST, agent.port(), "127.0.0.1", "/RPC2")
         .compose(req -> req.send(SERVER_DATA).compose(HttpClientResponse::body))
         .onComplete(test.succeeding(body -> test.verify(() -> {
           assertTrue(!codec.decodeResponse(body.getBytes()).isFault());
@@ -321,6 +326,34 @@ class AgentBadInputTest {
       assertTrue(!status.text().contains("s3cret"), "the token never appears in /status");
     } finally {
       guarded.close().await(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void openDiscoveryAnswersServerDataOnlyWithoutTheToken(Vertx vertx) throws Exception {
+    Agent open = Agent.start(vertx, new AgentOptions().setPort(FreePorts.one()).setToken("s3cret")
+        .setOpenDiscovery(true), host).await(30, TimeUnit.SECONDS);
+    try {
+      int port = open.port();
+      RawHttp.Response data = RawHttp.post(port, SERVER_DATA);
+      assertEquals(200, data.status());
+      assertTrue(data.text().contains("session_id"), data.text());
+      for (String method : new String[] {"command", "evaluate", "scene_objects", "system.multicall",
+          "system.listMethods"}) {
+        String call = "<?xml version=\"1.0\"?><methodCall><methodName>" + method + "</methodName><params>"
+            + "<param><value><string>print(1)</string></value></param></params></methodCall>";
+        assertEquals(401, RawHttp.post(port, call).status(), method + " without the token");
+        assertEquals(200, RawHttp.post(port, call, "Authorization: Bearer s3cret").status(), method + " with it");
+      }
+      String multicall = "<?xml version=\"1.0\"?><methodCall><methodName>system.multicall</methodName><params>"
+          + "<param><value><array><data><value><struct><member><name>methodName</name><value><string>command"
+          + "</string></value></member><member><name>params</name><value><array><data><value><string>print(1)"
+          + "</string></value></data></array></value></member></struct></value></data></array></value></param>"
+          + "</params></methodCall>";
+      assertEquals(401, RawHttp.post(port, multicall).status(), "multicall cannot smuggle a command");
+      assertEquals(401, RawHttp.get(port, "/status").status(), "the status page still needs the token");
+    } finally {
+      open.close().await(5, TimeUnit.SECONDS);
     }
   }
 

@@ -2,6 +2,8 @@ package dev.sessionhub.hub;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,12 @@ import java.util.List;
  * How a hub serves, joins its cluster and discovers sessions. Defaults follow DESIGN.md: HTTP on
  * 127.0.0.1:7700, Hazelcast on 5701, cluster {@code sessionhub}, a scan every 5 s, leases of 15 s.
  * Setters validate and return {@code this}; {@link #validate()} checks what spans fields.
+ *
+ * <p>TLS is optional on both sides. With a PEM certificate chain and key ({@link #setTlsCertPath(String)},
+ * {@link #setTlsKeyPath(String)}) the hub's one port serves https only (REST, SSE, XML-RPC, dashboard). {@link
+ * #setAgentTls(boolean)} says the agents serve https: scans call them over https and announcements with an
+ * {@code http://} URL are refused. Any {@code https://} agent is verified against {@link #setAgentCaPath(String)}
+ * (a PEM CA bundle) or, without one, the JDK's trusted CAs, host names included.
  */
 public final class HubOptions {
 
@@ -25,6 +33,10 @@ public final class HubOptions {
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
   public static final int DEFAULT_MAX_BODY_BYTES = 1 << 20;
   public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
+  public static final double DEFAULT_RATE_LIMIT = 200;
+  public static final int DEFAULT_RATE_BURST = 400;
+  public static final int DEFAULT_MAX_STREAMS_PER_CLIENT = 16;
+  public static final int DEFAULT_MAX_IN_FLIGHT_PER_CLIENT = 64;
   /**
    * How long a client may take to send a request's headers (from connecting, or from its previous response) and
    * then, separately, its body; slower clients are cut (slow-loris).
@@ -46,6 +58,17 @@ public final class HubOptions {
   private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
   private int maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
   private Duration jobTtl = DEFAULT_JOB_TTL;
+  private String auditLog;
+  private boolean openDiscovery;
+  private double rateLimit = DEFAULT_RATE_LIMIT;
+  private int rateBurst = DEFAULT_RATE_BURST;
+  private int maxStreamsPerClient = DEFAULT_MAX_STREAMS_PER_CLIENT;
+  private int maxInFlightPerClient = DEFAULT_MAX_IN_FLIGHT_PER_CLIENT;
+  private List<String> trustedMembers = new ArrayList<>();
+  private String tlsCertPath;
+  private String tlsKeyPath;
+  private boolean agentTls;
+  private String agentCaPath;
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
 
   public HubOptions() {
@@ -71,6 +94,17 @@ public final class HubOptions {
     setMaxInFlight(json.getInteger("maxInFlight", maxInFlight));
     setMaxBodyBytes(json.getInteger("maxBodyBytes", maxBodyBytes));
     setJobTtl(Duration.ofMillis(json.getLong("jobTtlMs", jobTtl.toMillis())));
+    setAuditLog(json.getString("auditLog"));
+    setOpenDiscovery(json.getBoolean("openDiscovery", openDiscovery));
+    setRateLimit(json.getDouble("rateLimit", rateLimit));
+    setRateBurst(json.getInteger("rateBurst", rateBurst));
+    setMaxStreamsPerClient(json.getInteger("maxStreamsPerClient", maxStreamsPerClient));
+    setMaxInFlightPerClient(json.getInteger("maxInFlightPerClient", maxInFlightPerClient));
+    json.getJsonArray("trustedMembers", new JsonArray()).forEach(m -> addTrustedMember(String.valueOf(m)));
+    setTlsCertPath(json.getString("tlsCertPath"));
+    setTlsKeyPath(json.getString("tlsKeyPath"));
+    setAgentTls(json.getBoolean("agentTls", agentTls));
+    setAgentCaPath(json.getString("agentCaPath"));
     setRequestReadTimeout(Duration.ofMillis(json.getLong("requestReadTimeoutMs", requestReadTimeout.toMillis())));
   }
 
@@ -91,6 +125,17 @@ public final class HubOptions {
         .put("maxInFlight", maxInFlight)
         .put("maxBodyBytes", maxBodyBytes)
         .put("jobTtlMs", jobTtl.toMillis())
+        .put("auditLog", auditLog)
+        .put("openDiscovery", openDiscovery)
+        .put("rateLimit", rateLimit)
+        .put("rateBurst", rateBurst)
+        .put("maxStreamsPerClient", maxStreamsPerClient)
+        .put("maxInFlightPerClient", maxInFlightPerClient)
+        .put("trustedMembers", new JsonArray(new ArrayList<>(trustedMembers)))
+        .put("tlsCertPath", tlsCertPath)
+        .put("tlsKeyPath", tlsKeyPath)
+        .put("agentTls", agentTls)
+        .put("agentCaPath", agentCaPath)
         .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
         .put("tokenSet", token != null);
   }
@@ -101,6 +146,12 @@ public final class HubOptions {
       throw new IllegalArgumentException("binding " + bindAddress
           + " exposes the hub beyond this machine: set a token (--token-file, SESSIONHUB_TOKEN)");
     }
+    if ((tlsCertPath == null) != (tlsKeyPath == null)) {
+      throw new IllegalArgumentException("TLS needs both a certificate and a private key (--tls-cert and --tls-key)");
+    }
+    readable(tlsCertPath, "TLS certificate");
+    readable(tlsKeyPath, "TLS private key");
+    readable(agentCaPath, "agent CA bundle");
     if (lease.compareTo(scanInterval) <= 0) {
       throw new IllegalArgumentException("lease " + lease.toMillis() + " ms must be longer than the scan interval "
           + scanInterval.toMillis() + " ms, or every session would expire between polls");
@@ -264,6 +315,153 @@ public final class HubOptions {
   public HubOptions setJobTtl(Duration jobTtl) {
     this.jobTtl = positive(jobTtl, "job TTL");
     return this;
+  }
+
+  /** The audit log file (JSON lines, rotated); null records nothing. */
+  public String getAuditLog() {
+    return auditLog;
+  }
+
+  public HubOptions setAuditLog(String auditLog) {
+    this.auditLog = auditLog == null || auditLog.isBlank() ? null : auditLog;
+    return this;
+  }
+
+  /**
+   * Whether reading the inventory (sessions, cluster, events; {@code hub.sessions}, {@code hub.session}) is
+   * allowed without the token. Jobs, commands and registration never are.
+   */
+  public boolean isOpenDiscovery() {
+    return openDiscovery;
+  }
+
+  public HubOptions setOpenDiscovery(boolean openDiscovery) {
+    this.openDiscovery = openDiscovery;
+    return this;
+  }
+
+  /** Requests per second each client (remote address) may make on average; 0 turns rate limiting off. */
+  public double getRateLimit() {
+    return rateLimit;
+  }
+
+  public HubOptions setRateLimit(double rateLimit) {
+    if (rateLimit < 0 || Double.isNaN(rateLimit)) {
+      throw new IllegalArgumentException("rate limit must be >= 0 requests/s, got " + rateLimit);
+    }
+    this.rateLimit = rateLimit;
+    return this;
+  }
+
+  /** How many requests a client may make at once above its rate. */
+  public int getRateBurst() {
+    return rateBurst;
+  }
+
+  public HubOptions setRateBurst(int rateBurst) {
+    if (rateBurst < 1) {
+      throw new IllegalArgumentException("rate burst must be >= 1, got " + rateBurst);
+    }
+    this.rateBurst = rateBurst;
+    return this;
+  }
+
+  /** Open event streams (SSE) one client may hold. */
+  public int getMaxStreamsPerClient() {
+    return maxStreamsPerClient;
+  }
+
+  public HubOptions setMaxStreamsPerClient(int maxStreamsPerClient) {
+    if (maxStreamsPerClient < 1) {
+      throw new IllegalArgumentException("max streams per client must be >= 1, got " + maxStreamsPerClient);
+    }
+    this.maxStreamsPerClient = maxStreamsPerClient;
+    return this;
+  }
+
+  /** Requests one client may have open at once (each may buffer up to the body limit). */
+  public int getMaxInFlightPerClient() {
+    return maxInFlightPerClient;
+  }
+
+  public HubOptions setMaxInFlightPerClient(int maxInFlightPerClient) {
+    if (maxInFlightPerClient < 1) {
+      throw new IllegalArgumentException("max in-flight requests per client must be >= 1, got "
+          + maxInFlightPerClient);
+    }
+    this.maxInFlightPerClient = maxInFlightPerClient;
+    return this;
+  }
+
+  /**
+   * Addresses or CIDR ranges cluster members may have; empty trusts any member that knows the cluster name. A
+   * member outside the list is reported and never given work, and batches it sends are refused.
+   */
+  public List<String> getTrustedMembers() {
+    return List.copyOf(trustedMembers);
+  }
+
+  public HubOptions addTrustedMember(String member) {
+    if (member != null && !member.isBlank()) {
+      new dev.sessionhub.hub.cluster.MemberTrust(List.of(member)); // names a bad entry now, not at start
+      trustedMembers.add(member.trim());
+    }
+    return this;
+  }
+
+  /** True when the hub's HTTP port serves https (a certificate and key are set). */
+  public boolean isTls() {
+    return tlsCertPath != null;
+  }
+
+  public String getTlsCertPath() {
+    return tlsCertPath;
+  }
+
+  /** The PEM certificate chain (server certificate first) of the hub's HTTP port; {@code null}: plain http. */
+  public HubOptions setTlsCertPath(String tlsCertPath) {
+    this.tlsCertPath = blankToNull(tlsCertPath);
+    return this;
+  }
+
+  public String getTlsKeyPath() {
+    return tlsKeyPath;
+  }
+
+  /** The PEM private key (PKCS#8, or PKCS#1 RSA) of the TLS certificate. */
+  public HubOptions setTlsKeyPath(String tlsKeyPath) {
+    this.tlsKeyPath = blankToNull(tlsKeyPath);
+    return this;
+  }
+
+  public boolean isAgentTls() {
+    return agentTls;
+  }
+
+  /** Agents serve https: scans use {@code https://}, and announcements with an {@code http://} URL are refused. */
+  public HubOptions setAgentTls(boolean agentTls) {
+    this.agentTls = agentTls;
+    return this;
+  }
+
+  public String getAgentCaPath() {
+    return agentCaPath;
+  }
+
+  /** A PEM CA bundle an {@code https://} agent's certificate must chain to; {@code null}: the JDK's CAs. */
+  public HubOptions setAgentCaPath(String agentCaPath) {
+    this.agentCaPath = blankToNull(agentCaPath);
+    return this;
+  }
+
+  private static String blankToNull(String s) {
+    return s == null || s.isBlank() ? null : s;
+  }
+
+  private static void readable(String path, String what) {
+    if (path != null && !Files.isReadable(Path.of(path))) {
+      throw new IllegalArgumentException(what + " " + path + " is not a readable file");
+    }
   }
 
   public Duration getRequestReadTimeout() {

@@ -68,7 +68,8 @@ class JobsProgramIT {
       addressByName.put(sessions.getJsonObject(i).getString("name"), sessions.getJsonObject(i).getString("address"));
     }
     // The first command of a session starts its Python: do it here, not inside a test's timeout.
-    Launcher.Result warm = Launcher.run(120, "broadcast", SELECTOR, "print('warm')", "--hub", hubUrl);
+    Launcher.Result warm = Launcher.run(200, "broadcast", SELECTOR, "print('warm')", "--hub", hubUrl,
+        "--timeout", "180s");
     assertEquals(0, warm.exitCode(), warm.stdout() + warm.stderr());
   }
 

@@ -48,6 +48,29 @@ class SessionProgramIT {
   }
 
   @Test
+  void aTokenFlagNeverShowsInTheProcessListButStillGuardsTheSession(@TempDir Path dir) throws Exception {
+    String token = "ps-secret-" + System.nanoTime();
+    int base = FreePorts.range(2);
+    Path portFile = dir.resolve("session.port");
+    Process session = Launcher.start(dir.resolve("session.log"), "session", "--token", token, "--base-port",
+        String.valueOf(base), "--max-port", String.valueOf(base + 1), "--port-file", portFile.toString());
+    try {
+      Poll.until(Duration.ofSeconds(60), "the port file is written", () -> Files.exists(portFile));
+      int port = Integer.parseInt(Files.readString(portFile).trim());
+      String cmdline = Files.readString(Path.of("/proc/" + session.pid() + "/cmdline")).replace('\0', ' ');
+      assertTrue(cmdline.contains("session"), cmdline);
+      assertTrue(!cmdline.contains(token), "the token is not in the process's arguments: " + cmdline);
+      byte[] call = codec.encodeCall("server_data", List.of());
+      assertEquals(401, RawHttp.post(port, "/RPC2", call).status());
+      assertEquals(200, RawHttp.post(port, "/RPC2", call, "Authorization: Bearer " + token).status());
+    } finally {
+      session.destroy();
+      session.waitFor(20, TimeUnit.SECONDS);
+      session.destroyForcibly();
+    }
+  }
+
+  @Test
   void badFlagsAndUnsafeTokensAreClearErrors(@TempDir Path dir) throws Exception {
     Launcher.Result open = Launcher.run(60, "session", "--bind", "0.0.0.0", "--port-file",
         dir.resolve("x").toString());

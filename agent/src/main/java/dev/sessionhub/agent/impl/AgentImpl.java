@@ -26,6 +26,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -64,7 +65,10 @@ public final class AgentImpl implements Agent {
    */
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock,
       Supplier<PythonRuntime> runtime) {
-    return vertx.executeBlocking(() -> ProcessFacts.collect(clock), false).compose(facts -> {
+    return vertx.executeBlocking(() -> {
+      ServerTls.check(vertx, options);
+      return ProcessFacts.collect(clock);
+    }, false).compose(facts -> {
       ServerDataSource serverData = new ServerDataSource(host, facts, options);
       AgentStats stats = new AgentStats();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
@@ -72,7 +76,7 @@ public final class AgentImpl implements Agent {
       Supplier<PythonNamespace> python = new Lazy<>(() -> {
         PythonNamespace namespace = runtime.get().newNamespace(host.pythonGlobals());
         if (options.getHubUrl() != null) {
-          namespace.run(HubProxy.setupCode(options.getHubUrl(), options.getToken()));
+          namespace.run(HubProxy.setupCode(options.getHubUrl(), options.getToken(), options.getHubCaPath()));
         }
         return namespace;
       });
@@ -80,8 +84,10 @@ public final class AgentImpl implements Agent {
       AgentMethods.registerAll(dispatcher, serverData, commands, python);
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
       long startNanos = System.nanoTime();
+      AtomicReference<String> url = new AtomicReference<>("");
       Supplier<Map<String, Object>> counters = () -> {
         Map<String, Object> c = new LinkedHashMap<>();
+        c.put("url", url.get());
         c.put("uptime_s", Duration.ofNanos(System.nanoTime() - startNanos).toSeconds());
         c.put("requests", stats.requests());
         c.put("calls", stats.calls());
@@ -92,25 +98,26 @@ public final class AgentImpl implements Agent {
         c.putAll(host.statusExtras());
         return c;
       };
-      AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()),
+      AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()), options.isOpenDiscovery(),
           new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
           stats, () -> serverData.current().toStruct(), counters);
       // HTTP/1.x only (the wire contract): with cleartext HTTP/2 on, Vert.x holds a connection back until its
       // first request's headers are complete, out of reach of the header deadline.
-      HttpServerOptions serverOptions = new HttpServerOptions()
+      HttpServerOptions serverOptions = ServerTls.apply(options, new HttpServerOptions()
           .setHttp2ClearTextEnabled(false)
           .setIdleTimeout(120)
           .setCompressionSupported(false)
           .setDecompressionSupported(false)
-          .setMaxHeaderSize(16 * 1024);
+          .setMaxHeaderSize(16 * 1024));
       HeaderDeadline headers = new HeaderDeadline(vertx, options.getRequestReadTimeout());
       PortBinder binder = new PortBinder(vertx, serverOptions, headers.guard(handler), headers::connected,
           options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
+        url.set(agent.url());
         if (options.getHubUrl() != null) {
-          agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(),
+          agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(), options.getHubCaPath(),
               () -> serverData.current().toStruct(), agent.announcedUrl(), options.getHeartbeatInterval());
           agent.hubLink.start();
         }
@@ -144,7 +151,11 @@ public final class AgentImpl implements Agent {
     } else if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port() + "/";
+    return scheme() + host + ":" + port() + "/";
+  }
+
+  private String scheme() {
+    return options.isTls() ? "https://" : "http://";
   }
 
   /** The URL a hub should use: the bind address, or this host's name when bound to every interface. */
@@ -155,7 +166,7 @@ public final class AgentImpl implements Agent {
     } else if (host.contains(":") && !host.startsWith("[")) {
       host = "[" + host + "]";
     }
-    return "http://" + host + ":" + port() + "/";
+    return scheme() + host + ":" + port() + "/";
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.sessionhub.agent.impl;
 
+import dev.sessionhub.shared.tls.TlsFailures;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcResponse;
 import io.vertx.core.Future;
@@ -9,6 +10,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.PemTrustOptions;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +28,10 @@ import org.slf4j.LoggerFactory;
  * lease with {@code hub.heartbeat}, registers again when the hub has forgotten it (a restarted hub), and
  * deregisters on close so the session leaves the inventory at once. A hub that is down is retried on the next
  * beat; the session serves regardless.
+ *
+ * <p>An {@code https://} hub is verified: its certificate must chain to the CA bundle given (or, without one, to
+ * the JDK's trusted CAs) and name the hub's host. A refused certificate is logged as a warning (a configuration
+ * error, unlike a hub that is merely down) and retried on the next beat; there is no fallback to http.
  */
 final class HubLink {
 
@@ -43,20 +50,34 @@ final class HubLink {
   private volatile String sessionId;
   private long timer = -1;
   private volatile boolean closed;
+  private final boolean tls;
+  private volatile boolean warnedTls;
 
-  HubLink(Vertx vertx, String hubUrl, String token, Supplier<Map<String, Object>> serverData, String agentUrl,
-      Duration interval) {
+  HubLink(Vertx vertx, String hubUrl, String token, String hubCaPath, Supplier<Map<String, Object>> serverData,
+      String agentUrl, Duration interval) {
     this.vertx = vertx;
     this.hub = URI.create(hubUrl.endsWith("/") ? hubUrl : hubUrl + "/");
     String secret = hub.getUserInfo() != null && hub.getUserInfo().contains(":")
         ? hub.getUserInfo().substring(hub.getUserInfo().indexOf(':') + 1) : token;
     this.authorization = secret == null ? null : "Basic " + Base64.getEncoder()
         .encodeToString(("agent:" + secret).getBytes(StandardCharsets.UTF_8));
-    this.client = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(2000)
-        .setSsl("https".equals(hub.getScheme())));
+    this.tls = "https".equalsIgnoreCase(hub.getScheme());
+    this.client = vertx.createHttpClient(clientOptions(tls, hubCaPath));
     this.serverData = serverData;
     this.agentUrl = agentUrl;
     this.interval = interval;
+  }
+
+  /** Verifying https (host name checked, the CA bundle or the JDK's CAs trusted), or plain http. */
+  static HttpClientOptions clientOptions(boolean tls, String hubCaPath) {
+    HttpClientOptions options = new HttpClientOptions().setConnectTimeout(2000);
+    if (tls) {
+      options.setSsl(true).setVerifyHost(true).setTrustAll(false);
+      if (hubCaPath != null) {
+        options.setTrustOptions(new PemTrustOptions().addCertPath(hubCaPath));
+      }
+    }
+    return options;
   }
 
   void start() {
@@ -74,7 +95,18 @@ final class HubLink {
         LOG.info("announced to {} as {}", hub.getHost() + ":" + hub.getPort(), a);
       }
       return (Void) null;
-    }).onFailure(e -> LOG.debug("hub registration failed: {}", e.toString()));
+    }).onFailure(this::registrationFailed);
+  }
+
+  private void registrationFailed(Throwable e) {
+    Optional<String> untrusted = TlsFailures.certificateProblem(e);
+    if (untrusted.isPresent() && !warnedTls) {
+      warnedTls = true;
+      LOG.warn("cannot announce to {}: its TLS certificate is not trusted ({}); pass --hub-ca with the CA that "
+          + "signed it", hub.getHost() + ":" + port(), untrusted.get());
+    } else {
+      LOG.debug("hub registration failed: {}", e.toString());
+    }
   }
 
   private void beat() {
@@ -103,9 +135,13 @@ final class HubLink {
     return bye.transform(ar -> client.close());
   }
 
+  private int port() {
+    return hub.getPort() > 0 ? hub.getPort() : tls ? 443 : 80;
+  }
+
   private Future<Object> call(String method, List<Object> params) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(hub.getHost())
-        .setPort(hub.getPort() > 0 ? hub.getPort() : 80).setURI("/RPC2")
+        .setPort(port()).setURI("/RPC2")
         .setTimeout(CALL_TIMEOUT.toMillis()).putHeader("Content-Type", "text/xml");
     if (authorization != null) {
       request.putHeader("Authorization", authorization);

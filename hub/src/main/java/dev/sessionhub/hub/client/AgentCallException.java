@@ -17,7 +17,11 @@ public final class AgentCallException extends RuntimeException {
 
   /** What went wrong, from the hub's point of view. */
   public enum Kind {
-    /** No connection could be made: refused, no route, reset, or no answer to the connect within its timeout. */
+    /**
+     * No connection could be made: refused, no route, reset, no answer to the connect within its timeout, or no
+     * TLS session (the agent's certificate is not trusted or names another host, or it does not speak TLS). The
+     * request was not sent.
+     */
     UNREACHABLE,
     /** Connected, but no complete answer within the call's timeout. */
     TIMEOUT,

@@ -9,8 +9,9 @@ import java.util.Objects;
  *
  * <p>Defaults suit a farm on one network: 1 s to connect (a live agent answers a connect in microseconds; a
  * dead host should not hold a worker), 3 s for discovery's {@code server_data()} poll, 4 MiB per response, 32
- * worker threads and 10,000 calls waiting for one. Setters validate and return {@code this}; the copy and JSON
- * constructors let the hub build options from flags, environment or a file.
+ * worker threads and 10,000 calls waiting for one, {@code https://} agents verified against the JDK's trusted CAs.
+ * Setters validate and return {@code this}; the copy and JSON constructors let the hub build options from flags,
+ * environment or a file.
  */
 public final class AgentClientOptions {
 
@@ -32,6 +33,7 @@ public final class AgentClientOptions {
   private int maxQueued = DEFAULT_MAX_QUEUED;
   private String token = DEFAULT_TOKEN;
   private String userAgent = DEFAULT_USER_AGENT;
+  private String caPath;
 
   public AgentClientOptions() {
   }
@@ -44,6 +46,7 @@ public final class AgentClientOptions {
     this.maxQueued = other.maxQueued;
     this.token = other.token;
     this.userAgent = other.userAgent;
+    this.caPath = other.caPath;
   }
 
   /** Reads the keys {@link #toJson()} writes, plus {@code token}; absent keys keep their defaults. */
@@ -56,6 +59,7 @@ public final class AgentClientOptions {
     setMaxQueued(json.getInteger("maxQueued", maxQueued));
     setToken(json.getString("token"));
     setUserAgent(json.getString("userAgent", userAgent));
+    setCaPath(json.getString("caPath"));
   }
 
   /** The options as JSON. The token is never written (only whether one is set): it must stay out of logs. */
@@ -67,6 +71,7 @@ public final class AgentClientOptions {
         .put("poolSize", poolSize)
         .put("maxQueued", maxQueued)
         .put("userAgent", userAgent)
+        .put("caPath", caPath)
         .put("tokenSet", token != null);
   }
 
@@ -145,6 +150,20 @@ public final class AgentClientOptions {
       throw new IllegalArgumentException("user agent must be non-blank and free of control characters");
     }
     this.userAgent = userAgent;
+    return this;
+  }
+
+  public String getCaPath() {
+    return caPath;
+  }
+
+  /**
+   * A PEM bundle of the CAs an {@code https://} agent's certificate must chain to; {@code null} (the default):
+   * the JDK's trusted CAs. Host names are verified either way, and an untrusted agent fails the call as {@link
+   * AgentCallException.Kind#UNREACHABLE}; it is never retried over http.
+   */
+  public AgentClientOptions setCaPath(String caPath) {
+    this.caPath = caPath == null || caPath.isBlank() ? null : caPath;
     return this;
   }
 

@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.client;
 
+import dev.sessionhub.shared.tls.TlsFailures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -7,6 +8,8 @@ import java.net.Proxy;
 import java.net.SocketTimeoutException;
 import java.net.URL;
 import java.net.URLConnection;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLException;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -38,6 +41,9 @@ import org.xml.sax.XMLReader;
  *       a {@code command} twice. (The JDK reads that property once; launchers should pass it too.)</li>
  *   <li>No proxy, no redirects, no connection reuse: the library disconnects after every call, which suits
  *       HTTP/1.0 agents that close anyway; keep-alive headers are harmless.</li>
+ *   <li>TLS for {@code https://} agents: the settings' {@link VerifyingSocketFactory} (the configured CAs,
+ *       host names checked in the handshake). A failed handshake is {@code UNREACHABLE} with the reason, and
+ *       the call is never re-sent over http. The limits above hold for https the same way.</li>
  * </ul>
  *
  * <p>A new instance serves exactly one request (the library creates one per call through {@link
@@ -73,6 +79,9 @@ final class HardenedTransport extends XmlRpcSunHttpTransport {
       throw new AgentCallException(AgentCallException.Kind.PROTOCOL, "not an HTTP URL: " + url);
     }
     HttpURLConnection http = (HttpURLConnection) connection;
+    if (http instanceof HttpsURLConnection https) {
+      https.setSSLSocketFactory(settings.tlsSockets());
+    }
     Deadline deadline = call.deadline();
     http.setConnectTimeout((int) Math.min(settings.connectTimeoutMillis(), deadline.remainingSocketMillis()));
     http.setReadTimeout(deadline.remainingSocketMillis());
@@ -104,15 +113,32 @@ final class HardenedTransport extends XmlRpcSunHttpTransport {
     return false;
   }
 
-  /** Connects and sends. A timeout here can only be the connect's: the host is as good as dead. */
+  /**
+   * Connects (with the TLS handshake for https) and sends. A timeout here can only be the connect's or the
+   * handshake's: the host is as good as dead. A failed handshake means nothing was sent.
+   */
   @Override
   protected void writeRequest(ReqWriter writer) throws IOException, XmlRpcException, SAXException {
     try {
       super.writeRequest(writer);
     } catch (SocketTimeoutException e) {
+      if (getURLConnection() instanceof HttpsURLConnection && call.deadline().expired()) {
+        throw new AgentCallException(AgentCallException.Kind.TIMEOUT, "the TLS handshake with " + call.hostPort()
+            + " did not finish within " + call.deadline().timeoutMillis() + " ms", e);
+      }
       throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, "no connection to " + call.hostPort()
           + " within " + ((HttpURLConnection) getURLConnection()).getConnectTimeout() + " ms", e);
+    } catch (SSLException e) {
+      throw tlsFailure(e);
     }
+  }
+
+  private AgentCallException tlsFailure(SSLException e) {
+    String message = TlsFailures.certificateProblem(e)
+        .map(problem -> "the TLS certificate of " + call.hostPort() + " is not trusted (checked against "
+            + settings.trusted() + " for host " + call.getServerURL().getHost() + "): " + problem)
+        .orElse("TLS handshake with " + call.hostPort() + " failed (does it serve https?): " + e.getMessage());
+    return new AgentCallException(AgentCallException.Kind.UNREACHABLE, message, e);
   }
 
   /** Waits for the headers (the status must be 200), then reads the body through the size and deadline caps. */

@@ -21,11 +21,14 @@ public final class ClusterState {
   public static final String MAP_NAME = "sessionhub.hubs";
   private static final Duration STATUS_TTL = Duration.ofMinutes(10);
 
+  private final String clusterName;
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final IMap<String, HazelcastJsonValue> statuses;
 
-  public ClusterState(Vertx vertx, HazelcastInstance hazelcast) {
+  /** @param clusterName the name as configured (members join with a token-derived name that is never shown) */
+  public ClusterState(Vertx vertx, HazelcastInstance hazelcast, String clusterName) {
+    this.clusterName = clusterName;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.statuses = hazelcast.getMap(MAP_NAME);
@@ -53,7 +56,7 @@ public final class ClusterState {
         members.add(entry);
       }
       return new JsonObject()
-          .put("cluster", hazelcast.getConfig().getClusterName())
+          .put("cluster", clusterName)
           .put("state", hazelcast.getCluster().getClusterState().name().toLowerCase())
           .put("size", members.size())
           .put("members", members);

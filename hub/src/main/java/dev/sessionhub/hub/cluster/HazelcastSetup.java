@@ -3,6 +3,7 @@ package dev.sessionhub.hub.cluster;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
+import com.hazelcast.config.SerializerConfig;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
@@ -25,7 +26,7 @@ public final class HazelcastSetup {
 
   public static Config memberConfig(HubOptions options) {
     Config config = new Config();
-    config.setClusterName(options.getClusterName());
+    config.setClusterName(ClusterSecrets.of(options.getToken()).clusterName(options.getClusterName()));
     config.setInstanceName("sessionhub-" + options.getClusterName() + "-" + options.getHazelcastPort() + "-"
         + System.nanoTime());
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -49,6 +50,8 @@ public final class HazelcastSetup {
     join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
     config.getSerializationConfig().setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig().setDefaultsDisabled(true));
+    config.getSerializationConfig().addSerializerConfig(new SerializerConfig().setTypeClass(Throwable.class)
+        .setImplementation(new ThrowableSerializer()));
     config.getSerializationConfig().addDataSerializableFactory(RunBatchTask.FACTORY_ID,
         new JobsSerializableFactory());
     config.addExecutorConfig(new ExecutorConfig(RunBatchTask.EXECUTOR).setPoolSize(16).setQueueCapacity(10_000));

@@ -7,6 +7,11 @@ import dev.sessionhub.shared.scan.HostPort;
 public record FoundSession(HostPort address, String url, SessionInfo info) {
 
   public static String urlOf(HostPort address) {
-    return "http://" + address + "/";
+    return urlOf(address, false);
+  }
+
+  /** {@code https://host:port/} when scanning for TLS agents, else {@code http://host:port/}. */
+  public static String urlOf(HostPort address, boolean tls) {
+    return (tls ? "https://" : "http://") + address + "/";
   }
 }

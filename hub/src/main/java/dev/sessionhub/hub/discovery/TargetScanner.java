@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  *
  * <p>Any XML-RPC server whose {@code server_data()} is a struct with an {@code exe} is a session, the Blender
  * add-on included; anything else that answers is noted and ignored.
+ *
+ * <p>Each open port is asked over one scheme only, {@code https} when scanning for TLS agents, else {@code http};
+ * a port that fails one is never retried over the other.
  */
 public final class TargetScanner {
 
@@ -27,12 +30,19 @@ public final class TargetScanner {
   private final PortProber prober;
   private final AgentClient client;
   private final int maxInFlight;
+  private final boolean tls;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
+    this(vertx, prober, client, maxInFlight, false);
+  }
+
+  /** {@code tls}: agents serve https, so {@code server_data()} is called over https. */
+  public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls) {
     this.vertx = vertx;
     this.prober = prober;
     this.client = client;
     this.maxInFlight = maxInFlight;
+    this.tls = tls;
   }
 
   /** Scans every address; {@code onFound} sees each session as soon as it answers. Runs on the caller's context. */
@@ -83,7 +93,7 @@ public final class TargetScanner {
           return Future.succeededFuture();
         }
         open++;
-        String url = FoundSession.urlOf(address);
+        String url = FoundSession.urlOf(address, tls);
         return client.serverData(url).transform(ar -> {
           if (ar.succeeded()) {
             try {

@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.http;
 
+import dev.sessionhub.hub.jobs.JobRequester;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.TargetResult;
@@ -25,12 +26,13 @@ public final class HubJobRpcMethods {
   public static void register(RpcDispatcher dispatcher, JobService jobs) {
     dispatcher.register(new RpcMethod("hub.command",
         "Runs code in one session (address host:port) through its hub; returns its output or raises its fault.",
-        List.of(List.of("string", "string", "string"), List.of("string", "string", "string", "double")), params -> {
+        List.of(List.of("string", "string", "string"), List.of("string", "string", "string", "double")),
+        (params, caller) -> {
           Params.arity("hub.command", params, 2, 3);
           String address = Params.string("hub.command", params, 0, "address");
           String code = Params.string("hub.command", params, 1, "code");
           Duration timeout = timeout("hub.command", params, 2);
-          return jobs.route(address, code, timeout, "xml-rpc")
+          return jobs.route(address, code, timeout, new JobRequester("xml-rpc", caller))
               .compose(job -> jobs.await(job.id()))
               .map(view -> {
                 TargetResult r = view.results().get(0);
@@ -43,12 +45,14 @@ public final class HubJobRpcMethods {
         }));
     dispatcher.register(new RpcMethod("hub.broadcast",
         "Runs code in every session matching a selector; returns {id, state, counts, results: [...]}.",
-        List.of(List.of("struct", "string", "string"), List.of("struct", "string", "string", "double")), params -> {
+        List.of(List.of("struct", "string", "string"), List.of("struct", "string", "string", "double")),
+        (params, caller) -> {
           Params.arity("hub.broadcast", params, 2, 3);
           String selector = Params.string("hub.broadcast", params, 0, "selector");
           String code = Params.string("hub.broadcast", params, 1, "code");
           Duration timeout = timeout("hub.broadcast", params, 2);
-          return jobs.broadcast(HubRpcMethods.selector(selector), code, timeout, "xml-rpc")
+          return jobs.broadcast(HubRpcMethods.selector(selector), code, timeout,
+              new JobRequester("xml-rpc", caller))
               .compose(job -> jobs.await(job.id()))
               .map(view -> PlainValues.of(view.toJson(true))).toCompletionStage();
         }));

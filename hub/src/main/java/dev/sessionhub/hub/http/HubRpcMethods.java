@@ -32,6 +32,12 @@ public final class HubRpcMethods {
 
   public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionRegistry registry,
       Duration heartbeat) {
+    registerInventory(dispatcher, inventory, registry, heartbeat, false);
+  }
+
+  /** As above; with {@code agentsUseTls}, {@code hub.register} refuses an {@code http://} agent URL. */
+  public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionRegistry registry,
+      Duration heartbeat, boolean agentsUseTls) {
     dispatcher.register(new RpcMethod("hub.sessions",
         "Sessions matching a selector (e.g. 'app=blender tag.show=abc'; empty or '*' for all), as structs.",
         List.of(List.of("array"), List.of("array", "string")), params -> {
@@ -63,6 +69,10 @@ public final class HubRpcMethods {
                 "hub.register: parameter 'session' must be a struct, got " + Params.typeName(params.get(0)));
           }
           URI url = agentUrl(struct.get("url"));
+          if (agentsUseTls && !"https".equals(url.getScheme())) {
+            throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, "hub.register: this hub calls agents over "
+                + "https only (--agent-tls); start the session with --tls-cert and --tls-key");
+          }
           SessionInfo info;
           try {
             info = SessionInfo.fromStruct(castMap(struct));

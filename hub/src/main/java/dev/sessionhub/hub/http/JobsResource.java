@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.http;
 
 import dev.sessionhub.hub.jobs.Job;
+import dev.sessionhub.hub.jobs.JobRequester;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.JobView;
@@ -70,12 +71,11 @@ final class JobsResource {
     if (timeout == null) {
       return;
     }
-    Object waitValue = body.getValue("wait");
-    if (waitValue != null && !(waitValue instanceof Boolean)) {
+    Object waitValue = body.getValue("wait", true);
+    if (!(waitValue instanceof Boolean wait)) {
       ApiErrors.send(ctx, 400, "bad_request", "'wait' must be true or false");
       return;
     }
-    boolean wait = waitValue == null || (Boolean) waitValue;
     respond(ctx, jobs.broadcast(selector, code, timeout, who(ctx)), wait);
   }
 
@@ -158,9 +158,8 @@ final class JobsResource {
     }
   }
 
-  static String who(RoutingContext ctx) {
-    String auth = ctx.request().getHeader("Authorization");
-    return ctx.request().remoteAddress() + (auth == null ? " (anonymous)" : " (token)");
+  private static JobRequester who(RoutingContext ctx) {
+    return new JobRequester("rest", RequestGate.caller(ctx));
   }
 
   private static void fail(RoutingContext ctx, Throwable t) {

@@ -1,6 +1,8 @@
 package dev.sessionhub.hub.http;
 
+import dev.sessionhub.shared.rpc.RpcCaller;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
+import dev.sessionhub.shared.xmlrpc.MethodCall;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
@@ -14,17 +16,25 @@ final class XmlRpcEndpoint {
 
   private final XmlRpcCodec codec;
   private final RpcDispatcher dispatcher;
+  private final RequestGate gate;
 
-  XmlRpcEndpoint(XmlRpcCodec codec, RpcDispatcher dispatcher) {
+  XmlRpcEndpoint(XmlRpcCodec codec, RpcDispatcher dispatcher, RequestGate gate) {
     this.codec = codec;
     this.dispatcher = dispatcher;
+    this.gate = gate;
   }
 
   void handle(RoutingContext ctx) {
     Buffer body = ctx.body().buffer();
     byte[] bytes = body == null ? new byte[0] : body.getBytes();
+    RpcCaller caller = RequestGate.caller(ctx);
     try {
-      Future.fromCompletionStage(dispatcher.dispatch(codec.decodeCall(bytes)), ctx.vertx().getOrCreateContext())
+      MethodCall call = codec.decodeCall(bytes);
+      if (!gate.mayCall(caller, call.methodName())) {
+        gate.refuseUnauthenticated(ctx);
+        return;
+      }
+      Future.fromCompletionStage(dispatcher.dispatch(call, caller), ctx.vertx().getOrCreateContext())
           .onComplete(ar -> {
             byte[] answer;
             if (ar.succeeded()) {

@@ -6,12 +6,18 @@ import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.ApacheAgentClient;
+import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.SessionRegistry;
 import dev.sessionhub.hub.discovery.TargetScanner;
+import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.hub.audit.AuditLogOptions;
+import dev.sessionhub.hub.audit.JsonLinesAuditLog;
+import dev.sessionhub.hub.http.HubHttpOptions;
 import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
@@ -19,6 +25,7 @@ import dev.sessionhub.hub.http.JobEventStream;
 import dev.sessionhub.hub.jobs.CommandRunner;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobStore;
+import dev.sessionhub.hub.jobs.RunBatchTask;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
 import dev.sessionhub.shared.auth.TokenAuth;
@@ -28,6 +35,9 @@ import dev.sessionhub.shared.scan.TargetParser;
 import dev.sessionhub.shared.scan.TargetSyntaxException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,10 +55,12 @@ public final class HubImpl implements Hub {
   private final PortProber prober;
   private final int port;
   private final Runnable detach;
+  private final AuditLog audit;
 
   private HubImpl(HubOptions options, Inventory inventory, InventoryEvents events, DiscoveryService discovery,
-      HubHttpServer http, AgentClient client, PortProber prober, int port, Runnable detach) {
+      HubHttpServer http, AgentClient client, PortProber prober, int port, AuditLog audit, Runnable detach) {
     this.detach = detach;
+    this.audit = audit;
     this.options = options;
     this.inventory = inventory;
     this.events = events;
@@ -68,44 +80,94 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
+    AgentClient client;
+    try {
+      client = new ApacheAgentClient(vertx, new AgentClientOptions()
+          .setToken(options.getToken())
+          .setPollTimeout(options.getPollTimeout())
+          .setCaPath(options.getAgentCaPath()));
+    } catch (IllegalArgumentException badCaBundle) {
+      return Future.failedFuture(badCaBundle);
+    }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
-    ClusterState cluster = new ClusterState(vertx, hazelcast);
-    AgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setToken(options.getToken())
-        .setPollTimeout(options.getPollTimeout()));
+    ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
-    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight());
+    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
+        options.isAgentTls());
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
-    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner);
+    AuditLog audit;
+    try {
+      audit = options.getAuditLog() == null ? AuditLog.NONE
+          : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock,
+              cluster.localMemberId());
+    } catch (IllegalArgumentException e) {
+      events.stop();
+      client.close();
+      return Future.failedFuture(e);
+    }
+    MemberTrust trust = new MemberTrust(options.getTrustedMembers());
+    UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
+    ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
+    hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
+    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
+        audit, secrets, trust);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
-    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval());
+    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
+        options.isAgentTls());
     HubJobRpcMethods.register(dispatcher, jobs);
-    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher,
-        new TokenAuth(options.getToken()), options.getMaxBodyBytes(), options.getRequestReadTimeout());
-    return http.listen(options.getBindAddress(), options.getHttpPort()).map(server -> {
-      String url = "http://" + options.getBindAddress() + ":" + server.actualPort();
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
+        new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
+        options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes(),
+        options.getRequestReadTimeout()));
+    KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
+        .setKeyPath(options.getTlsKeyPath()) : null;
+    Future<Void> tlsLoaded = checkTls(vertx, tls, options);
+    return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
+      String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
           cluster, targets, options.getScanInterval(), clock, url);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
-          () -> {
+          audit, () -> {
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
+              hazelcast.getCluster().removeMembershipListener(trustListener);
             } catch (RuntimeException ignored) {
               // the member is already gone (killed) or going away
             }
           });
     }).onFailure(e -> {
+      audit.close();
       events.stop();
       client.close();
       prober.close();
     });
+  }
+
+  /** Loads the certificate and key once, off the event loop, so a bad file fails with its own reason. */
+  private static Future<Void> checkTls(Vertx vertx, KeyCertOptions tls, HubOptions options) {
+    if (tls == null) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      try {
+        tls.getKeyManagerFactory(vertx);
+        return null;
+      } catch (Exception e) {
+        throw new IllegalArgumentException("TLS certificate " + options.getTlsCertPath() + " with key "
+            + options.getTlsKeyPath() + " could not be loaded: " + e.getMessage(), e);
+      }
+    }, false);
+  }
+
+  private static String scheme(HubOptions options) {
+    return options.isTls() ? "https://" : "http://";
   }
 
   @Override
@@ -115,7 +177,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public String url() {
-    return "http://" + options.getBindAddress() + ":" + port;
+    return scheme(options) + options.getBindAddress() + ":" + port;
   }
 
   @Override
@@ -136,6 +198,7 @@ public final class HubImpl implements Hub {
     return http.close().andThen(ar -> {
       client.close();
       prober.close();
+      audit.close();
     });
   }
 }

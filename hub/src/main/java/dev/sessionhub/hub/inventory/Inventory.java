@@ -100,6 +100,15 @@ public final class Inventory {
     return Future.fromCompletionStage(map.getAsync(address), context()).map(Inventory::decode);
   }
 
+  /**
+   * The session at {@code address} for routing: from the local view when it has it (no cluster round trip),
+   * else from the map (a session registered a moment ago may not have reached the view yet).
+   */
+  public Future<SessionRecord> lookup(String address) {
+    SessionRecord known = view.ready() ? view.get(address) : null;
+    return known != null ? Future.succeededFuture(known) : get(address);
+  }
+
   /** Removes the entry at {@code address}; true if there was one. */
   public Future<Boolean> remove(String address) {
     return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> old != null);

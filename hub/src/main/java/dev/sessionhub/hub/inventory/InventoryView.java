@@ -48,6 +48,12 @@ public final class InventoryView {
     return records.size();
   }
 
+  /** The live session at {@code address}, or null. */
+  public SessionRecord get(String address) {
+    SessionRecord r = records.get(address);
+    return r == null || r.lastSeen().plus(r.lease()).isBefore(clock.instant()) ? null : r;
+  }
+
   /** Live sessions matching {@code selector}, sorted by host then port. */
   public List<SessionRecord> find(Selector selector) {
     Instant now = clock.instant();

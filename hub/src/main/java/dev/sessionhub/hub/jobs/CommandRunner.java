@@ -44,14 +44,23 @@ public final class CommandRunner {
    */
   public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
       Set<String> timeoutAware) {
+    return run(jobId, code, timeout, targets, timeoutAware, result -> true);
+  }
+
+  /**
+   * The same, offering each result to {@code decide} first: only results it accepts are stored (the coordinating
+   * hub's {@link RunningJob} decides the results of the targets it runs itself).
+   */
+  Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
+      Set<String> timeoutAware, java.util.function.Predicate<TargetResult> decide) {
     List<Future<Boolean>> done = new ArrayList<>(targets.size());
     targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
-        timeoutAware.contains(address))));
+        timeoutAware.contains(address), decide)));
     return Future.join(done).transform(ar -> Future.succeededFuture(targets.size()));
   }
 
   private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
-      boolean agentStopsCode) {
+      boolean agentStopsCode, java.util.function.Predicate<TargetResult> decide) {
     long start = System.nanoTime();
     List<Object> params = agentStopsCode ? List.of(code, timeout.toMillis() / 1000.0) : List.of(code);
     Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
@@ -59,7 +68,7 @@ public final class CommandRunner {
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
-      return store.putResult(result);
+      return decide.test(result) ? store.putResult(result) : Future.succeededFuture(false);
     });
   }
 

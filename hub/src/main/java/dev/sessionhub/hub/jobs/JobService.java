@@ -23,6 +23,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.hub.cluster.ClusterSecrets;
+import dev.sessionhub.hub.cluster.MemberTrust;
 
 /**
  * Starts and finishes jobs on the hub a caller talks to (the coordinator). A job resolves its targets once,
@@ -43,12 +46,18 @@ public final class JobService {
   private final Clock clock;
   private final String hubId;
   private final CommandRunner localRunner;
-  private final Map<String, Promise<Void>> running = new ConcurrentHashMap<>();
+  private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
+  private final AuditLog audit;
+  private final ClusterSecrets secrets;
+  private final MemberTrust trust;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId, CommandRunner localRunner) {
+      String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust) {
+    this.secrets = secrets;
+    this.trust = trust;
     this.localRunner = localRunner;
+    this.audit = audit;
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
@@ -58,38 +67,50 @@ public final class JobService {
   }
 
   /** A command in every session matching {@code selector}. */
-  public Future<Job> broadcast(Selector selector, String code, Duration timeout, String createdBy) {
+  public Future<Job> broadcast(Selector selector, String code, Duration timeout, JobRequester requester) {
     return inventory.find(selector).compose(targets ->
-        start("broadcast", selector.toString(), code, timeout, createdBy, targets));
+        start("broadcast", selector.toString(), code, timeout, requester, targets));
   }
 
   /** A command in one session; fails with {@link FaultCode#NOT_FOUND} if the hub does not know it. */
-  public Future<Job> route(String address, String code, Duration timeout, String createdBy) {
-    return inventory.get(address).compose(record -> {
+  public Future<Job> route(String address, String code, Duration timeout, JobRequester requester) {
+    return inventory.lookup(address).compose(record -> {
       if (record == null) {
         return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no session at " + address
             + " (addresses are host:port, as 'sessionhub ls' shows them)"));
       }
-      return start("route", address, code, timeout, createdBy, List.of(record));
+      return start("route", address, code, timeout, requester, List.of(record));
     });
   }
 
-  private Future<Job> start(String kind, String selector, String code, Duration timeout, String createdBy,
+  private Future<Job> start(String kind, String selector, String code, Duration timeout, JobRequester requester,
       List<SessionRecord> targets) {
     Instant now = clock.instant();
     List<String> addresses = targets.stream().map(SessionRecord::address).toList();
-    Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now, createdBy, hubId,
-        addresses, now.plus(timeout).plus(GRACE));
-    Promise<Void> finished = Promise.promise();
-    running.put(job.id(), finished);
-    finished.future().onComplete(ar -> running.remove(job.id()));
-    return store.put(job).map(v -> {
-      dispatch(job, targets, finished);
-      return job;
+    Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now,
+        requester.describe(), hubId, addresses, now.plus(timeout).plus(GRACE));
+    RunningJob run = new RunningJob(job);
+    running.put(job.id(), run);
+    run.finished().future().onComplete(ar -> {
+      running.remove(job.id());
+      store.view(job.id()).onSuccess(view -> {
+        if (view != null) {
+          audit.jobFinished(view);
+        }
+      });
     });
+    audit.jobStarted(job, requester);
+    // the record is written while the commands already run: a caller never waits for it, readers elsewhere
+    // see it within a write's time, and the job counts as finished only once it is stored
+    Future<Void> recorded = store.put(job);
+    Promise<Void> dispatched = Promise.promise();
+    dispatch(run, targets, dispatched);
+    Future.join(recorded, dispatched.future()).onComplete(ar -> run.finished().tryComplete());
+    return Future.succeededFuture(job);
   }
 
-  private void dispatch(Job job, List<SessionRecord> targets, Promise<Void> finished) {
+  private void dispatch(RunningJob run, List<SessionRecord> targets, Promise<Void> finished) {
+    Job job = run.job();
     Map<Member, Map<String, String>> byOwner = new HashMap<>();
     java.util.Set<String> timeoutAware = new java.util.HashSet<>();
     for (SessionRecord r : targets) {
@@ -109,11 +130,19 @@ public final class JobService {
       Promise<Void> sent = Promise.promise();
       batches.add(sent.future());
       if (owner.localMember()) {
-        localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware)
+        localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware, run)
             .onComplete(ar -> sent.tryComplete());
         return;
       }
-      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware), owner,
+      run.hasRemoteTargets();
+      if (!trust.trusts(owner)) {
+        markOpen(run, batch.keySet(), TargetState.ERROR, FaultCode.UNAUTHORIZED.code(),
+            "not sent: the member that owns this session (" + owner.getAddress() + ") is not a trusted member")
+            .onComplete(ar -> sent.tryComplete());
+        return;
+      }
+      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware)
+              .signedWith(secrets), owner,
           new ExecutionCallback<Integer>() {
             @Override
             public void onResponse(Integer count) {
@@ -122,14 +151,14 @@ public final class JobService {
 
             @Override
             public void onFailure(Throwable t) {
-              markOpen(job, batch.keySet(), TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
+              markOpen(run, batch.keySet(), TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
                   "the hub that owns this session (" + owner.getAddress() + ") failed mid-job: " + t)
                   .onComplete(ar -> sent.tryComplete());
             }
           });
     });
     long deadlineMs = Math.max(1, Duration.between(clock.instant(), job.deadline()).toMillis());
-    long timer = vertx.setTimer(deadlineMs, id -> markOpen(job, job.targets(), TargetState.TIMEOUT,
+    long timer = vertx.setTimer(deadlineMs, id -> markOpen(run, job.targets(), TargetState.TIMEOUT,
         FaultCode.COMMAND_TIMEOUT.code(), "no result within the job's timeout of " + job.timeoutMs() + " ms")
         .onComplete(ar -> finished.tryComplete()));
     Future.join(batches).onComplete(ar -> {
@@ -139,12 +168,16 @@ public final class JobService {
   }
 
   /** Gives every listed target that has no result yet the state given; targets that ended keep their end. */
-  private Future<Void> markOpen(Job job, java.util.Collection<String> addresses, TargetState state, int code,
+  private Future<Void> markOpen(RunningJob run, java.util.Collection<String> addresses, TargetState state, int code,
       String message) {
+    Job job = run.job();
     List<Future<Boolean>> writes = new ArrayList<>();
     for (String address : addresses) {
-      writes.add(store.putResult(TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
-          Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId)));
+      TargetResult result = TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
+          Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId);
+      if (run.test(result)) {
+        writes.add(store.putResult(result));
+      }
     }
     return Future.join(writes).mapEmpty();
   }
@@ -154,9 +187,10 @@ public final class JobService {
    * elsewhere (its coordinator maybe dead) is read until done, which its deadline guarantees.
    */
   public Future<JobView> await(String jobId) {
-    Promise<Void> local = running.get(jobId);
+    RunningJob local = running.get(jobId);
     if (local != null) {
-      return local.future().compose(v -> store.view(jobId));
+      Future<JobView> fromMemory = local.localView(clock.instant());
+      return fromMemory != null ? fromMemory : local.finished().future().compose(v -> store.view(jobId));
     }
     return store.view(jobId).compose(view -> {
       if (view == null || view.done()) {
@@ -169,7 +203,9 @@ public final class JobService {
   }
 
   public Future<JobView> view(String jobId) {
-    return store.view(jobId);
+    RunningJob local = running.get(jobId);
+    Future<JobView> stored = store.view(jobId);
+    return local == null ? stored : stored.map(v -> v != null ? v : local.snapshot(clock.instant()));
   }
 
   public Future<List<JobView>> recent(int limit) {

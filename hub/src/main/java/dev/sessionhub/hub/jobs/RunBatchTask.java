@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.jobs;
 
 import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.cluster.ClusterSecrets;
 import com.hazelcast.core.HazelcastInstanceAware;
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
@@ -25,6 +26,9 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   public static final int FACTORY_ID = 7700;
   public static final int CLASS_ID = 1;
   public static final String EXECUTOR = "sessionhub.commands";
+  /** Where the task finds the member's {@link ClusterSecrets} to check the batch's signature. */
+  public static final String SECRETS_CONTEXT_KEY = "sessionhub.cluster-secrets";
+  private static final int MAX_SIGNATURE_BYTES = 64;
   private static final int MAX_TARGETS = 1_000_000;
 
   private String jobId;
@@ -32,6 +36,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   private long timeoutMs;
   private Map<String, String> targets;
   private Set<String> timeoutAware;
+  private byte[] signature = new byte[0];
   private transient HazelcastInstance hazelcast;
 
   public RunBatchTask() {
@@ -51,6 +56,43 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     this.timeoutAware = new HashSet<>(timeoutAware);
   }
 
+  /** The same batch signed with the cluster's key, as members must send it when the cluster has a token. */
+  public RunBatchTask signedWith(ClusterSecrets secrets) {
+    signature = secrets.sign(signedBytes());
+    return this;
+  }
+
+  /** Sets the signature as received (tests of forged batches). */
+  RunBatchTask withSignature(byte[] signature) {
+    this.signature = signature.clone();
+    return this;
+  }
+
+  /** Everything the batch would make a hub do, in one canonical byte form. */
+  private byte[] signedBytes() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+      field(out, jobId);
+      field(out, code);
+      out.writeLong(timeoutMs);
+      out.writeInt(targets.size());
+      for (Map.Entry<String, String> t : targets.entrySet()) {
+        field(out, t.getKey());
+        field(out, t.getValue());
+        out.writeBoolean(timeoutAware.contains(t.getKey()));
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
+  }
+
+  private static void field(java.io.DataOutputStream out, String s) throws IOException {
+    byte[] b = String.valueOf(s).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    out.writeInt(b.length);
+    out.write(b);
+  }
+
   @Override
   public void setHazelcastInstance(HazelcastInstance instance) {
     this.hazelcast = instance;
@@ -61,6 +103,10 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     Object runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
     if (!(runner instanceof CommandRunner commands)) {
       throw new IllegalStateException("no hub runs on member " + hazelcast.getCluster().getLocalMember());
+    }
+    Object secrets = hazelcast.getUserContext().get(SECRETS_CONTEXT_KEY);
+    if (!(secrets instanceof ClusterSecrets keys) || !keys.verify(signedBytes(), signature)) {
+      throw new SecurityException("batch for job " + jobId + " refused: not signed with this cluster's token");
     }
     return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware)
         .toCompletionStage().toCompletableFuture()
@@ -78,6 +124,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
       out.writeString(t.getValue());
       out.writeBoolean(timeoutAware.contains(t.getKey()));
     }
+    out.writeByteArray(signature);
   }
 
   @Override
@@ -98,6 +145,11 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
         timeoutAware.add(address);
       }
     }
+    byte[] sig = in.readByteArray();
+    if (sig == null || sig.length > MAX_SIGNATURE_BYTES) {
+      throw new IOException("batch signature refused");
+    }
+    signature = sig;
   }
 
   @Override

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import javax.net.ssl.SSLContext;
 
 /**
  * A scriptable, misbehaving HTTP server on a loopback port chosen by the OS, in the spirit of OkHttp's
@@ -57,16 +58,22 @@ public final class HostileServer implements AutoCloseable {
   private final AtomicInteger clientHangups = new AtomicInteger();
   private volatile Script script;
 
-  private HostileServer(Script script) throws IOException {
+  private HostileServer(Script script, ServerSocket server) {
     this.script = script;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.server = server;
     this.acceptor = new Thread(this::acceptLoop, "hostile-server-" + server.getLocalPort());
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
   public static HostileServer start(Script script) throws IOException {
-    return new HostileServer(script);
+    return new HostileServer(script, new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
+  }
+
+  /** The same server behind TLS: {@code context} holds its certificate and key; the script sees plain bytes. */
+  public static HostileServer startTls(Script script, SSLContext context) throws IOException {
+    return new HostileServer(script, context.getServerSocketFactory().createServerSocket(0, 50,
+        InetAddress.getLoopbackAddress()));
   }
 
   public int port() {
@@ -75,6 +82,10 @@ public final class HostileServer implements AutoCloseable {
 
   String url() {
     return "http://127.0.0.1:" + port() + "/";
+  }
+
+  String httpsUrl() {
+    return "https://127.0.0.1:" + port() + "/";
   }
 
   void script(Script next) {

@@ -1,5 +1,6 @@
 package dev.sessionhub.ops.cli;
 
+import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -10,6 +11,11 @@ final class HubClientOptions {
       description = "Hub URL (default ${DEFAULT-VALUE}; env SESSIONHUB_HUB).")
   String hubUrl;
 
+  @Option(names = "--hub-ca", defaultValue = "${env:SESSIONHUB_HUB_CA}", paramLabel = "FILE",
+      description = "PEM CA bundle an https hub's certificate must chain to (default: the JDK's trusted CAs; "
+          + "env SESSIONHUB_HUB_CA).")
+  Path hubCa;
+
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
@@ -17,6 +23,6 @@ final class HubClientOptions {
   boolean json;
 
   HubConnection connect() {
-    return new HubConnection(hubUrl, tokens.resolve());
+    return new HubConnection(hubUrl, tokens.resolve(), hubCa);
   }
 }

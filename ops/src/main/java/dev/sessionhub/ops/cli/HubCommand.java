@@ -51,8 +51,38 @@ final class HubCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Mixin
+  ServerTlsOptions tls = new ServerTlsOptions();
+
+  @Option(names = "--agent-tls", description = "Agents serve https: scan with https:// and refuse http:// announcements.")
+  boolean agentTls;
+
+  @Option(names = "--agent-ca", paramLabel = "FILE",
+      description = "PEM CA bundle an https agent's certificate must chain to (default: the JDK's trusted CAs).")
+  Path agentCa;
+
   @Option(names = "--ready-file", description = "Write the hub's URL here once its HTTP port serves.")
   Path readyFile;
+
+  @Option(names = "--audit-log", description = "Audit log file: JSON lines, rotated daily and at 64 MiB, gzipped, "
+      + "kept 90 days (default $XDG_STATE_HOME/sessionhub/hub-PORT-audit.jsonl, i.e. under ~/.local/state).")
+  Path auditLog;
+
+  @Option(names = "--open-discovery", description = "Let anyone read the inventory (sessions, cluster, session "
+      + "events) without the token; commands, jobs and registration still need it.")
+  boolean openDiscovery;
+
+  @Option(names = "--rate-limit", defaultValue = "200", description = "Requests per second per client address "
+      + "(default ${DEFAULT-VALUE}; 0 = off); over it the hub answers 429 with Retry-After.")
+  double rateLimit;
+
+  @Option(names = "--rate-burst", defaultValue = "400",
+      description = "Requests a client may make at once above its rate (default ${DEFAULT-VALUE}).")
+  int rateBurst;
+
+  @Option(names = "--trusted-member", description = "Address or CIDR a Hazelcast member may have (e.g. 10.1.0.0/24); "
+      + "repeatable. Members elsewhere are reported and get no work, and work they send is refused.")
+  List<String> trustedMembers = new ArrayList<>();
 
   @Override
   public Integer call() throws Exception {
@@ -62,12 +92,22 @@ final class HubCommand implements Callable<Integer> {
         .setScanInterval(scanInterval)
         .setClusterName(cluster)
         .setHazelcastPort(hzPort)
-        .setToken(tokens.resolve());
+        .setToken(tokens.resolve())
+        .setOpenDiscovery(openDiscovery)
+        .setRateLimit(rateLimit)
+        .setRateBurst(rateBurst)
+        .setAuditLog((auditLog != null ? auditLog : defaultAuditLog(httpPort)).toString())
+
+        .setTlsCertPath(tls.certPath())
+        .setTlsKeyPath(tls.keyPath())
+        .setAgentTls(agentTls)
+        .setAgentCaPath(agentCa == null ? null : agentCa.toString());
     Duration defaultLease = scanInterval.multipliedBy(3);
     options.setLease(lease != null ? lease
         : defaultLease.compareTo(HubOptions.DEFAULT_LEASE) < 0 ? HubOptions.DEFAULT_LEASE : defaultLease);
     scan.forEach(options::addScanTarget);
     members.forEach(options::addMember);
+    trustedMembers.forEach(options::addTrustedMember);
     options.validate();
 
     HazelcastInstance hazelcast = HazelcastSetup.start(options);
@@ -83,6 +123,7 @@ final class HubCommand implements Callable<Integer> {
     }
     System.out.println("hub " + hazelcast.getCluster().getLocalMember().getUuid() + " serving " + hub.url()
         + " (cluster '" + cluster + "', " + hazelcast.getCluster().getMembers().size() + " member(s))");
+    System.out.println("audit log: " + options.getAuditLog());
     System.out.flush();
     if (readyFile != null) {
       ProgramLifecycle.writeReadyFile(readyFile, hub.url() + "\n");
@@ -96,5 +137,13 @@ final class HubCommand implements Callable<Integer> {
       }
     });
     return 0;
+  }
+
+  /** Where the XDG base directory spec puts state that should survive restarts. */
+  static Path defaultAuditLog(int httpPort) {
+    String stateHome = System.getenv("XDG_STATE_HOME");
+    Path base = stateHome != null && !stateHome.isBlank() ? Path.of(stateHome)
+        : Path.of(System.getProperty("user.home"), ".local", "state");
+    return base.resolve("sessionhub").resolve("hub-" + httpPort + "-audit.jsonl");
   }
 }

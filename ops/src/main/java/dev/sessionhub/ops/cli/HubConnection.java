@@ -1,5 +1,7 @@
 package dev.sessionhub.ops.cli;
 
+import dev.sessionhub.shared.tls.TlsFailures;
+import dev.sessionhub.shared.tls.TrustedCas;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -11,20 +13,32 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The CLI's client of a hub's REST API. Every failure becomes a {@link CliException} with a message that says
- * what to do: an unreachable hub, a refused token, a bad selector, an unknown session.
+ * what to do: an unreachable hub, a refused token, a hub certificate that is not trusted, a bad selector, an
+ * unknown session.
+ *
+ * <p>An {@code https://} hub is verified: its certificate must chain to the {@code --hub-ca} bundle (or, without
+ * one, the JDK's trusted CAs) and name the hub's host. There is no fallback to http.
  */
 final class HubConnection {
 
   private final URI base;
   private final String authorization;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+  private final HttpClient http;
+  private final Path caBundle;
 
   HubConnection(String hubUrl, String token) {
+    this(hubUrl, token, null);
+  }
+
+  /** {@code caBundle}: the PEM CAs an https hub must chain to; null for the JDK's trusted CAs. */
+  HubConnection(String hubUrl, String token, Path caBundle) {
     String url = hubUrl.endsWith("/") ? hubUrl.substring(0, hubUrl.length() - 1) : hubUrl;
     try {
       this.base = URI.create(url);
@@ -36,6 +50,21 @@ final class HubConnection {
     }
     this.authorization = token == null ? null
         : "Basic " + Base64.getEncoder().encodeToString(("cli:" + token).getBytes(StandardCharsets.UTF_8));
+    this.caBundle = caBundle;
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3));
+    if ("https".equalsIgnoreCase(base.getScheme())) {
+      try {
+        builder.sslContext(TrustedCas.clientContext(caBundle));
+      } catch (IllegalArgumentException e) {
+        throw new CliException(CliException.USAGE, "--hub-ca: " + e.getMessage());
+      }
+    }
+    this.http = builder.build();
+  }
+
+  /** The HTTP client with this connection's TLS trust, for streams this class does not read itself. */
+  HttpClient http() {
+    return http;
   }
 
   JsonObject get(String pathAndQuery) {
@@ -61,7 +90,18 @@ final class HubConnection {
       throw new CliException(CliException.UNREACHABLE, "the hub at " + base + " did not answer within "
           + timeout.toSeconds() + " s");
     } catch (IOException e) {
-      throw new CliException(CliException.UNREACHABLE, "talking to the hub at " + base + " failed: " + e);
+      Optional<String> untrusted = TlsFailures.certificateProblem(e);
+      if (untrusted.isPresent()) {
+        throw new CliException(CliException.UNREACHABLE, "the hub's TLS certificate is not trusted (checked against "
+            + TrustedCas.describe(caBundle) + " for host " + base.getHost() + "): " + untrusted.get()
+            + "; pass --hub-ca FILE (or SESSIONHUB_HUB_CA) with the CA that signed it");
+      }
+      if (TlsFailures.isTls(e)) {
+        throw new CliException(CliException.UNREACHABLE, "TLS handshake with the hub at " + base
+            + " failed (does it serve https?): " + e.getMessage());
+      }
+      throw new CliException(CliException.UNREACHABLE, "talking to the hub at " + base + " failed: " + e
+          + ("http".equalsIgnoreCase(base.getScheme()) ? " (if the hub serves TLS, use an https:// URL)" : ""));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CliException(CliException.FAILED, "interrupted");

@@ -81,7 +81,7 @@ final class JobFollower {
       request.header("Authorization", "Basic "
           + Base64.getEncoder().encodeToString(("cli:" + token).getBytes(StandardCharsets.UTF_8)));
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    HttpClient http = hub.http();
     try {
       HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
       if (response.statusCode() != 200) {

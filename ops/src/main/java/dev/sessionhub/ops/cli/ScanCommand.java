@@ -45,6 +45,13 @@ final class ScanCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Option(names = "--agent-tls", description = "Agents serve https: call server_data() over https://.")
+  boolean agentTls;
+
+  @Option(names = "--agent-ca", paramLabel = "FILE",
+      description = "PEM CA bundle an https agent's certificate must chain to (default: the JDK's trusted CAs).")
+  Path agentCa;
+
   @Option(names = "--json", description = "Print JSON for scripts instead of a table.")
   boolean json;
 
@@ -62,9 +69,16 @@ final class ScanCommand implements Callable<Integer> {
         throw new CliException(CliException.USAGE, e.getMessage());
       }
     }
+    AgentClientOptions clientOptions = new AgentClientOptions().setToken(tokens.resolve())
+        .setCaPath(agentCa == null ? null : agentCa.toString());
     Vertx vertx = Vertx.vertx();
-    ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setToken(tokens.resolve()));
+    ApacheAgentClient client;
+    try {
+      client = new ApacheAgentClient(vertx, clientOptions);
+    } catch (IllegalArgumentException e) {
+      vertx.close();
+      throw new CliException(CliException.USAGE, "--agent-ca: " + e.getMessage());
+    }
     PortProber prober = new PortProber(vertx, probeTimeout);
     Progress progress = new Progress("scanning", total);
     AtomicLong handedOut = new AtomicLong();
@@ -88,7 +102,7 @@ final class ScanCommand implements Callable<Integer> {
       }
     };
     try {
-      ScanReport report = new TargetScanner(vertx, prober, client, parallel).scan(addresses, found -> { })
+      ScanReport report = new TargetScanner(vertx, prober, client, parallel, agentTls).scan(addresses, found -> { })
           .await(1, TimeUnit.HOURS);
       progress.done();
       print(report);

@@ -30,8 +30,19 @@ final class SessionCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Option(names = "--open-discovery", description = "Answer server_data without the token (discovery only; "
+      + "command, evaluate and multicall still need it).")
+  boolean openDiscovery;
+
   @Option(names = "--hub", description = "Hub URL to announce this session to, e.g. http://127.0.0.1:7700.")
   String hub;
+
+  @Option(names = "--hub-ca", paramLabel = "FILE",
+      description = "PEM CA bundle an https --hub must chain to (default: the JDK's trusted CAs).")
+  Path hubCa;
+
+  @Mixin
+  ServerTlsOptions tls = new ServerTlsOptions();
 
   @Option(names = "--name", description = "Session name (reported as tag 'name').")
   String name;
@@ -62,7 +73,11 @@ final class SessionCommand implements Callable<Integer> {
         .setMaxPort(maxPort)
         .setBindAddress(bind)
         .setToken(tokens.resolve())
+        .setOpenDiscovery(openDiscovery)
         .setHubUrl(hub)
+        .setHubCaPath(hubCa == null ? null : hubCa.toString())
+        .setTlsCertPath(tls.certPath())
+        .setTlsKeyPath(tls.keyPath())
         .setName(name)
         .setCommandTimeout(commandTimeout);
     tags.forEach(options::addTag);

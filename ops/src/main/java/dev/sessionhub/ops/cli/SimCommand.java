@@ -30,6 +30,13 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--hub", description = "Hub URL every session announces itself to.")
   String hub;
 
+  @Option(names = "--hub-ca", paramLabel = "FILE",
+      description = "PEM CA bundle an https --hub must chain to (default: the JDK's trusted CAs).")
+  Path hubCa;
+
+  @Mixin
+  ServerTlsOptions tls = new ServerTlsOptions();
+
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
@@ -46,7 +53,8 @@ final class SimCommand implements Callable<Integer> {
     }
     int top = maxPort != null ? maxPort : Math.min(65535, basePort + 2 * agents);
     AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
-        .setToken(tokens.resolve()).setHubUrl(hub);
+        .setToken(tokens.resolve()).setHubUrl(hub).setHubCaPath(hubCa == null ? null : hubCa.toString())
+        .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath());
     template.validate();
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     long start = System.nanoTime();

@@ -52,10 +52,16 @@ public final class RpcDispatcher {
     return this;
   }
 
+  /** Dispatches a call made inside the process. */
   public CompletionStage<Object> dispatch(MethodCall call) {
+    return dispatch(call, RpcCaller.LOCAL);
+  }
+
+  /** Dispatches a call on behalf of {@code caller}, whom the transport has already authenticated. */
+  public CompletionStage<Object> dispatch(MethodCall call, RpcCaller caller) {
     CompletableFuture<Object> result = new CompletableFuture<>();
     try {
-      lookup(call.methodName()).handler().call(call.params()).whenComplete((value, failure) -> {
+      lookup(call.methodName()).handler().call(call.params(), caller).whenComplete((value, failure) -> {
         if (failure == null) {
           result.complete(value);
         } else {
@@ -86,7 +92,7 @@ public final class RpcDispatcher {
         "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
   }
 
-  private CompletionStage<Object> multicall(List<Object> params) {
+  private CompletionStage<Object> multicall(List<Object> params, RpcCaller caller) {
     Params.arity("system.multicall", params, 1, 1);
     if (!(params.get(0) instanceof List<?> calls)) {
       throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
@@ -99,7 +105,7 @@ public final class RpcDispatcher {
     List<Object> results = new ArrayList<>(calls.size());
     CompletionStage<Object> chain = CompletableFuture.completedFuture(null);
     for (Object entry : calls) {
-      chain = chain.thenCompose(ignored -> one(entry)
+      chain = chain.thenCompose(ignored -> one(entry, caller)
           .handle((value, failure) -> failure == null ? Collections.singletonList(value) : faultStruct(failure))
           .thenApply(result -> {
             results.add(result);
@@ -109,7 +115,7 @@ public final class RpcDispatcher {
     return chain.thenApply(ignored -> results);
   }
 
-  private CompletionStage<Object> one(Object entry) {
+  private CompletionStage<Object> one(Object entry, RpcCaller caller) {
     if (!(entry instanceof Map<?, ?> call) || !(call.get("methodName") instanceof String name)) {
       return CompletableFuture.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
           "system.multicall: each call must be a struct with a string 'methodName'"));
@@ -124,7 +130,7 @@ public final class RpcDispatcher {
       return CompletableFuture.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
           "system.multicall: 'params' of " + name + " must be an array"));
     }
-    return dispatch(new MethodCall(name, callParams));
+    return dispatch(new MethodCall(name, callParams), caller);
   }
 
   private static Map<String, Object> faultStruct(Throwable failure) {

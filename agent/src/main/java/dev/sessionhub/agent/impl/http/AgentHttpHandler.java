@@ -3,6 +3,7 @@ package dev.sessionhub.agent.impl.http;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.MethodCall;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
@@ -28,6 +29,8 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   private static final CharSequence TEXT_XML = HttpHeaders.createOptimized("text/xml; charset=utf-8");
   private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence HTML = HttpHeaders.createOptimized("text/html; charset=utf-8");
+  /** The one method open discovery answers without the token. */
+  static final String OPEN_METHOD = "server_data";
   private static final CharSequence BASIC_REALM = HttpHeaders.createOptimized("Basic realm=\"sessionhub\"");
 
   private final TokenAuth auth;
@@ -37,8 +40,13 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   private final AgentStats stats;
   private final Supplier<Map<String, Object>> serverData;
   private final Supplier<Map<String, Object>> counters;
+  private final boolean openDiscovery;
 
-  public AgentHttpHandler(TokenAuth auth, BodyReader bodies, XmlRpcCodec codec, RpcDispatcher dispatcher,
+  /**
+   * @param openDiscovery whether {@code server_data} (and only it: never {@code command}, {@code evaluate} or
+   *     {@code system.multicall}) may be called without the token
+   */
+  public AgentHttpHandler(TokenAuth auth, boolean openDiscovery, BodyReader bodies, XmlRpcCodec codec, RpcDispatcher dispatcher,
       AgentStats stats, Supplier<Map<String, Object>> serverData, Supplier<Map<String, Object>> counters) {
     this.auth = auth;
     this.bodies = bodies;
@@ -47,22 +55,23 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
     this.stats = stats;
     this.serverData = serverData;
     this.counters = counters;
+    this.openDiscovery = openDiscovery;
   }
 
   @Override
   public void handle(HttpServerRequest request) {
     stats.countRequest();
     HttpServerResponse response = request.response();
-    if (!auth.allows(request.getHeader(HttpHeaders.AUTHORIZATION))) {
-      stats.countRefusal();
-      response.putHeader("WWW-Authenticate", BASIC_REALM);
-      plain(request, 401, "token required");
-      return;
-    }
     String path = request.path();
     boolean rpcPath = path.equals("/") || path.equals("/RPC2");
+    boolean authenticated = auth.allows(request.getHeader(HttpHeaders.AUTHORIZATION));
+    boolean openCall = openDiscovery && request.method() == HttpMethod.POST && rpcPath;
+    if (!authenticated && !openCall) {
+      refuseUnauthenticated(request);
+      return;
+    }
     if (request.method() == HttpMethod.POST && rpcPath) {
-      serveCall(request);
+      serveCall(request, authenticated);
     } else if (request.method() == HttpMethod.GET && path.equals("/status")) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, JSON)
           .end(StatusView.json(serverData.get(), counters.get()).encode());
@@ -76,7 +85,13 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
     }
   }
 
-  private void serveCall(HttpServerRequest request) {
+  private void refuseUnauthenticated(HttpServerRequest request) {
+    stats.countRefusal();
+    request.response().putHeader("WWW-Authenticate", BASIC_REALM);
+    plain(request, 401, "token required");
+  }
+
+  private void serveCall(HttpServerRequest request, boolean authenticated) {
     Context context = Vertx.currentContext();
     bodies.read(request).onComplete(read -> {
       if (read.failed()) {
@@ -86,7 +101,12 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
       stats.countCall();
       Buffer body = read.result();
       try {
-        Future.fromCompletionStage(dispatcher.dispatch(codec.decodeCall(body.getBytes())), context)
+        MethodCall call = codec.decodeCall(body.getBytes());
+        if (!authenticated && !call.methodName().equals(OPEN_METHOD)) {
+          refuseUnauthenticated(request);
+          return;
+        }
+        Future.fromCompletionStage(dispatcher.dispatch(call), context)
             .onComplete(result -> {
           if (result.succeeded()) {
             xml(request, codec.encodeResponse(result.result()));

@@ -1,0 +1,126 @@
+package dev.sessionhub.hub.http;
+
+import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.shared.auth.TokenAuth;
+import dev.sessionhub.shared.rpc.RpcCaller;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The first handler of every hub request: the client's rate and concurrency limits (429 with {@code Retry-After}),
+ * then the token (401). The dashboard page and its assets load without a token; with open discovery, reading the
+ * inventory does too (REST {@code GET}s of sessions, cluster and session events; XML-RPC {@code hub.sessions},
+ * {@code hub.session}); nothing that runs code or changes the inventory ever does. Refusals go to the audit log.
+ * Who the caller is ({@link RpcCaller}) is left on the context for the handlers that record it.
+ */
+final class RequestGate {
+
+  /** The server-sent event streams, which accept the token as a query parameter too. */
+  static final Pattern EVENT_STREAMS = Pattern.compile("/api/events|/api/jobs/[^/]+/events");
+  /** What open discovery lets anyone read. */
+  private static final Pattern OPEN_READS = Pattern.compile("/api/sessions(/[^/]+)?|/api/cluster|/api/events");
+  /** The XML-RPC methods open discovery lets anyone call. */
+  static final Set<String> OPEN_METHODS = Set.of("hub.sessions", "hub.session", "system.listMethods",
+      "system.methodHelp", "system.methodSignature");
+
+  private static final String CALLER = "sessionhub.caller";
+
+  private final TokenAuth auth;
+  private final boolean openDiscovery;
+  private final ClientLimits limits;
+  private final AuditLog audit;
+
+  RequestGate(TokenAuth auth, boolean openDiscovery, ClientLimits limits, AuditLog audit) {
+    this.auth = auth;
+    this.openDiscovery = openDiscovery;
+    this.limits = limits;
+    this.audit = audit;
+  }
+
+  void admit(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    String client = clientOf(request);
+    ClientLimits.Refusal refusal = limits.admit(client);
+    if (refusal != null) {
+      tooMany(ctx, client, refusal);
+      return;
+    }
+    ctx.addEndHandler(v -> limits.finished(client));
+    boolean authenticated = auth.allows(request.getHeader("Authorization"))
+        || request.method() == HttpMethod.GET && queryTokenAllowed(request);
+    ctx.put(CALLER, new RpcCaller(client, authenticated, auth.required()));
+    if (authenticated || isPage(request) || openDiscovery && isOpenRead(request)) {
+      ctx.next();
+      return;
+    }
+    refuseUnauthenticated(ctx);
+  }
+
+  /** Holds an event-stream slot for the client while the stream is open. */
+  void streamSlot(RoutingContext ctx) {
+    String client = clientOf(ctx.request());
+    ClientLimits.Refusal refusal = limits.openStream(client);
+    if (refusal != null) {
+      tooMany(ctx, client, refusal);
+      return;
+    }
+    ctx.addEndHandler(v -> limits.streamClosed(client));
+    ctx.next();
+  }
+
+  /** Whether an unauthenticated caller may call this XML-RPC method (only under open discovery). */
+  boolean mayCall(RpcCaller caller, String method) {
+    return caller.authenticated() || openDiscovery && OPEN_METHODS.contains(method);
+  }
+
+  void refuseUnauthenticated(RoutingContext ctx) {
+    HttpServerRequest request = ctx.request();
+    audit.refused(clientOf(request), request.method().name(), request.path(), 401,
+        request.getHeader("Authorization") == null ? "no token" : "wrong token");
+    ctx.response().putHeader("WWW-Authenticate", "Basic realm=\"sessionhub\"");
+    ApiErrors.send(ctx, 401, "unauthorized", "token required");
+  }
+
+  static RpcCaller caller(RoutingContext ctx) {
+    RpcCaller caller = ctx.get(CALLER);
+    return caller != null ? caller : new RpcCaller(clientOf(ctx.request()), false, true);
+  }
+
+  private void tooMany(RoutingContext ctx, String client, ClientLimits.Refusal refusal) {
+    HttpServerRequest request = ctx.request();
+    audit.refused(client, request.method().name(), request.path(), 429, refusal.reason());
+    ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+    ApiErrors.send(ctx, 429, "too_many_requests", refusal.reason());
+  }
+
+  private static boolean isPage(HttpServerRequest request) {
+    return request.method() == HttpMethod.GET
+        && (request.path().equals("/") || request.path().startsWith("/assets/"));
+  }
+
+  private static boolean isOpenRead(HttpServerRequest request) {
+    if (request.method() == HttpMethod.GET) {
+      return OPEN_READS.matcher(request.path()).matches();
+    }
+    // XML-RPC: the method is checked once the body is decoded (mayCall)
+    return request.method() == HttpMethod.POST && (request.path().equals("/RPC2") || request.path().equals("/"));
+  }
+
+  /**
+   * The event streams also take the token as {@code ?token=}, because a browser's {@code EventSource} cannot send
+   * headers; it is checked the same constant-time way and never logged.
+   */
+  private boolean queryTokenAllowed(HttpServerRequest request) {
+    String token = request.getParam("token");
+    return token != null && EVENT_STREAMS.matcher(request.path()).matches() && auth.allows("Bearer " + token);
+  }
+
+  static String clientOf(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    return remote == null ? "unknown" : remote.hostAddress();
+  }
+}

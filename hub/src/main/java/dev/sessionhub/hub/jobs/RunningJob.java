@@ -1,0 +1,73 @@
+package dev.sessionhub.hub.jobs;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * A job this hub coordinates, while it runs. The results of the targets this hub calls itself are decided here,
+ * in memory, first result per target wins, and only the winner is written to the store; so the store and this
+ * copy agree, and a caller waiting for a job whose targets are all local is answered the moment the last result
+ * is known instead of after a write and a read of the cluster's maps.
+ */
+final class RunningJob implements Predicate<TargetResult> {
+
+  private final Job job;
+  private final Map<String, TargetResult> results = new ConcurrentHashMap<>();
+  private final Promise<Void> allKnown = Promise.promise();
+  private final Promise<Void> finished = Promise.promise();
+  private volatile boolean allLocal = true;
+
+  RunningJob(Job job) {
+    this.job = job;
+    if (job.targets().isEmpty()) {
+      allKnown.tryComplete();
+    }
+  }
+
+  Job job() {
+    return job;
+  }
+
+  /** Some targets run on other hubs: their results are only in the store. */
+  void hasRemoteTargets() {
+    allLocal = false;
+  }
+
+  /** Offers a result of a local target; true if it is the target's first, which the caller then stores. */
+  @Override
+  public boolean test(TargetResult result) {
+    if (results.putIfAbsent(result.address(), result) != null) {
+      return false;
+    }
+    if (results.size() == job.targets().size()) {
+      allKnown.tryComplete();
+    }
+    return true;
+  }
+
+  boolean isLocallyKnown(String address) {
+    return results.containsKey(address);
+  }
+
+  /** Completes when every result has been written to the store (and the job record too). */
+  Promise<Void> finished() {
+    return finished;
+  }
+
+  /** What this hub knows now (the job record may not be stored yet). */
+  JobView snapshot(Instant now) {
+    return JobView.of(job, results, now);
+  }
+
+  /** The job once every target has ended: from memory when all ran here, else null (read the store). */
+  Future<JobView> localView(Instant now) {
+    if (!allLocal) {
+      return null;
+    }
+    return allKnown.future().map(v -> JobView.of(job, results, now));
+  }
+}
