@@ -123,7 +123,7 @@ public final class Wire {
     });
   }
 
-  /** Sends {@code head}, then {@code chunk} as HTTP chunks for as long as the server takes them. */
+  /** Sends {@code head}, then chunks of {@code chunkSize} bytes for as long as the server takes them. */
   public static Answer chunkedForever(int port, byte[] head, int chunkSize, Duration limit) {
     byte[] data = new byte[chunkSize];
     Arrays.fill(data, (byte) 'a');
