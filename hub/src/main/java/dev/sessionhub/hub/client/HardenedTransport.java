@@ -39,8 +39,7 @@ import org.xml.sax.XMLReader;
  *       static initializer also sets {@code sun.net.http.retryPost=false}: otherwise {@code HttpURLConnection}
  *       re-sends a buffered POST once when a kept-alive connection fails before the response, which would run
  *       a {@code command} twice. (The JDK reads that property once; launchers should pass it too.)</li>
- *   <li>No proxy, no redirects, no connection reuse: the library disconnects after every call, which suits
- *       HTTP/1.0 agents that close anyway; keep-alive headers are harmless.</li>
+ *   <li>No proxy, no redirects. Connections are reused only after a complete answer ({@link #close()}).</li>
  *   <li>TLS for {@code https://} agents: the settings' {@link VerifyingSocketFactory} (the configured CAs,
  *       host names checked in the handshake). A failed handshake is {@code UNREACHABLE} with the reason, and
  *       the call is never re-sent over http. The limits above hold for https the same way.</li>
@@ -57,6 +56,8 @@ final class HardenedTransport extends XmlRpcSunHttpTransport {
 
   private final TransportSettings settings;
   private CallConfig call;
+  /** The whole response was read and parsed: the connection may go back to the JDK's keep-alive cache. */
+  private boolean complete;
 
   HardenedTransport(XmlRpcClient client, TransportSettings settings) {
     super(client);
@@ -171,9 +172,33 @@ final class HardenedTransport extends XmlRpcSunHttpTransport {
     } catch (IOException e) {
       throw new XmlRpcClientException("Failed to read server's response: " + e.getMessage(), e);
     }
+    complete = true;
     if (parser.isSuccess()) {
       return parser.getResult();
     }
     throw new AgentFault(parser.getErrorCode(), parser.getErrorMessage());
+  }
+
+  /**
+   * After a complete answer the response stream is closed, not the connection: {@code HttpURLConnection} then
+   * keeps it for the next call to the same agent (HTTP/1.1 agents with a Content-Length answer; it drops it after
+   * 5 s idle, long before an agent's own idle timeout). After anything else, and for agents that close (HTTP/1.0),
+   * the connection is dropped. A kept connection is never used to re-send: POSTs are not retried.
+   */
+  @Override
+  protected void close() throws XmlRpcClientException {
+    HttpURLConnection connection = (HttpURLConnection) getURLConnection();
+    if (connection == null) {
+      return;
+    }
+    if (complete) {
+      try {
+        connection.getInputStream().close();
+        return;
+      } catch (IOException e) {
+        // fall through: drop it
+      }
+    }
+    connection.disconnect();
   }
 }
