@@ -1,0 +1,76 @@
+package dev.sessionhub.hub.discovery;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sessionhub.agent.testing.FreePorts;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Probes over real loopback sockets: open, refused, many at once, host names, and closing. */
+class PortProberTest {
+
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void start() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    vertx.close().await(10, TimeUnit.SECONDS);
+  }
+
+  @Test
+  void openRefusedAndNamedPorts() throws Exception {
+    try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        PortProber prober = new PortProber(vertx, Duration.ofMillis(500))) {
+      assertTrue(prober.isOpen("127.0.0.1", listening.getLocalPort()).await(5, TimeUnit.SECONDS));
+      assertFalse(prober.isOpen("127.0.0.1", FreePorts.one()).await(5, TimeUnit.SECONDS));
+      assertTrue(prober.isOpen("localhost", listening.getLocalPort()).await(5, TimeUnit.SECONDS),
+          "a host name goes through the resolver");
+      assertFalse(prober.isOpen("no-such-host.invalid", 80).await(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void manyProbesAtOnceEachGetTheirOwnAnswer() throws Exception {
+    int base = FreePorts.range(400);
+    List<ServerSocket> open = new ArrayList<>();
+    try (PortProber prober = new PortProber(vertx, Duration.ofMillis(500))) {
+      for (int port = base; port < base + 400; port += 8) {
+        open.add(new ServerSocket(port, 50, InetAddress.getByName("127.0.0.1")));
+      }
+      List<Future<Boolean>> answers = new ArrayList<>();
+      for (int port = base; port < base + 400; port++) {
+        answers.add(prober.isOpen("127.0.0.1", port));
+      }
+      Future.join(new ArrayList<>(answers)).await(10, TimeUnit.SECONDS);
+      for (int i = 0; i < answers.size(); i++) {
+        assertEquals(i % 8 == 0, answers.get(i).result(), "port " + (base + i));
+      }
+    } finally {
+      for (ServerSocket s : open) {
+        s.close();
+      }
+    }
+  }
+
+  @Test
+  void aClosedProberAnswersClosed() throws Exception {
+    PortProber prober = new PortProber(vertx, Duration.ofMillis(200));
+    prober.close();
+    assertFalse(prober.isOpen("127.0.0.1", FreePorts.one()).await(5, TimeUnit.SECONDS));
+  }
+}
