@@ -36,7 +36,10 @@ public final class SessionRegistry {
   public Future<SessionRecord> seen(String host, int port, String url, SessionInfo info, Source source) {
     String address = SessionRecord.address(host, port);
     Instant now = clock.instant();
-    return inventory.get(address).compose(existing -> {
+    return inventory.lookup(address).compose(existing -> {
+      if (unchangedAndFresh(existing, url, info, source, now)) {
+        return Future.succeededFuture(existing);
+      }
       SessionRecord record = existing == null
           ? new SessionRecord(address, host, port, url, info, source, hubId, now, now, lease)
           : existing.renewed(info, hubId, now, lease);
@@ -48,11 +51,31 @@ public final class SessionRegistry {
     });
   }
 
+  /**
+   * A sighting that would change nothing but the renewal time is not written while the entry's lease has at
+   * least two thirds left: with a scan every few seconds and heartbeats every two, most sightings of a steady
+   * farm cost no cluster write at all (so {@code last_seen} is up to a third of a lease old).
+   */
+  private boolean unchangedAndFresh(SessionRecord existing, String url, SessionInfo info, Source source,
+      Instant now) {
+    return existing != null
+        && existing.hubId().equals(hubId)
+        && existing.url().equals(url)
+        && existing.info().equals(info)
+        && existing.lease().equals(lease)
+        && !(source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE)
+        && Duration.between(existing.lastSeen(), now).compareTo(lease.dividedBy(3)) < 0;
+  }
+
   /** Renews the lease of a known session if it is still the same process; false when unknown or restarted. */
   public Future<Boolean> heartbeat(String address, String sessionId) {
-    return inventory.get(address).compose(existing -> {
+    return inventory.lookup(address).compose(existing -> {
       if (existing == null || !existing.info().sessionId().equals(sessionId)) {
         return Future.succeededFuture(false);
+      }
+      if (existing.hubId().equals(hubId)
+          && Duration.between(existing.lastSeen(), clock.instant()).compareTo(lease.dividedBy(3)) < 0) {
+        return Future.succeededFuture(true);
       }
       return inventory.put(existing.renewed(existing.info(), hubId, clock.instant(), lease)).map(v -> true);
     });
