@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
+import dev.sessionhub.hub.client.AgentCallException;
 
 /**
  * One pass of discovery over a (possibly huge, lazily expanded) sequence of addresses: probe each port, and call
@@ -31,6 +33,7 @@ public final class TargetScanner {
   private final AgentClient client;
   private final int maxInFlight;
   private final boolean tls;
+  private final Predicate<HostPort> known;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
     this(vertx, prober, client, maxInFlight, false);
@@ -38,6 +41,16 @@ public final class TargetScanner {
 
   /** {@code tls}: agents serve https, so {@code server_data()} is called over https. */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls) {
+    this(vertx, prober, client, maxInFlight, tls, address -> false);
+  }
+
+  /**
+   * {@code known}: addresses where a live session is already known; they are asked {@code server_data()} at once,
+   * without a probe first (a failed call then counts as a closed port).
+   */
+  public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
+      Predicate<HostPort> known) {
+    this.known = known;
     this.vertx = vertx;
     this.prober = prober;
     this.client = client;
@@ -88,28 +101,35 @@ public final class TargetScanner {
     }
 
     private Future<Void> probe(HostPort address) {
-      return prober.isOpen(address.host(), address.port()).compose(isOpen -> {
-        if (!isOpen) {
-          return Future.succeededFuture();
+      if (known.test(address)) {
+        return ask(address, true);
+      }
+      return prober.isOpen(address.host(), address.port()).compose(isOpen -> isOpen ? ask(address, false)
+          : Future.succeededFuture());
+    }
+
+    private Future<Void> ask(HostPort address, boolean unprobed) {
+      String url = FoundSession.urlOf(address, tls);
+      return client.serverData(url).transform(ar -> {
+        if (unprobed && ar.failed() && ar.cause() instanceof AgentCallException e
+            && e.kind() == AgentCallException.Kind.UNREACHABLE) {
+          return Future.succeededFuture(); // gone since: a closed port, as a probe would have said
         }
         open++;
-        String url = FoundSession.urlOf(address, tls);
-        return client.serverData(url).transform(ar -> {
-          if (ar.succeeded()) {
-            try {
-              SessionInfo info = SessionInfo.fromStruct(ar.result());
-              FoundSession session = new FoundSession(address, url,
-                  info.port() == 0 ? info.withPort(address.port()) : info);
-              found.add(session);
-              onFound.accept(session);
-            } catch (IllegalArgumentException notASession) {
-              notSessions.add(address + ": " + notASession.getMessage());
-            }
-          } else {
-            notSessions.add(address + ": " + ar.cause().getMessage());
+        if (ar.succeeded()) {
+          try {
+            SessionInfo info = SessionInfo.fromStruct(ar.result());
+            FoundSession session = new FoundSession(address, url,
+                info.port() == 0 ? info.withPort(address.port()) : info);
+            found.add(session);
+            onFound.accept(session);
+          } catch (IllegalArgumentException notASession) {
+            notSessions.add(address + ": " + notASession.getMessage());
           }
-          return Future.succeededFuture();
-        });
+        } else {
+          notSessions.add(address + ": " + ar.cause().getMessage());
+        }
+        return Future.succeededFuture();
       });
     }
   }

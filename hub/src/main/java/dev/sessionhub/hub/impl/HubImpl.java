@@ -28,6 +28,7 @@ import dev.sessionhub.hub.jobs.JobStore;
 import dev.sessionhub.hub.jobs.RunBatchTask;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
+import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.scan.ScanTarget;
@@ -95,7 +96,8 @@ public final class HubImpl implements Hub {
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
-        options.isAgentTls());
+        options.isAgentTls(), address -> inventory.view().ready()
+            && inventory.view().get(SessionRecord.address(address.host(), address.port())) != null);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
