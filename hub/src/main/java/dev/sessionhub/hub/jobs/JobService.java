@@ -93,7 +93,8 @@ public final class JobService {
     running.put(job.id(), run);
     run.finished().future().onComplete(ar -> {
       running.remove(job.id());
-      store.view(job.id()).onSuccess(view -> {
+      Future<JobView> local = run.localView(clock.instant());
+      (local != null ? local : store.view(job.id())).onSuccess(view -> {
         if (view != null) {
           audit.jobFinished(view);
         }
