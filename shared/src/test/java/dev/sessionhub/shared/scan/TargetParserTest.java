@@ -2,6 +2,7 @@ package dev.sessionhub.shared.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +144,23 @@ class TargetParserTest {
     TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> TargetParser.parse(input));
     assertEquals(message, e.getMessage());
     assertEquals(part, e.part());
+  }
+
+  /**
+   * Found while writing TargetParserFuzzTest's size property (the fuzzer's 4 KiB inputs cannot reach it): the
+   * host count of a second bracket with ~150,000 full-width items overflowed a long, went negative, passed the
+   * limit check, and the target was accepted with a negative size and no addresses.
+   */
+  @Test
+  void hugeBracketListsAreRefusedNotOverflowed() {
+    StringBuilder text = new StringBuilder("n[1-65536][");
+    for (int i = 0; i < 150_000; i++) {
+      text.append(i > 0 ? "," : "").append("0-999999999");
+    }
+    String target = text.append("]:80").toString();
+    TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> TargetParser.parse(target));
+    assertTrue(e.getMessage().startsWith("too many hosts in '"), e.getMessage());
+    assertThrows(TargetSyntaxException.class, () -> TargetParser.parse("n[1-2][0-999999999,0-999999999]:80"));
   }
 
   @Test
