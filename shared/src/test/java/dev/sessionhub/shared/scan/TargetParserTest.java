@@ -134,6 +134,12 @@ class TargetParserTest {
         Arguments.of("[1:2:3:4:5:6:7]:1", "bad IPv6 address '[1:2:3:4:5:6:7]' in '[1:2:3:4:5:6:7]:1'",
             "[1:2:3:4:5:6:7]"),
         Arguments.of("[::1]x:8000", "stray characters 'x' after '[::1]' in '[::1]x:8000'", "x"),
+        // Caught by TargetParserFuzzTest's printable-ASCII property (on seeds): non-ASCII digits and zone letters
+        // were accepted, and the JDK then refuses the literal when the scan connects.
+        Arguments.of("[::\uFF11]:80", "bad IPv6 address '[::\uFF11]' in '[::\uFF11]:80'", "[::\uFF11]"),
+        Arguments.of("[::\u0661]:80", "bad IPv6 address '[::\u0661]' in '[::\u0661]:80'", "[::\u0661]"),
+        Arguments.of("[fe80::1%\u00E9th0]:80", "bad IPv6 address '[fe80::1%\u00E9th0]' in '[fe80::1%\u00E9th0]:80'",
+            "[fe80::1%\u00E9th0]"),
         Arguments.of(":8000", "missing host in ':8000'", ""),
         Arguments.of("host:", "missing ports after ':' in 'host:'", ""));
   }
