@@ -25,7 +25,7 @@ final class XmlCursor implements AutoCloseable {
   /**
    * Opens a cursor over decoded body text. Only XML 1.0 is read: XML 1.1 admits control characters (as
    * {@code &#x1;}) that an XML 1.0 document cannot carry, so what this side decoded could not be written back to
-   * the client, and Python's and Apache's parsers do not speak it either.
+   * the client; Python's expat, for one, reads even a 1.1 document by the 1.0 rules.
    */
   static XmlCursor open(String xml) throws XmlRpcCodecException {
     XmlCursor cursor;
