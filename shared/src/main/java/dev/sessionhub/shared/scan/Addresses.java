@@ -39,13 +39,15 @@ final class Addresses {
     return (v >>> 24 & 255) + "." + (v >>> 16 & 255) + "." + (v >>> 8 & 255) + "." + (v & 255);
   }
 
-  /** Whether {@code s} (without brackets) is an IPv6 literal, optionally with a {@code %zone}. */
+  /**
+   * Whether {@code s} (without brackets) is an IPv6 literal, optionally with a {@code %zone}. ASCII only, as the
+   * JDK's own literal parser wants: {@code Character.digit} would also take e.g. a full-width '１'.
+   */
   static boolean isIpv6(String s) {
     int pct = s.indexOf('%');
     if (pct >= 0) {
       String zone = s.substring(pct + 1);
-      if (zone.isEmpty() || !zone.chars().allMatch(c -> Character.isLetterOrDigit(c) || c == '.' || c == '_'
-          || c == '-')) {
+      if (zone.isEmpty() || !zone.chars().allMatch(c -> c < 128 && isNameChar((char) c))) {
         return false;
       }
       s = s.substring(0, pct);
@@ -77,13 +79,17 @@ final class Addresses {
           return -1;
         }
         count += 2;
-      } else if (!g.isEmpty() && g.length() <= 4 && g.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      } else if (!g.isEmpty() && g.length() <= 4 && g.chars().allMatch(Addresses::isHexDigit)) {
         count++;
       } else {
         return -1;
       }
     }
     return count;
+  }
+
+  private static boolean isHexDigit(int c) {
+    return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F';
   }
 
   /** Whether {@code c} may appear in a host name. */

@@ -52,11 +52,12 @@ record NameHosts(List<Object> parts) implements HostSet {
         }
         List<Range> choice = choice(host.substring(i, close + 1), context);
         parts.add(choice);
-        size *= choice.stream().mapToLong(Range::size).sum(); // < 2^17 * 2^40: no overflow
-        if (size > MAX_HOSTS) {
+        long choices = choice.stream().mapToLong(Range::size).sum(); // items < 2^31, each < 2^30: no overflow
+        if (choices > MAX_HOSTS || size * choices > MAX_HOSTS) { // both factors <= 2^16: no overflow either
           throw new TargetSyntaxException("too many hosts in '" + context + "': '" + host + "' expands to more than "
               + MAX_HOSTS + " hosts", host);
         }
+        size *= choices;
         i = close + 1;
       } else if (Addresses.isNameChar(c)) {
         lit.append(c);

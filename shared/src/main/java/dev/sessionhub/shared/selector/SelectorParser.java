@@ -73,7 +73,7 @@ final class SelectorParser {
     String key = body.substring(0, eq);
     String value = body.substring(eq + 1);
     if (key.endsWith("!")) {
-      if (negated) {
+      if (negated || key.endsWith("!!")) {
         throw error("double negation", raw, pos, "");
       }
       negated = true;

@@ -14,7 +14,7 @@ import java.util.Optional;
 public enum FaultCode {
   /** An exception raised by user code; Python's own server uses 1. */
   APPLICATION_ERROR(1),
-  /** The body is not well-formed XML (or not UTF-8, or carries a DOCTYPE). */
+  /** The body is not well-formed XML 1.0 (or not UTF-8, or carries a DOCTYPE). */
   PARSE_ERROR(-32700),
   /** Well-formed XML that is not a valid XML-RPC message (or breaks a size/depth limit). */
   INVALID_REQUEST(-32600),

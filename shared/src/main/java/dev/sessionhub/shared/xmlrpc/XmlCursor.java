@@ -22,15 +22,27 @@ final class XmlCursor implements AutoCloseable {
     this.reader = reader;
   }
 
-  /** Opens a cursor over decoded body text. */
+  /**
+   * Opens a cursor over decoded body text. Only XML 1.0 is read: XML 1.1 admits control characters (as
+   * {@code &#x1;}) that an XML 1.0 document cannot carry, so what this side decoded could not be written back to
+   * the client; Python's expat, for one, reads even a 1.1 document by the 1.0 rules.
+   */
   static XmlCursor open(String xml) throws XmlRpcCodecException {
+    XmlCursor cursor;
     try {
-      return new XmlCursor(SecureXml.reader(xml));
+      cursor = new XmlCursor(SecureXml.reader(xml));
     } catch (XMLStreamException e) {
       throw parseError(e);
     } catch (RuntimeException e) {
       throw unexpected(e);
     }
+    String version = cursor.reader.getVersion();
+    if (version != null && !version.equals("1.0")) {
+      cursor.close();
+      throw new XmlRpcCodecException(
+          FaultCode.PARSE_ERROR, "XML version " + Scalars.quote(version) + " is not supported, only 1.0");
+    }
+    return cursor;
   }
 
   /** Skips the prolog and returns the root element's name. */

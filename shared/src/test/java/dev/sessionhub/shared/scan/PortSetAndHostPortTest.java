@@ -65,6 +65,7 @@ class PortSetAndHostPortTest {
         Arguments.of("[::1]x", "stray characters 'x' in '[::1]x'", "x"),
         Arguments.of("[::1:80", "unclosed bracket '[::1:80' in '[::1:80'", "[::1:80"),
         Arguments.of("[::g]:80", "bad IPv6 address '[::g]' in '[::g]:80'", "[::g]"),
+        Arguments.of("[::\uFF11]:80", "bad IPv6 address '[::\uFF11]' in '[::\uFF11]:80'", "[::\uFF11]"),
         Arguments.of(":80", "missing host in ':80'", ""),
         Arguments.of("h:0", "port 0 out of range 1-65535 in 'h:0'", "0"),
         Arguments.of("h:x", "bad port 'x' in 'h:x'", "x"),

@@ -2,6 +2,7 @@ package dev.sessionhub.shared.scan;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -133,6 +134,12 @@ class TargetParserTest {
         Arguments.of("[1:2:3:4:5:6:7]:1", "bad IPv6 address '[1:2:3:4:5:6:7]' in '[1:2:3:4:5:6:7]:1'",
             "[1:2:3:4:5:6:7]"),
         Arguments.of("[::1]x:8000", "stray characters 'x' after '[::1]' in '[::1]x:8000'", "x"),
+        // Caught by TargetParserFuzzTest's printable-ASCII property (on seeds): non-ASCII digits and zone letters
+        // were accepted, and the JDK then refuses the literal when the scan connects.
+        Arguments.of("[::\uFF11]:80", "bad IPv6 address '[::\uFF11]' in '[::\uFF11]:80'", "[::\uFF11]"),
+        Arguments.of("[::\u0661]:80", "bad IPv6 address '[::\u0661]' in '[::\u0661]:80'", "[::\u0661]"),
+        Arguments.of("[fe80::1%\u00E9th0]:80", "bad IPv6 address '[fe80::1%\u00E9th0]' in '[fe80::1%\u00E9th0]:80'",
+            "[fe80::1%\u00E9th0]"),
         Arguments.of(":8000", "missing host in ':8000'", ""),
         Arguments.of("host:", "missing ports after ':' in 'host:'", ""));
   }
@@ -143,6 +150,23 @@ class TargetParserTest {
     TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> TargetParser.parse(input));
     assertEquals(message, e.getMessage());
     assertEquals(part, e.part());
+  }
+
+  /**
+   * Found while writing TargetParserFuzzTest's size property (the fuzzer's 4 KiB inputs cannot reach it): the
+   * host count of a second bracket with ~150,000 full-width items overflowed a long, went negative, passed the
+   * limit check, and the target was accepted with a negative size and no addresses.
+   */
+  @Test
+  void hugeBracketListsAreRefusedNotOverflowed() {
+    StringBuilder text = new StringBuilder("n[1-65536][");
+    for (int i = 0; i < 150_000; i++) {
+      text.append(i > 0 ? "," : "").append("0-999999999");
+    }
+    String target = text.append("]:80").toString();
+    TargetSyntaxException e = assertThrows(TargetSyntaxException.class, () -> TargetParser.parse(target));
+    assertTrue(e.getMessage().startsWith("too many hosts in '"), e.getMessage());
+    assertThrows(TargetSyntaxException.class, () -> TargetParser.parse("n[1-2][0-999999999,0-999999999]:80"));
   }
 
   @Test

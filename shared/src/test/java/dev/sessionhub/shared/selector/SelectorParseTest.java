@@ -126,7 +126,12 @@ class SelectorParseTest {
         Arguments.of("app=,a",
             "empty alternative in 'app=,a'; write a,b with a value on each side of the comma", 0, "app=,a"),
         Arguments.of("!app!=x", "double negation in '!app!=x'", 0, "!app!=x"),
-        Arguments.of("!!app=x", "double negation in '!!app=x'", 0, "!!app=x"));
+        Arguments.of("!!app=x", "double negation in '!!app=x'", 0, "!!app=x"),
+        // Found by fuzzing: the parser kept the second '!' in the tag key, which SelectorTerm then refused with an
+        // IllegalArgumentException instead of a SelectorSyntaxException.
+        Arguments.of("tag.a!!=x", "double negation in 'tag.a!!=x'", 0, "tag.a!!=x"),
+        Arguments.of("app=x Tag.Show!!=y", "double negation in 'Tag.Show!!=y'", 6, "Tag.Show!!=y"),
+        Arguments.of("app!!=x", "double negation in 'app!!=x'", 0, "app!!=x"));
   }
 
   @ParameterizedTest(name = "[{index}] {0}")

@@ -87,6 +87,25 @@ class SafetyTest {
     }
   }
 
+  /**
+   * Found by XmlRpcCodecFuzzTest (round trip): XML 1.1 lets {@code &#x1;} through, which the encoder, writing XML
+   * 1.0, can only turn into U+FFFD; so XML 1.1 is refused like any other unsupported XML.
+   */
+  @Test
+  void onlyXml10IsRead() throws Exception {
+    String call = "<methodCall><methodName>m</methodName><params><param><value>&#x1;</value></param></params>"
+        + "</methodCall>";
+    callError(FaultCode.PARSE_ERROR, "XML version '1.1' is not supported, only 1.0", "<?xml version=\"1.1\"?>" + call);
+    callError(FaultCode.PARSE_ERROR, "XML version '1.1' is not supported, only 1.0",
+        "<?xml version='1.1'?><methodCall><methodName>m</methodName></methodCall>");
+    assertCodecError(FaultCode.PARSE_ERROR, "XML version '1.1' is not supported",
+        () -> CODEC.decodeResponse(utf8("<?xml version=\"1.1\"?><methodResponse><params><param><value>x</value>"
+            + "</param></params></methodResponse>")));
+    callError(FaultCode.PARSE_ERROR, "malformed XML", "<?xml version=\"1.0\"?>" + call);
+    assertEquals("m", CODEC.decodeCall(utf8("<?xml version=\"1.0\"?><methodCall><methodName>m</methodName>"
+        + "</methodCall>")).methodName());
+  }
+
   @Test
   void invalidUtf8IsAParseError() {
     byte[][] bad = {
