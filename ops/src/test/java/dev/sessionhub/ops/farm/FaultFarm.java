@@ -211,6 +211,11 @@ final class FaultFarm implements AutoCloseable {
     return out;
   }
 
+  /** Prints a measured figure to the test's output (target/failsafe-reports/*-output.txt). */
+  static void report(String format, Object... args) {
+    System.out.println("farm: " + String.format(format, args));
+  }
+
   /** A hub's log, for assertion messages. */
   String log(String name) {
     try {
