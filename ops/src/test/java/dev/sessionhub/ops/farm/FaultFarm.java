@@ -21,8 +21,8 @@ import java.util.TreeSet;
  * The farm the fault tests share: five addresses in a per-run subnet; hosts 1 and 2 each run a hub (one
  * Hazelcast cluster across the two namespaces, each hub joining the other by {@code --member}) and a sim; hosts
  * 3 and 4 run a sim each; slot 5 is dead (connects time out). Every sim has {@link #AGENTS} sessions on ports
- * 8000-8009 of its host; both hubs scan every slot's 8000-8009, every {@link #SCAN_INTERVAL}, with a
- * {@link #LEASE} that outlasts a hub failover. The test process talks to a hub from inside that hub's own
+ * 8000-8009 of its host; both hubs scan every slot's 8000-8009, every {@link #SCAN_INTERVAL}, with the
+ * launcher's default {@link #LEASE}, which outlasts a hub failover. The test process talks to a hub from inside that hub's own
  * namespace (curl through {@code ip netns exec}), so cutting or partitioning other hosts never cuts the test off.
  */
 final class FaultFarm implements AutoCloseable {
@@ -35,7 +35,8 @@ final class FaultFarm implements AutoCloseable {
   static final int AGENTS = 3;
   static final String PORTS = "8000-8009";
   static final Duration SCAN_INTERVAL = Duration.ofSeconds(2);
-  static final Duration LEASE = Duration.ofSeconds(12);
+  /** The launcher's default lease for a 2 s interval (interval + 15 s: it must outlast a silent split). */
+  static final Duration LEASE = Duration.ofSeconds(17);
   static final int HTTP_PORT = 7700;
   static final int HZ_PORT = 5701;
 
@@ -97,7 +98,7 @@ final class FaultFarm implements AutoCloseable {
     hubs.put(host, farm.start(host, dir.resolve("hub" + host + ".log"), "hub", "--bind", farm.address(host),
         "--http-port", String.valueOf(HTTP_PORT), "--hz-port", String.valueOf(HZ_PORT), "--cluster",
         "farm-" + farm.id(), "--member", farm.address(peer) + ":" + HZ_PORT, "--scan", farm.target(PORTS),
-        "--scan-interval", SCAN_INTERVAL.toSeconds() + "s", "--lease", LEASE.toSeconds() + "s", "--token-file",
+        "--scan-interval", SCAN_INTERVAL.toSeconds() + "s", "--token-file",
         tokenFile.toString(), "--ready-file", dir.resolve("hub" + host + ".ready").toString()));
   }
 
@@ -213,7 +214,7 @@ final class FaultFarm implements AutoCloseable {
 
   /** Prints a measured figure to the test's output (target/failsafe-reports/*-output.txt). */
   static void report(String format, Object... args) {
-    System.out.println("farm: " + String.format(format, args));
+    System.out.println("farm: " + java.time.Instant.now() + " " + String.format(format, args));
   }
 
   /** A hub's log, for assertion messages. */
@@ -229,6 +230,21 @@ final class FaultFarm implements AutoCloseable {
   @Override
   public void close() {
     farm.close();
+    keepLogs();
+  }
+
+  /** Copies the programs' logs to target/farm-logs/FARM_ID/ (the temporary directory goes with the test). */
+  private void keepLogs() {
+    try (var files = Files.list(dir)) {
+      Path keep = Path.of("target", "farm-logs", farm.id());
+      Files.createDirectories(keep);
+      for (Path log : files.filter(p -> p.toString().endsWith(".log")).toList()) {
+        Files.copy(log, keep.resolve(log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      report("logs of farm %s kept in %s", farm.id(), keep.toAbsolutePath());
+    } catch (IOException e) {
+      report("could not keep the logs of farm %s: %s", farm.id(), e);
+    }
   }
 
   private static Path secret(Path file, String content) throws IOException {
