@@ -22,7 +22,8 @@
 #   ns ID SLOT | addr ID SLOT          the namespace name / address of a slot
 #   cut ID SLOT | restore ID SLOT      take a host's link down (its switch port) / bring it back
 #   partition ID A B | heal ID A B     make hosts A and B unable to reach each other (both ways) / undo it
-#   check-dead ID                      verify from every host that dead addresses time out and closed ports refuse
+#   check-dead ID [FROM]               verify from every host (or FROM) that dead addresses time out and closed
+#                                      ports refuse
 #   list                               farms on this machine with their owners
 #   reap                               `down` every farm whose owner process has exited
 # (end of help)
@@ -191,36 +192,53 @@ netns_farm_heal() {
   ip -n "$(netns_farm_ns "$id" "$b")" neigh del "$FARM_NET.$((100 + a))" dev eth0 2>/dev/null || true
 }
 
-# check-dead ID: from every host, a connect to each dead address must time out (1.5 s) and a connect to a closed
-# port of another live host must be refused. Prints one line per check; exit 1 if any is wrong.
+# check-dead ID [FROM]: from every host (or only host FROM), a connect to each dead address must time out (1.5 s)
+# and a connect to a closed port of every other live host must be refused. One line per check; exit 1 if any is
+# wrong. Each host checks all addresses at once, so a host costs one timeout, not one per dead address.
 netns_farm_check_dead() {
-  local id="$1" slot other live="" failed=0 out
+  local id="$1" from="${2:-}" slot other live="" targets failed=0 line
   netns_farm_env "$id"
   for slot in $(seq 1 "$FARM_SLOTS"); do netns_farm_is_dead "$slot" || { live="$live $slot"; }; done
-  for slot in $live; do
+  for slot in ${from:-$live}; do
+    targets=""
     for other in $(seq 1 "$FARM_SLOTS"); do
       [ "$other" = "$slot" ] && continue
-      if netns_farm_is_dead "$other"; then want=timeout; else want=refused; fi
-      out="$(netns_farm_exec "$id" "$slot" python3 - "$FARM_NET.$((100 + other))" <<'PY'
-import socket, sys, time
-s = socket.socket()
-s.settimeout(1.5)
-t = time.monotonic()
-try:
-    s.connect((sys.argv[1], 1))
-    r = "open"
-except socket.timeout:
-    r = "timeout"
-except ConnectionRefusedError:
-    r = "refused"
-except OSError as e:
-    r = "error:%s" % e.strerror
-print("%s %.0fms" % (r, (time.monotonic() - t) * 1000))
-PY
-)"
-      echo "h$slot -> $FARM_NET.$((100 + other)):1 $out (want $want)"
-      case "$out" in "$want "*) ;; *) failed=1 ;; esac
+      if netns_farm_is_dead "$other"; then targets="$targets $FARM_NET.$((100 + other))=timeout"
+      else targets="$targets $FARM_NET.$((100 + other))=refused"; fi
     done
+    # shellcheck disable=SC2086
+    while IFS= read -r line; do
+      echo "h$slot -> $line"
+      case "$line" in *" wrong") failed=1 ;; esac
+    done < <(netns_farm_exec "$id" "$slot" python3 - $targets <<'PY'
+import socket, sys, threading, time
+def probe(address, want, out):
+    s = socket.socket()
+    s.settimeout(1.5)
+    t = time.monotonic()
+    try:
+        s.connect((address, 1))
+        r = "open"
+    except socket.timeout:
+        r = "timeout"
+    except ConnectionRefusedError:
+        r = "refused"
+    except OSError as e:
+        r = "error:%s" % e.strerror
+    finally:
+        s.close()
+    out.append("%s:1 %s %.0fms (want %s) %s" % (address, r, (time.monotonic() - t) * 1000, want,
+                                               "ok" if r == want else "wrong"))
+out, threads = [], []
+for arg in sys.argv[1:]:
+    address, want = arg.split("=")
+    threads.append(threading.Thread(target=probe, args=(address, want, out)))
+    threads[-1].start()
+for t in threads:
+    t.join()
+print("\n".join(sorted(out)))
+PY
+)
   done
   return "$failed"
 }
@@ -265,7 +283,7 @@ netns_farm_main() {
     restore) netns_farm_restore "$1" "$2" ;;
     partition) netns_farm_partition "$1" "$2" "$3" ;;
     heal) netns_farm_heal "$1" "$2" "$3" ;;
-    check-dead) netns_farm_check_dead "$1" ;;
+    check-dead) netns_farm_check_dead "$@" ;;
     list) netns_farm_list ;;
     reap) netns_farm_reap ;;
     ""|-h|--help|help) sed -n '2,/^# (end of help)/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' ;;
