@@ -74,6 +74,11 @@ final class HubCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (!HubSerialFilter.install()) {
+      System.err.println("sessionhub hub: a JVM-wide deserialization filter is already set (jdk.serialFilter="
+          + System.getProperty("jdk.serialFilter") + "); if it refuses exceptions, hubs cannot read each other's "
+          + "error responses (see HubSerialFilter)");
+    }
     HubOptions options = new HubOptions()
         .setHttpPort(httpPort)
         .setBindAddress(bind)
