@@ -48,8 +48,13 @@ def main():
     ap.add_argument("--host", default="127.0.0.1")
     ap.add_argument("--hosts", help="comma-separated hosts, scanned one after the other (overrides --host)")
     ap.add_argument("--max-seconds", type=float, default=60.0)
+    ap.add_argument("--token-file", help="agents with a token: the host becomes any:TOKEN@host, which ServerProxy "
+                                         "sends as Basic auth (the README's way); the seed's function is unchanged")
     args = ap.parse_args()
     hosts = args.hosts.split(",") if args.hosts else [args.host]
+    if args.token_file:
+        token = open(args.token_file).read().strip()
+        hosts = ["any:%s@%s" % (token, h) for h in hosts]
 
     state = {"found": 0, "scanned": 0, "error": None, "current": None, "done": False}
 
@@ -59,7 +64,7 @@ def main():
                 for port in range(args.start, args.end):
                     if time.perf_counter() >= deadline:
                         return
-                    state["current"] = "%s:%d" % (host, port)
+                    state["current"] = "%s:%d" % (host.split("@")[-1], port)
                     if server_data(host=host, port=port) is not None:
                         state["found"] += 1
                     state["scanned"] += 1
