@@ -124,8 +124,15 @@ EOF
 echo "  $discovery"
 
 echo "3. memory..."
+busy_heap=$(heap_kb "$hub")
+# Right after a cycle the JDK's HTTP keep-alive cache still holds a connection (with its buffers) per agent just
+# polled; it drops idle ones after 5 s. The inventory's own cost is what stays once they are gone.
+sleep 8
 full_heap=$(heap_kb "$hub"); full_rss=$(rss_kb "$hub")
-echo "  heap after GC ${full_heap} KB (baseline ${base_heap}), RSS ${full_rss} KB (baseline ${base_rss})"
+jcmd "$hub" GC.class_histogram | sed -n '1,16p' > "$tmp/histogram.txt"
+echo "  heap after GC ${busy_heap} KB right after the cycle, ${full_heap} KB 8 s later (baseline ${base_heap});" \
+  "RSS ${full_rss} KB (baseline ${base_rss})"
+sed -n '4,13p' "$tmp/histogram.txt" | sed 's/^/    /'
 
 echo "4. selector lookups ($iterations each)..."
 h5="$FARM_NET.$((100 + (hosts + 1) / 2))"
@@ -140,12 +147,12 @@ load="$(cut -d' ' -f1-3 /proc/loadavg)"
 kill "$hub" 2>/dev/null || true
 
 python3 - "$discovery" "$lookup" "$bcast" "$base_heap" "$full_heap" "$base_rss" "$full_rss" "$sessions" "$hosts" \
-  "$load" "$json_out" <<'EOF'
+  "$load" "$json_out" "$busy_heap" <<'EOF'
 import json, os, statistics, sys
 from datetime import datetime
 d, lk, bc = json.loads(sys.argv[1]), json.loads(sys.argv[2]), json.loads(sys.argv[3])
 base_heap, full_heap, base_rss, full_rss, n, hosts = (int(x) for x in sys.argv[4:10])
-load, out = sys.argv[10], sys.argv[11]
+load, out, busy_heap = sys.argv[10], sys.argv[11], int(sys.argv[12])
 def ts(s):
     return datetime.fromisoformat(s.replace("Z", "+00:00")[:26] + "+00:00").timestamp()
 timed = [r for r in bc if not r["cold"]]
@@ -153,7 +160,8 @@ for r in bc:
     r["job_ms"] = round((ts(r["last_finished_at"]) - ts(r["created_at"])) * 1000) if r["last_finished_at"] else None
 r = {"date": os.popen("date -u +%F").read().strip(), "cores": os.cpu_count(), "hosts": hosts, "sessions": n,
      "discovery": d, "heap_baseline_kb": base_heap, "heap_full_kb": full_heap,
-     "heap_per_session_bytes": round((full_heap - base_heap) * 1024 / n), "rss_baseline_kb": base_rss,
+     "heap_per_session_bytes": round((full_heap - base_heap) * 1024 / n), "heap_after_cycle_kb": busy_heap,
+     "heap_per_session_after_cycle_bytes": round((busy_heap - base_heap) * 1024 / n), "rss_baseline_kb": base_rss,
      "rss_full_kb": full_rss, "rss_per_session_bytes": round((full_rss - base_rss) * 1024 / n), "lookup": lk,
      "broadcast": bc, "broadcast_wall_median_ms": statistics.median(x["wall_ms"] for x in timed),
      "broadcast_job_median_ms": statistics.median(x["job_ms"] for x in timed), "loadavg_end": load}
@@ -164,14 +172,16 @@ print()
 print("== farm scale (%d cores, %s): %d sessions on %d hosts, one hub ==" % (r["cores"], r["date"], n, hosts))
 print("discovery: cycle %d ms (found %d); cycle start -> all listed %s ms"
       % (d["cycle_ms"], d["cycle_found"], d["began_to_all_ms"]))
-print("memory: heap %d -> %d KB = %d bytes/session; RSS %d -> %d KB"
-      % (base_heap, full_heap, r["heap_per_session_bytes"], base_rss, full_rss))
+print("memory: heap %d -> %d KB = %d bytes/session (right after the cycle %d bytes/session); RSS %d -> %d KB"
+      % (base_heap, full_heap, r["heap_per_session_bytes"], r["heap_per_session_after_cycle_bytes"], base_rss,
+         full_rss))
 for sel, v in lk.items():
     print("lookup %-32s %6d matches %9d bytes  p50 %7.2f  p99 %7.2f  max %7.2f ms"
           % ("'" + sel + "'", v["matches"], v["bytes"], v["p50_ms"], v["p99_ms"], v["max_ms"]))
 for x in bc:
-    print("broadcast %s wall %d ms, job %s ms, %s" % ("cold " if x["cold"] else "timed", x["wall_ms"], x["job_ms"],
-                                                     {k: v for k, v in x["counts"].items() if v}))
+    print("broadcast %s wall %d ms, job %s ms, %s %s" % ("cold " if x["cold"] else "timed", x["wall_ms"], x["job_ms"],
+                                                        {k: v for k, v in x["counts"].items() if v},
+                                                        x.get("failures") or ""))
 print("broadcast median: wall %d ms, job %d ms; load average at the end %s"
       % (r["broadcast_wall_median_ms"], r["broadcast_job_median_ms"], load))
 EOF

@@ -136,9 +136,15 @@ def broadcast(a, token):
                               {"selector": a.selector, "code": a.code, "timeout": a.timeout, "wait": True})
         wall = (time.perf_counter() - t) * 1000
         finished = [r["finished_at"] for r in view["results"]]
+        failures = {}
+        for r in view["results"]:
+            if r["state"] != "ok":
+                key = "%s %s: %s" % (r["state"], r.get("fault_code", ""), (r.get("message") or "")[:120])
+                failures[key] = failures.get(key, 0) + 1
         runs.append({"cold": i == 0, "wall_ms": round(wall), "targets": view["target_count"],
                      "counts": view["counts"], "bytes": size, "created_at": view.get("created_at"),
-                     "last_finished_at": max(finished) if finished else None})
+                     "last_finished_at": max(finished) if finished else None,
+                     "failures": dict(sorted(failures.items(), key=lambda kv: -kv[1])[:5])})
     print(json.dumps(runs))
 
 
