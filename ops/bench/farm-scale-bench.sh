@@ -2,8 +2,8 @@
 # Benchmark: N sessions in one hub's inventory on the network-namespace farm (ops/netns/netns-farm.sh): H hosts,
 # each a namespace running `sessionhub sim --agents N/H` on ports 8000-..., one hub on host 1 scanning them all.
 #   1. the hub starts first (sims not up yet), runs an empty cycle: its heap after a full GC is the baseline
-#   2. the sims start; the hub's next cycle discovers them: that cycle's last_scan_ms, and from the cycle's start
-#      until GET /api/sessions lists all N
+#   2. the sims start and are warmed (one server_data() each, then until the CPUs are 80 % idle); the hub's next
+#      cycle discovers them: that cycle's last_scan_ms, and from the cycle's start until GET /api/sessions lists all
 #   3. heap after a full GC again: inventory memory per session = (heap - baseline) / N (the Hazelcast entries and
 #      the hub's decoded view together; one member, so no backup copy); the hub's RSS too
 #   4. selector lookups through GET /api/sessions?selector=... (one kept-alive connection): p50 / p99 / max
@@ -81,8 +81,12 @@ for s in $(seq 1 "$hosts"); do
   for _ in $(seq 1 3000); do [ -s "$tmp/sim$s.ports" ] && break; sleep 0.1; done
   [ -s "$tmp/sim$s.ports" ] || { echo "sim $s did not start:" >&2; tail "$tmp/sim$s.log" >&2; exit 1; }
 done
+echo "  all sims listening; one server_data() on every session (so no sim is JIT-cold), then a quiet CPU..."
+addrs=(); for s in $(seq 1 "$hosts"); do addrs+=("$FARM_NET.$((100 + s))"); done
+probe warm --agents "$agents" --passes 1 --hosts "${addrs[@]}"
+python3 "$here/farm_hub_probe.py" quiet --idle 80 --max-seconds 90
 sims_ready=$(python3 -c 'import time; print(repr(time.time()))')
-echo "  all sims listening; waiting for the hub's next cycle (up to ${interval}s)..."
+echo "  waiting for the hub's next cycle (up to ${interval}s)..."
 discovery="$(netns_farm_exec "$farm" 1 python3 - "$url" "$tmp/token" "$sessions" "$empty_cycle" "$sims_ready" <<'EOF'
 import json, sys, time, urllib.request
 url, token, want, empty, sims_ready = sys.argv[1], open(sys.argv[2]).read().strip(), int(sys.argv[3]), sys.argv[4], float(sys.argv[5])

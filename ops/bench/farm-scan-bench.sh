@@ -69,6 +69,7 @@ live_addrs=(); for s in "${live[@]}"; do live_addrs+=("$FARM_NET.$((100 + s))");
 echo "warming the sims (two server_data() calls on every session, so no JVM is cold when measured)..."
 netns_farm_exec "$farm" 1 python3 "$here/farm_hub_probe.py" warm --token-file "$tmp/token" --agents "$agents" \
   --hosts "${live_addrs[@]}"
+python3 "$here/farm_hub_probe.py" quiet --idle 80 --max-seconds 90
 
 echo "a. seed loop over $slots hosts x 100 ports from host 1 (bounded at ${seed_max}s)..."
 seed="$(netns_farm_exec "$farm" 1 python3 "$here/seed_scan.py" 8000 8100 --hosts "$hosts_csv" --max-seconds "$seed_max" \

@@ -6,7 +6,9 @@
   lookup     selector lookups through GET /api/sessions?selector=..., one kept-alive connection, p50/p99/max
   broadcast  POST /api/broadcast {selector "*", wait true}: one cold run, then --runs timed runs
   count      print how many sessions the hub lists
-  warm       call server_data() twice on every session of --hosts (ports 8000 + 0..--agents-1); fails if any fails
+  warm       call server_data() --passes times on every session of --hosts (ports 8000 + 0..--agents-1), a
+             thread per host; fails if any call fails
+  quiet      wait until the machine's CPUs are --idle % idle (at most --max-seconds)
 
 Prints one JSON object. Requests carry the token from --token-file as Authorization: Bearer.
 """
@@ -150,23 +152,55 @@ def broadcast(a, token):
 
 def warm(a, token):
     import socket
+    import threading
     import xmlrpc.client
     socket.setdefaulttimeout(60)
-    ok = 0
-    for _ in range(2):
-        for h in a.hosts:
+    done, failed = [0], []
+
+    def host(h):
+        for _ in range(a.passes):
             for p in range(8000, 8000 + a.agents):
-                xmlrpc.client.ServerProxy("http://any:%s@%s:%d/" % (token, h, p), allow_none=True).server_data()
-                ok += 1
-    print("  %d server_data() calls answered" % ok)
+                try:
+                    xmlrpc.client.ServerProxy("http://any:%s@%s:%d/" % (token, h, p), allow_none=True).server_data()
+                    done[0] += 1
+                except Exception as e:
+                    failed.append("%s:%d %s" % (h, p, e))
+    threads = [threading.Thread(target=host, args=(h,)) for h in a.hosts]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    print("  %d server_data() calls answered, %d failed %s" % (done[0], len(failed), failed[:3]))
+    if failed:
+        sys.exit(1)
+
+
+def quiet(a):
+    """Waits (at most --max-seconds) until the CPUs were at least --idle % idle over 2 s; prints what it saw."""
+    def sample():
+        f = open("/proc/stat").readline().split()[1:]
+        v = [int(x) for x in f]
+        return v[3] + v[4], sum(v)
+    end = time.time() + a.max_seconds
+    idle = 0.0
+    while time.time() < end:
+        i0, t0 = sample()
+        time.sleep(2)
+        i1, t1 = sample()
+        idle = 100.0 * (i1 - i0) / max(1, t1 - t0)
+        if idle >= a.idle:
+            break
+    print("  CPU %.0f %% idle" % idle)
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("mode", choices=["discovery", "lookup", "broadcast", "count", "warm"])
+    ap.add_argument("mode", choices=["discovery", "lookup", "broadcast", "count", "warm", "quiet"])
+    ap.add_argument("--passes", type=int, default=2)
+    ap.add_argument("--idle", type=float, default=80.0)
     ap.add_argument("--hosts", nargs="*", default=[])
     ap.add_argument("--agents", type=int, default=0)
-    ap.add_argument("--token-file", required=True)
+    ap.add_argument("--token-file")
     ap.add_argument("--url")
     ap.add_argument("--ready-files")
     ap.add_argument("--launched", type=float, default=0.0)
@@ -183,6 +217,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=120)
     ap.add_argument("--runs", type=int, default=3)
     a = ap.parse_args()
+    if a.mode == "quiet":
+        quiet(a)
+        return
     token = open(a.token_file).read().strip()
     if a.mode == "discovery":
         discovery(a, token)
