@@ -102,7 +102,7 @@ final class FaultFarm implements AutoCloseable {
         tokenFile.toString(), "--ready-file", dir.resolve("hub" + host + ".ready").toString()));
   }
 
-  /** Starts a standalone {@code sessionhub session} on {@code host} from {@code basePort}; returns its port. */
+  /** Starts a standalone {@code sessionhub session} on {@code host} from {@code basePort}; its port goes to NAME.port. */
   Process startSession(int host, int basePort, String name) throws IOException {
     return farm.start(host, dir.resolve(name + ".log"), "session", "--bind", farm.address(host), "--base-port",
         String.valueOf(basePort), "--max-port", "8009", "--name", name, "--token-file", tokenFile.toString(),

@@ -112,7 +112,7 @@ public final class NetnsFarm implements AutoCloseable {
   /** Starts {@code ops/bin/sessionhub ARGS} on host {@code slot}; output to {@code log}; stopped by close(). */
   public synchronized Process start(int slot, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(slot),
-        dev.sessionhub.ops.Launcher.script().toString()));
+        Launcher.script().toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     processes.add(p);
@@ -236,9 +236,5 @@ public final class NetnsFarm implements AutoCloseable {
     } catch (RuntimeException e) {
       throw new AssertionError("not JSON (exit " + r.exitCode() + "): " + r.stdout() + r.stderr(), e);
     }
-  }
-
-  static String launcher() {
-    return Launcher.script().toString();
   }
 }
