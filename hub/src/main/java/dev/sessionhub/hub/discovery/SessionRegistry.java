@@ -53,8 +53,9 @@ public final class SessionRegistry {
 
   /**
    * A sighting that would change nothing but the renewal time is not written while the entry's lease has at
-   * least two thirds left: with a scan every few seconds and heartbeats every two, most sightings of a steady
-   * farm cost no cluster write at all (so {@code last_seen} is up to a third of a lease old).
+   * least three quarters left: heartbeats every two seconds and a poll right after a scan cost no cluster write
+   * (so {@code last_seen} is up to a quarter of a lease old). Three quarters, because a renewal may wait up to
+   * ~10 s for a partition to be noticed, and the lease must outlast that (see the hub's default lease).
    */
   private boolean unchangedAndFresh(SessionRecord existing, String url, SessionInfo info, Source source,
       Instant now) {
@@ -64,7 +65,7 @@ public final class SessionRegistry {
         && existing.info().equals(info)
         && existing.lease().equals(lease)
         && !(source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE)
-        && Duration.between(existing.lastSeen(), now).compareTo(lease.dividedBy(3)) < 0;
+        && Duration.between(existing.lastSeen(), now).compareTo(lease.dividedBy(4)) < 0;
   }
 
   /** Renews the lease of a known session if it is still the same process; false when unknown or restarted. */
@@ -74,7 +75,7 @@ public final class SessionRegistry {
         return Future.succeededFuture(false);
       }
       if (existing.hubId().equals(hubId)
-          && Duration.between(existing.lastSeen(), clock.instant()).compareTo(lease.dividedBy(3)) < 0) {
+          && Duration.between(existing.lastSeen(), clock.instant()).compareTo(lease.dividedBy(4)) < 0) {
         return Future.succeededFuture(true);
       }
       return inventory.put(existing.renewed(existing.info(), hubId, clock.instant(), lease)).map(v -> true);

@@ -79,10 +79,10 @@ class SessionRegistryTest {
     Poll.until(Duration.ofSeconds(10), "the view sees the change",
         () -> inventory.view().get(address).info().filePath().equals("/shots/b.blend"));
 
-    clock.advance(LEASE.dividedBy(3).plusSeconds(1));
+    clock.advance(LEASE.dividedBy(4).plusSeconds(1));
     registry.seen("10.9.0.1", 8000, "http://10.9.0.1:8000/", info("s-1", "/shots/b.blend"), Source.SCAN)
         .await(10, TimeUnit.SECONDS);
-    assertTrue(version(address) > v2, "a third of the lease gone: the renewal is written");
+    assertTrue(version(address) > v2, "a quarter of the lease gone: the renewal is written");
   }
 
   private static long version(String address) {

@@ -36,7 +36,8 @@ final class HubCommand implements Callable<Integer> {
   Duration scanInterval;
 
   @Option(names = "--lease", converter = DurationConverter.class,
-      description = "How long a session stays without a poll or heartbeat (default: 3 scan intervals, at least 15s).")
+      description = "How long a session stays without a poll or heartbeat (default: 3 scan intervals, at least the "
+          + "scan interval + 15s, so it outlasts a hub failover).")
   Duration lease;
 
   @Option(names = "--cluster", defaultValue = "sessionhub", description = "Hazelcast cluster name (default ${DEFAULT-VALUE}).")
@@ -84,6 +85,23 @@ final class HubCommand implements Callable<Integer> {
       + "repeatable. Members elsewhere are reported and get no work, and work they send is refused.")
   List<String> trustedMembers = new ArrayList<>();
 
+  /** Time a silent partition takes to notice (Hazelcast's 8 s heartbeat timeout, measured 7.5-10.2 s) and more. */
+  static final Duration FAILOVER_ALLOWANCE = Duration.ofSeconds(15);
+
+  /**
+   * The lease when none is given: 3 scan intervals, and at least one interval plus {@link #FAILOVER_ALLOWANCE}.
+   * A session's entry may live in a partition whose owner just became unreachable; its hub's renewals wait until
+   * the cluster declares that member gone (up to ~10 s after a silent split) and only then land. A lease shorter
+   * than the time since the last renewal (up to one interval and a cycle) plus that wait expires live, reachable
+   * sessions during a partition: the netns farm's HubPartitionIT saw it with 12 s leases and 2 s scans (the old
+   * default of 15 s at the default 5 s interval leaves the same 9.5 s margin).
+   */
+  static Duration defaultLease(Duration scanInterval) {
+    Duration threeIntervals = scanInterval.multipliedBy(3);
+    Duration failover = scanInterval.plus(FAILOVER_ALLOWANCE);
+    return threeIntervals.compareTo(failover) > 0 ? threeIntervals : failover;
+  }
+
   @Override
   public Integer call() throws Exception {
     HubOptions options = new HubOptions()
@@ -97,14 +115,11 @@ final class HubCommand implements Callable<Integer> {
         .setRateLimit(rateLimit)
         .setRateBurst(rateBurst)
         .setAuditLog((auditLog != null ? auditLog : defaultAuditLog(httpPort)).toString())
-
         .setTlsCertPath(tls.certPath())
         .setTlsKeyPath(tls.keyPath())
         .setAgentTls(agentTls)
         .setAgentCaPath(agentCa == null ? null : agentCa.toString());
-    Duration defaultLease = scanInterval.multipliedBy(3);
-    options.setLease(lease != null ? lease
-        : defaultLease.compareTo(HubOptions.DEFAULT_LEASE) < 0 ? HubOptions.DEFAULT_LEASE : defaultLease);
+    options.setLease(lease != null ? lease : defaultLease(scanInterval));
     scan.forEach(options::addScanTarget);
     members.forEach(options::addMember);
     trustedMembers.forEach(options::addTrustedMember);

@@ -1,0 +1,102 @@
+package dev.sessionhub.ops.farm;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The farm itself: real network stacks per host, a dead address whose connects time out, two hubs in two
+ * namespaces forming one Hazelcast cluster that splits the hosts between them, and a teardown that leaves
+ * nothing behind.
+ */
+class NetnsFarmIT {
+
+  @TempDir
+  static Path dir;
+  private static FaultFarm f;
+
+  @BeforeAll
+  static void startFarm() throws Exception {
+    f = FaultFarm.start(dir);
+  }
+
+  @AfterAll
+  static void stopFarm() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  @Test
+  void deadAddressesTimeOutAndClosedPortsAreRefused() {
+    NetnsFarm.Result check = f.farm.checkDead();
+    assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
+    // 4 live hosts, each checking 1 dead address (timeout) and 3 live ones (refused on a closed port).
+    assertEquals(4, check.stdout().lines().filter(l -> l.contains(" timeout ") && l.endsWith("(want timeout) ok"))
+        .count(), check.stdout());
+    assertEquals(12, check.stdout().lines().filter(l -> l.contains(" refused ") && l.endsWith(" ok")).count(),
+        check.stdout());
+  }
+
+  @Test
+  void twoHubsInTwoNamespacesAreOneClusterThatSplitsTheHosts() {
+    Set<String> owned = new TreeSet<>();
+    long total = 0;
+    for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
+      JsonObject cluster = f.cluster(hub);
+      assertEquals(2, cluster.getInteger("size"), cluster.encodePrettily());
+      JsonObject me = f.localStatus(hub);
+      assertTrue(me.getString("member_address").contains(f.farm.address(hub)), me.encode());
+      JsonArray hosts = me.getJsonArray("hosts");
+      hosts.forEach(h -> owned.add(String.valueOf(h)));
+      total += me.getLong("hosts_owned");
+      assertEquals(f.simSessions(FaultFarm.SIM_HOSTS), f.addresses(hub, "*"), "hub " + hub);
+    }
+    Set<String> all = new TreeSet<>();
+    for (int slot = 1; slot <= FaultFarm.SLOTS; slot++) {
+      all.add(f.farm.address(slot));
+    }
+    assertEquals(all, owned, "every slot, the dead one included, is scanned by exactly one hub");
+    assertEquals(FaultFarm.SLOTS, total);
+  }
+
+  @Test
+  void downRemovesEveryNamespaceAndProcessItMade() throws Exception {
+    List<String> linksBefore = rootLinks();
+    NetnsFarm other = NetnsFarm.up(3, 3);
+    String id = other.id();
+    assertTrue(namespaces().stream().anyMatch(n -> n.startsWith(id + "-")), "the farm exists");
+    assertNotEquals(f.farm.id(), id, "each farm has its own id, in all its names");
+    Process sleeper = new ProcessBuilder("ip", "netns", "exec", other.namespace(1), "sleep", "600").start();
+    other.close();
+    assertTrue(sleeper.waitFor(15, java.util.concurrent.TimeUnit.SECONDS), "the farm's processes are stopped");
+    assertFalse(namespaces().stream().anyMatch(n -> n.startsWith(id + "-")), "no namespace of the farm is left");
+    assertFalse(Files.exists(Path.of("/run/sessionhub-netns", id)), "no state of the farm is left");
+    assertEquals(linksBefore, rootLinks(), "the machine's own links are untouched");
+    assertTrue(namespaces().stream().anyMatch(n -> n.startsWith(f.farm.id() + "-")), "the other farm is intact");
+    other.close();  // idempotent
+  }
+
+  private static List<String> namespaces() {
+    return NetnsFarm.run(List.of("ip", "netns", "list"), 30, null).stdout().lines()
+        .map(l -> l.split(" ")[0]).toList();
+  }
+
+  private static List<String> rootLinks() {
+    return NetnsFarm.run(List.of("ip", "-o", "link", "show"), 30, null).stdout().lines()
+        .map(l -> l.split(":")[1].trim()).sorted().toList();
+  }
+}
