@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.RawHttp;
 import dev.sessionhub.agent.testing.TestHost;
 import dev.sessionhub.agent.testing.TestPki;
@@ -135,7 +136,7 @@ class AgentTlsTest {
       first.close().await(10, TimeUnit.SECONDS);
       second.close().await(10, TimeUnit.SECONDS);
     }
-    assertTrue(FreePorts.isFree(base), "the port is released on close");
+    Poll.until(Duration.ofSeconds(10), "the port is released on close", () -> FreePorts.isFree(base));
   }
 
   @Test
