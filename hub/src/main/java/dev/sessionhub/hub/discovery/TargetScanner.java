@@ -28,12 +28,16 @@ import dev.sessionhub.hub.client.AgentCallException;
  */
 public final class TargetScanner {
 
+  /** Half the agent client's default pool: the rest stays free for commands while a scan runs. */
+  public static final int DEFAULT_MAX_CALLS = 16;
+
   private final Vertx vertx;
   private final PortProber prober;
   private final AgentClient client;
   private final int maxInFlight;
   private final boolean tls;
   private final Predicate<HostPort> known;
+  private final int maxCalls;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
     this(vertx, prober, client, maxInFlight, false);
@@ -41,16 +45,18 @@ public final class TargetScanner {
 
   /** {@code tls}: agents serve https, so {@code server_data()} is called over https. */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls) {
-    this(vertx, prober, client, maxInFlight, tls, address -> false);
+    this(vertx, prober, client, maxInFlight, tls, address -> false, DEFAULT_MAX_CALLS);
   }
 
   /**
    * {@code known}: addresses where a live session is already known; they are asked {@code server_data()} at once,
-   * without a probe first (a failed call then counts as a closed port).
+   * without a probe first (a failed call then counts as a closed port). {@code maxCalls}: {@code server_data()}
+   * calls under way at once (keep it below the client's pool size so commands are not starved by a scan).
    */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
-      Predicate<HostPort> known) {
+      Predicate<HostPort> known, int maxCalls) {
     this.known = known;
+    this.maxCalls = maxCalls;
     this.vertx = vertx;
     this.prober = prober;
     this.client = client;
@@ -70,7 +76,11 @@ public final class TargetScanner {
     private final List<FoundSession> found = new ArrayList<>();
     private final List<String> notSessions = new ArrayList<>();
     private final long start = System.nanoTime();
+    private final java.util.ArrayDeque<HostPort> toAsk = new java.util.ArrayDeque<>();
     private int inFlight;
+    private int asking;
+    private boolean pumping;
+    private boolean again;
     private long probed;
     private long open;
 
@@ -84,28 +94,61 @@ public final class TargetScanner {
       return done.future();
     }
 
+    /**
+     * Probes run up to {@code maxInFlight} at a time; open ports wait in {@link #toAsk} for one of
+     * {@code maxCalls} call slots, so no {@code server_data()} call spends its deadline queued behind others in the
+     * client's pool (and commands keep room in that pool while a scan runs). Addresses are pulled only while the
+     * waiting line is short, so memory stays bounded by the slots.
+     */
     private void pump() {
-      while (inFlight < maxInFlight && addresses.hasNext()) {
-        HostPort address = addresses.next();
-        inFlight++;
-        probed++;
-        probe(address).onComplete(ar -> {
-          inFlight--;
-          pump();
-        });
+      if (pumping) {
+        again = true; // completed synchronously inside a pump: loop there instead of recursing
+        return;
       }
-      if (inFlight == 0 && !addresses.hasNext()) {
-        done.tryComplete(new ScanReport(probed, open, List.copyOf(found), List.copyOf(notSessions),
-            Duration.ofNanos(System.nanoTime() - start)));
+      pumping = true;
+      try {
+        do {
+          again = false;
+          pumpOnce();
+        } while (again);
+      } finally {
+        pumping = false;
       }
     }
 
-    private Future<Void> probe(HostPort address) {
-      if (known.test(address)) {
-        return ask(address, true);
+    private void pumpOnce() {
+      while (asking < maxCalls && !toAsk.isEmpty()) {
+        HostPort address = toAsk.poll();
+        asking++;
+        ask(address, known.test(address)).onComplete(ar -> {
+          asking--;
+          pump();
+        });
       }
-      return prober.isOpen(address.host(), address.port()).compose(isOpen -> isOpen ? ask(address, false)
-          : Future.succeededFuture());
+      while (inFlight < maxInFlight && toAsk.size() < maxInFlight && addresses.hasNext()) {
+        HostPort address = addresses.next();
+        probed++;
+        if (known.test(address)) {
+          toAsk.add(address);
+          continue;
+        }
+        inFlight++;
+        prober.isOpen(address.host(), address.port()).onComplete(ar -> {
+          inFlight--;
+          if (ar.succeeded() && ar.result()) {
+            toAsk.add(address);
+          }
+          pump();
+        });
+      }
+      if (!toAsk.isEmpty() && asking < maxCalls) {
+        again = true;
+        return;
+      }
+      if (inFlight == 0 && asking == 0 && toAsk.isEmpty() && !addresses.hasNext()) {
+        done.tryComplete(new ScanReport(probed, open, List.copyOf(found), List.copyOf(notSessions),
+            Duration.ofNanos(System.nanoTime() - start)));
+      }
     }
 
     private Future<Void> ask(HostPort address, boolean unprobed) {

@@ -97,7 +97,8 @@ public final class HubImpl implements Hub {
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.view().ready()
-            && inventory.view().get(SessionRecord.address(address.host(), address.port())) != null);
+            && inventory.view().get(SessionRecord.address(address.host(), address.port())) != null,
+        TargetScanner.DEFAULT_MAX_CALLS);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
