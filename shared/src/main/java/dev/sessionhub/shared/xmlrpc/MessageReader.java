@@ -1,5 +1,6 @@
 package dev.sessionhub.shared.xmlrpc;
 
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -127,7 +128,16 @@ final class MessageReader {
     if (cursor.nextChild("value") != null || cursor.nextChild("fault") != null) {
       throw new XmlRpcCodecException(FaultCode.INVALID_REQUEST, "<fault> holds one struct");
     }
-    return new XmlRpcFault(faultCode(code), message == null ? "" : String.valueOf(message));
+    return new XmlRpcFault(faultCode(code), faultString(message));
+  }
+
+  /**
+   * The fault message: a string as sent, another scalar as its text; nil, base64, arrays and structs give "" (as
+   * {@code String.valueOf} they would print identity hashes, different on every decode).
+   */
+  private static String faultString(Object message) {
+    return message instanceof String || message instanceof Number || message instanceof Boolean
+        || message instanceof LocalDateTime ? String.valueOf(message) : "";
   }
 
   private static int faultCode(Object code) {

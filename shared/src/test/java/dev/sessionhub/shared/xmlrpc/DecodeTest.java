@@ -164,6 +164,23 @@ class DecodeTest {
         + "</struct></value></fault></methodResponse>"));
   }
 
+  /** Found by XmlRpcCodecFuzzTest: a base64 faultString became "[B@1b2c3d", different on every decode. */
+  @Test
+  void faultStringsAreText() throws Exception {
+    String code = "<member><name>faultCode</name><value><int>1</int></value></member>";
+    String[][] cases = {
+        {"<string>boom</string>", "boom"}, {"boom", "boom"}, {"<int>42</int>", "42"}, {"<i8>-5</i8>", "-5"},
+        {"<boolean>1</boolean>", "true"}, {"<double>1.5</double>", "1.5"},
+        {"<dateTime.iso8601>20240501T10:00:00</dateTime.iso8601>", "2024-05-01T10:00"}, {"<nil/>", ""},
+        {"<base64>rO0</base64>", ""}, {"<array><data><value><base64>AA==</base64></value></data></array>", ""},
+        {"<struct><member><name>a</name><value>b</value></member></struct>", ""},
+    };
+    for (String[] c : cases) {
+      XmlRpcResponse r = fault(code + "<member><name>faultString</name><value>" + c[0] + "</value></member>");
+      assertEquals(new XmlRpcFault(1, c[1]), r.fault(), c[0]);
+    }
+  }
+
   @Test
   void faultsIgnoreExtraMembers() throws Exception {
     XmlRpcResponse r = fault("<member><name>faultCode</name><value><int>4</int></value></member>"
