@@ -60,11 +60,16 @@ public final class SessionRegistry {
   private boolean unchangedAndFresh(SessionRecord existing, String url, SessionInfo info, Source source,
       Instant now) {
     return existing != null
-        && existing.hubId().equals(hubId)
         && existing.url().equals(url)
         && existing.info().equals(info)
         && existing.lease().equals(lease)
         && !(source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE)
+        && renewedRecently(existing, now);
+  }
+
+  /** This hub renewed the entry less than a quarter of a lease ago (see {@link #unchangedAndFresh}). */
+  private boolean renewedRecently(SessionRecord existing, Instant now) {
+    return existing.hubId().equals(hubId)
         && Duration.between(existing.lastSeen(), now).compareTo(lease.dividedBy(4)) < 0;
   }
 
@@ -74,8 +79,7 @@ public final class SessionRegistry {
       if (existing == null || !existing.info().sessionId().equals(sessionId)) {
         return Future.succeededFuture(false);
       }
-      if (existing.hubId().equals(hubId)
-          && Duration.between(existing.lastSeen(), clock.instant()).compareTo(lease.dividedBy(4)) < 0) {
+      if (renewedRecently(existing, clock.instant())) {
         return Future.succeededFuture(true);
       }
       return inventory.put(existing.renewed(existing.info(), hubId, clock.instant(), lease)).map(v -> true);

@@ -96,8 +96,7 @@ public final class HubImpl implements Hub {
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
-        options.isAgentTls(), address -> inventory.view().ready()
-            && inventory.view().get(SessionRecord.address(address.host(), address.port())) != null,
+        options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());

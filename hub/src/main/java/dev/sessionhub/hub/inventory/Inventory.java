@@ -109,6 +109,11 @@ public final class Inventory {
     return known != null ? Future.succeededFuture(known) : get(address);
   }
 
+  /** Whether the local view has a live session at {@code address} (no cluster round trip; false before it loads). */
+  public boolean knows(String address) {
+    return view.ready() && view.get(address) != null;
+  }
+
   /** Removes the entry at {@code address}; true if there was one. */
   public Future<Boolean> remove(String address) {
     return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> old != null);
