@@ -20,6 +20,8 @@ public final class AgentClientOptions {
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 << 20;
   public static final int DEFAULT_POOL_SIZE = 32;
   public static final int DEFAULT_MAX_QUEUED = 10_000;
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+  public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 2048;
   /** No token: requests carry no {@code Authorization} header. */
   public static final String DEFAULT_TOKEN = null;
   public static final String DEFAULT_USER_AGENT = "sessionhub-hub/0.1.0";
@@ -34,6 +36,8 @@ public final class AgentClientOptions {
   private String token = DEFAULT_TOKEN;
   private String userAgent = DEFAULT_USER_AGENT;
   private String caPath;
+  private Duration keepAlive = DEFAULT_KEEP_ALIVE;
+  private int maxIdleConnections = DEFAULT_MAX_IDLE_CONNECTIONS;
 
   public AgentClientOptions() {
   }
@@ -47,6 +51,8 @@ public final class AgentClientOptions {
     this.token = other.token;
     this.userAgent = other.userAgent;
     this.caPath = other.caPath;
+    this.keepAlive = other.keepAlive;
+    this.maxIdleConnections = other.maxIdleConnections;
   }
 
   /** Reads the keys {@link #toJson()} writes, plus {@code token}; absent keys keep their defaults. */
@@ -60,6 +66,8 @@ public final class AgentClientOptions {
     setToken(json.getString("token"));
     setUserAgent(json.getString("userAgent", userAgent));
     setCaPath(json.getString("caPath"));
+    setKeepAlive(Duration.ofMillis(json.getLong("keepAliveMs", keepAlive.toMillis())));
+    setMaxIdleConnections(json.getInteger("maxIdleConnections", maxIdleConnections));
   }
 
   /** The options as JSON. The token is never written (only whether one is set): it must stay out of logs. */
@@ -72,7 +80,32 @@ public final class AgentClientOptions {
         .put("maxQueued", maxQueued)
         .put("userAgent", userAgent)
         .put("caPath", caPath)
+        .put("keepAliveMs", keepAlive.toMillis())
+        .put("maxIdleConnections", maxIdleConnections)
         .put("tokenSet", token != null);
+  }
+
+  public Duration getKeepAlive() {
+    return keepAlive;
+  }
+
+  /** How long an idle connection to an agent is kept for the next call (HTTP/1.1 agents that allow it). */
+  public AgentClientOptions setKeepAlive(Duration keepAlive) {
+    this.keepAlive = positive(keepAlive, "keep-alive");
+    return this;
+  }
+
+  public int getMaxIdleConnections() {
+    return maxIdleConnections;
+  }
+
+  /** Idle agent connections kept in all (each is a file descriptor); 0 closes every connection after its call. */
+  public AgentClientOptions setMaxIdleConnections(int maxIdleConnections) {
+    if (maxIdleConnections < 0) {
+      throw new IllegalArgumentException("max idle connections must be 0 or more, got " + maxIdleConnections);
+    }
+    this.maxIdleConnections = maxIdleConnections;
+    return this;
   }
 
   public Duration getConnectTimeout() {

@@ -37,15 +37,21 @@ public final class ApacheAgentClient implements AgentClient {
   /** The name prefix of the worker threads. */
   public static final String POOL_NAME = "sessionhub-agent-calls";
 
+  /** Idle connections kept per agent: calls to one agent rarely overlap more. */
+  private static final int IDLE_PER_AGENT = 8;
+
   private final Vertx vertx;
   private final AgentClientOptions options;
   private final XmlRpcInvoker invoker;
   private final CallPool pool;
+  private final IdleConnections idle;
 
   public ApacheAgentClient(Vertx vertx, AgentClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new AgentClientOptions(Objects.requireNonNull(options, "options"));
-    this.invoker = new XmlRpcInvoker(TransportSettings.of(this.options));
+    this.idle = new IdleConnections(Math.min(IDLE_PER_AGENT, this.options.getMaxIdleConnections()),
+        this.options.getMaxIdleConnections(), this.options.getKeepAlive().toMillis());
+    this.invoker = new XmlRpcInvoker(TransportSettings.of(this.options), idle);
     this.pool = new CallPool(POOL_NAME, this.options.getPoolSize(), this.options.getMaxQueued());
   }
 
@@ -92,6 +98,7 @@ public final class ApacheAgentClient implements AgentClient {
 
   @Override
   public void close() {
+    idle.close();
     for (Runnable never : pool.shutdown()) {
       if (never instanceof CallTask task) {
         task.pending().fail(new AgentCallException(Kind.OVERLOADED, "agent client is closed"));

@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.client;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -47,9 +48,13 @@ final class CallPool {
     return executor.isShutdown();
   }
 
-  /** Stops taking work and returns the tasks that never started. Running calls finish by their deadlines. */
+  /** Stops taking work and returns the tasks that never started. Running calls finish by their deadlines: workers are
+   * not interrupted, since an interrupt closes the socket channel a call is blocked on. */
   List<Runnable> shutdown() {
-    return executor.shutdownNow();
+    List<Runnable> never = new ArrayList<>();
+    executor.getQueue().drainTo(never);
+    executor.shutdown();
+    return never;
   }
 
   private static ThreadFactory threads(String name) {

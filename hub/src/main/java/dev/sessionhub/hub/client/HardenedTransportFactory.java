@@ -12,14 +12,16 @@ final class HardenedTransportFactory implements XmlRpcTransportFactory {
 
   private final XmlRpcClient client;
   private final TransportSettings settings;
+  private final IdleConnections idle;
 
-  HardenedTransportFactory(XmlRpcClient client, TransportSettings settings) {
+  HardenedTransportFactory(XmlRpcClient client, TransportSettings settings, IdleConnections idle) {
     this.client = client;
     this.settings = settings;
+    this.idle = idle;
   }
 
   @Override
   public XmlRpcTransport getTransport() {
-    return new HardenedTransport(client, settings);
+    return new HardenedTransport(client, settings, idle);
   }
 }

@@ -17,7 +17,7 @@ final class XmlRpcInvoker {
 
   private final XmlRpcClient client;
 
-  XmlRpcInvoker(TransportSettings settings) {
+  XmlRpcInvoker(TransportSettings settings, IdleConnections idle) {
     client = new XmlRpcClient();
     XmlRpcClientConfigImpl defaults = new XmlRpcClientConfigImpl();
     defaults.setEnabledForExtensions(false);
@@ -25,7 +25,7 @@ final class XmlRpcInvoker {
     defaults.setContentLengthOptional(false);
     client.setConfig(defaults);
     client.setTypeFactory(new LenientTypeFactory(client));
-    client.setTransportFactory(new HardenedTransportFactory(client, settings));
+    client.setTransportFactory(new HardenedTransportFactory(client, settings, idle));
   }
 
   /** Blocks until the answer, a failure or the call's deadline; throws only {@link AgentCallException}. */

@@ -100,12 +100,13 @@ public final class JobService {
         }
       });
     });
-    audit.jobStarted(job, requester);
-    // the record is written while the commands already run: a caller never waits for it, readers elsewhere
-    // see it within a write's time, and the job counts as finished only once it is stored
-    Future<Void> recorded = store.put(job);
+    // the commands go out first; the audit line and the job record are written while they run: a caller never
+    // waits for either, readers elsewhere see the record within a write's time, and the job counts as finished
+    // only once it is stored (so its job.finished audit line always follows its job.started)
     Promise<Void> dispatched = Promise.promise();
     dispatch(run, targets, dispatched);
+    audit.jobStarted(job, requester);
+    Future<Void> recorded = store.put(job);
     Future.join(recorded, dispatched.future()).onComplete(ar -> run.finished().tryComplete());
     return Future.succeededFuture(job);
   }

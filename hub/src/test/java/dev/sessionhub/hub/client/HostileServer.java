@@ -233,7 +233,7 @@ public final class HostileServer implements AutoCloseable {
   public static Script trickle(Duration gap) {
     return (socket, request) -> {
       OutputStream out = socket.getOutputStream();
-      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 100000000\r\n\r\n"
+      out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 1000000\r\n\r\n"
           + "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>")
           .getBytes(StandardCharsets.US_ASCII));
       out.flush();

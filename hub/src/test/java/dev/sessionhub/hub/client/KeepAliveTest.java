@@ -1,6 +1,10 @@
 package dev.sessionhub.hub.client;
 
+import static dev.sessionhub.hub.client.Await.failure;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.sessionhub.hub.client.AgentCallException.Kind;
 
 import io.vertx.core.Vertx;
 import java.io.ByteArrayOutputStream;
@@ -63,19 +67,93 @@ class KeepAliveTest {
     }
   }
 
-  /** Answers XML-RPC "pong" over HTTP/1.1 keep-alive; drops each connection after {@code perConnection} answers. */
+  @Test
+  void aCommandIsNeverSentAgainWhenItsKeptConnectionClosesBeforeAnswering() throws Exception {
+    try (KeepAliveServer server = new KeepAliveServer(1, true);
+        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+      assertEquals("pong", client.call(server.url(), "command", List.of("print(1)"), Duration.ofSeconds(5))
+          .await(10, TimeUnit.SECONDS));
+      AgentCallException e = failure(client.call(server.url(), "command", List.of("print(2)"), Duration.ofSeconds(5)));
+      assertEquals(Kind.UNREACHABLE, e.kind(), e.toString());
+      assertEquals(2, server.requests.get(), "the second command reached the agent once and was not sent again");
+      assertEquals(1, server.connections.get(), "no second connection was opened to re-send it");
+    }
+  }
+
+  @Test
+  void serverDataIsAskedAgainOnANewConnectionWhenItsKeptConnectionClosesBeforeAnswering() throws Exception {
+    try (KeepAliveServer server = new KeepAliveServer(1, true);
+        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+      for (int i = 0; i < 3; i++) {
+        assertEquals("pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
+            .await(10, TimeUnit.SECONDS), "call " + i);
+      }
+      assertEquals(3, server.connections.get());
+    }
+  }
+
+  @Test
+  void aChunkedAnswerIsReadAndItsConnectionIsNotKept() throws Exception {
+    String xml = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>chunked pong</string>"
+        + "</value></param></params></methodResponse>";
+    String chunks = Integer.toHexString(10) + ";ext=1\r\n" + xml.substring(0, 10) + "\r\n"
+        + Integer.toHexString(xml.length() - 10) + "\r\n" + xml.substring(10) + "\r\n0\r\nX-Trailer: t\r\n\r\n";
+    try (HostileServer server = HostileServer.start(HostileServer.raw("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
+        + "Transfer-Encoding: chunked\r\n\r\n" + chunks));
+        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+      for (int i = 0; i < 2; i++) {
+        assertEquals("chunked pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
+            .await(10, TimeUnit.SECONDS));
+      }
+      assertEquals(2, server.connections());
+    }
+  }
+
+  @Test
+  void anHttp10AnswerWithoutALengthIsReadToTheClose() throws Exception {
+    String xml = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>old pong</string>"
+        + "</value></param></params></methodResponse>";
+    try (HostileServer server = HostileServer.start(HostileServer.raw("HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n"
+        + "\r\n" + xml));
+        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+      assertEquals("old pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
+          .await(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aContentLengthBeyondTheCapIsRefusedBeforeReadingTheBody() throws Exception {
+    try (HostileServer server = HostileServer.start(HostileServer.trickle(Duration.ofSeconds(1)));
+        ApacheAgentClient client = new ApacheAgentClient(vertx,
+            new AgentClientOptions().setPoolSize(1).setMaxResponseBytes(1000))) {
+      long start = System.nanoTime();
+      AgentCallException e = failure(client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(20)));
+      assertEquals(Kind.PROTOCOL, e.kind());
+      assertEquals("response exceeds 1000 bytes", e.getMessage());
+      assertTrue(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) < 10_000, "refused without reading on");
+    }
+  }
+
+  /**
+   * Answers XML-RPC "pong" over HTTP/1.1 keep-alive; drops each connection after {@code perConnection} answers
+   * (with {@code readOneMore}, after reading one more request it never answers).
+   */
   private static final class KeepAliveServer implements AutoCloseable {
     final AtomicInteger connections = new AtomicInteger();
     final AtomicInteger requests = new AtomicInteger();
     private final ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
 
     KeepAliveServer(int perConnection) throws IOException {
+      this(perConnection, false);
+    }
+
+    KeepAliveServer(int perConnection, boolean readOneMore) throws IOException {
       Thread acceptor = new Thread(() -> {
         while (!socket.isClosed()) {
           try {
             Socket s = socket.accept();
             connections.incrementAndGet();
-            Thread t = new Thread(() -> serve(s, perConnection));
+            Thread t = new Thread(() -> serve(s, perConnection, readOneMore));
             t.setDaemon(true);
             t.start();
           } catch (IOException closed) {
@@ -91,7 +169,7 @@ class KeepAliveTest {
       return "http://127.0.0.1:" + socket.getLocalPort() + "/RPC2";
     }
 
-    private void serve(Socket s, int perConnection) {
+    private void serve(Socket s, int perConnection, boolean readOneMore) {
       try (s) {
         InputStream in = s.getInputStream();
         OutputStream out = s.getOutputStream();
@@ -108,6 +186,13 @@ class KeepAliveTest {
               .getBytes(StandardCharsets.ISO_8859_1));
           out.write(body);
           out.flush();
+        }
+        if (readOneMore) {
+          int length = readHead(in);
+          if (length >= 0) {
+            in.readNBytes(length);
+            requests.incrementAndGet();
+          }
         }
       } catch (IOException gone) {
         // the client closed
