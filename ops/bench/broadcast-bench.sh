@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark: a broadcast to 1,000 sessions through a hub against the seed's sequential Python loop, and the latency
 # a hub adds to one command against calling the agent directly, in one run.
-#   setup: `sessionhub sim --agents 1000` on a free 2,000-port range and a hub scanning it (--scan-interval 60s);
+#   setup: `sessionhub sim --agents 1000` on a free 2,000-port range and a hub scanning it (--scan-interval 60s; --rate-limit 0, since the
+#          per-client limit of 200 requests/s would throttle the one benchmark client);
 #          discovery time = hub ready -> GET /api/sessions counts 1,000; then one cold broadcast of print(1) (the
 #          sim's shared Jython starts on the first command), timed and reported apart
 #   a. POST /api/broadcast {"selector":"*","code":"print('ok')","wait":true}, 5 runs, client wall time min/median/
@@ -79,7 +80,7 @@ first_port=$(sort -n "$tmp/sim.ports" | head -1)
 echo "starting sessionhub hub --scan $target --scan-interval 60s, waiting until it lists $agents sessions..."
 http=$(free_port); hz=$(free_port)
 t_launch=$(now)
-"$sessionhub" hub --http-port "$http" --hz-port "$hz" --cluster "broadcastbench-$$-$RANDOM" --scan "$target" \
+"$sessionhub" hub --rate-limit 0 --http-port "$http" --hz-port "$hz" --cluster "broadcastbench-$$-$RANDOM" --scan "$target" \
   --scan-interval 60s --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 & pids+=($!)
 disc_json=$(python3 - "$tmp/hub.ready" "$t_launch" "$agents" <<'EOF'
 import json, os, sys, time, urllib.request

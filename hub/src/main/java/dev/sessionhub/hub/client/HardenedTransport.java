@@ -238,7 +238,7 @@ final class HardenedTransport extends XmlRpcHttpTransport {
 
   @Override
   protected XMLReader newXMLReader() throws XmlRpcException {
-    return SecureXmlReaders.newReader();
+    return SecureXmlReaders.reader();
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class HazelcastSetup {
         new JobsSerializableFactory());
     config.addExecutorConfig(new ExecutorConfig(RunBatchTask.EXECUTOR).setPoolSize(16).setQueueCapacity(10_000));
     Inventory.configure(config);
-    JobStore.configure(config);
+    JobStore.configure(config, options.getJobTtl());
     return config;
   }
 

@@ -44,15 +44,16 @@ public final class CommandRunner {
    */
   public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
       Set<String> timeoutAware) {
-    return run(jobId, code, timeout, targets, timeoutAware, result -> true);
+    return run(jobId, code, timeout, targets, timeoutAware, null);
   }
 
   /**
-   * The same, offering each result to {@code decide} first: only results it accepts are stored (the coordinating
-   * hub's {@link RunningJob} decides the results of the targets it runs itself).
+   * The same for the coordinating hub's own targets: each result is offered to {@code decide} (the job's
+   * {@link RunningJob}) first, and only results it accepts are stored, in batches (nobody else writes them). With
+   * {@code decide} null (a batch sent by another hub) every result is stored at once, first write wins.
    */
   Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
-      Set<String> timeoutAware, java.util.function.Predicate<TargetResult> decide) {
+      Set<String> timeoutAware, RunningJob decide) {
     List<Future<Boolean>> done = new ArrayList<>(targets.size());
     targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
         timeoutAware.contains(address), decide)));
@@ -60,7 +61,7 @@ public final class CommandRunner {
   }
 
   private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
-      boolean agentStopsCode, java.util.function.Predicate<TargetResult> decide) {
+      boolean agentStopsCode, RunningJob decide) {
     long start = System.nanoTime();
     List<Object> params = agentStopsCode ? List.of(code, timeout.toMillis() / 1000.0) : List.of(code);
     Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
@@ -68,7 +69,10 @@ public final class CommandRunner {
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
-      return decide.test(result) ? store.putResult(result) : Future.succeededFuture(false);
+      if (decide == null) {
+        return store.putResult(result);
+      }
+      return decide.test(result) ? store.recordDecided(result).map(true) : Future.succeededFuture(false);
     });
   }
 

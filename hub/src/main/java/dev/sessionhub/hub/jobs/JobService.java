@@ -207,7 +207,7 @@ public final class JobService {
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
     Future<JobView> stored = store.view(jobId);
-    return local == null ? stored : stored.map(v -> v != null ? v : local.snapshot(clock.instant()));
+    return local == null ? stored : stored.map(v -> local.overlay(v, clock.instant()));
   }
 
   public Future<List<JobView>> recent(int limit) {

@@ -35,6 +35,7 @@ public final class JobStore {
   private final IMap<String, HazelcastJsonValue> results;
   private final Clock clock;
   private final Duration ttl;
+  private final ResultBatches batches;
 
   public JobStore(Vertx vertx, HazelcastInstance hazelcast, Clock clock, Duration ttl) {
     this.vertx = vertx;
@@ -42,11 +43,14 @@ public final class JobStore {
     this.results = hazelcast.getMap(RESULTS);
     this.clock = clock;
     this.ttl = ttl;
+    this.batches = new ResultBatches(vertx, results);
   }
 
-  public static void configure(Config config) {
-    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1));
-    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1));
+  /** The maps' TTL is the job TTL, so batched writes (which carry no TTL of their own) expire like the rest. */
+  public static void configure(Config config, Duration ttl) {
+    int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
+    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1).setTimeToLiveSeconds(seconds));
+    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1).setTimeToLiveSeconds(seconds));
   }
 
   public IMap<String, HazelcastJsonValue> resultsMap() {
@@ -66,6 +70,14 @@ public final class JobStore {
   public boolean putResultBlocking(TargetResult result) {
     return results.putIfAbsent(resultKey(result.jobId(), result.address()),
         new HazelcastJsonValue(result.toJson().encode()), ttl.toMillis(), TimeUnit.MILLISECONDS) == null;
+  }
+
+  /**
+   * Records a target's end that nobody else writes (the coordinator's own targets, decided in memory), batched
+   * with others; completes once it is stored.
+   */
+  Future<Void> recordDecided(TargetResult result) {
+    return batches.write(resultKey(result.jobId(), result.address()), new HazelcastJsonValue(result.toJson().encode()));
   }
 
   public Future<Boolean> putResult(TargetResult result) {

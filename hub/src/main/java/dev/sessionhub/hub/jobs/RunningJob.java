@@ -63,6 +63,20 @@ final class RunningJob implements Predicate<TargetResult> {
     return JobView.of(job, results, now);
   }
 
+  /**
+   * What is stored ({@code stored}, null if the record is not written yet) with what this hub already knows laid
+   * over it: results decided here are written in batches, a few milliseconds after they are known.
+   */
+  JobView overlay(JobView stored, Instant now) {
+    if (stored == null) {
+      return snapshot(now);
+    }
+    Map<String, TargetResult> all = new java.util.HashMap<>();
+    stored.results().forEach(r -> all.put(r.address(), r));
+    all.putAll(results);
+    return JobView.of(job, all, now);
+  }
+
   /** The job once every target has ended: from memory when all ran here, else null (read the store). */
   Future<JobView> localView(Instant now) {
     if (!allLocal) {
