@@ -29,6 +29,7 @@ final class AgentConnection implements Closeable {
   private final Endpoint endpoint;
   private final SocketChannel channel;
   private final Socket socket;
+  private final TimedInput timed;
   private final InputStream in;
   private final OutputStream out;
   private long idleSinceNanos;
@@ -38,7 +39,8 @@ final class AgentConnection implements Closeable {
     this.endpoint = endpoint;
     this.channel = channel;
     this.socket = socket;
-    this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+    this.timed = new TimedInput(socket.getInputStream(), socket);
+    this.in = new BufferedInputStream(timed, BUFFER);
     this.out = socket.getOutputStream();
   }
 
@@ -80,17 +82,14 @@ final class AgentConnection implements Closeable {
     return channel;
   }
 
-  InputStream in() {
+  /** The response side, for the call with {@code deadline} (every read from the socket is held to it). */
+  InputStream in(Deadline deadline, String from) {
+    timed.readFor(deadline, from);
     return in;
   }
 
   OutputStream out() {
     return out;
-  }
-
-  /** Read timeout for what follows; at least 1 ms (0 would mean forever). */
-  void readTimeout(int millis) throws IOException {
-    socket.setSoTimeout(Math.max(1, millis));
   }
 
   /** Whether this connection carried an earlier call (a failure before any answer may then be its staleness). */

@@ -11,11 +11,11 @@ import java.time.Duration;
  */
 final class Deadline {
 
-  private final long startNanos;
+  private final long endNanos;
   private final Duration timeout;
 
   private Deadline(long startNanos, Duration timeout) {
-    this.startNanos = startNanos;
+    this.endNanos = startNanos + timeout.toNanos();
     this.timeout = timeout;
   }
 
@@ -29,12 +29,12 @@ final class Deadline {
   }
 
   long remainingMillis() {
-    long left = timeout.toNanos() - (System.nanoTime() - startNanos);
+    long left = endNanos - System.nanoTime();
     return left <= 0 ? 0 : Math.max(1, left / 1_000_000);
   }
 
   boolean expired() {
-    return System.nanoTime() - startNanos >= timeout.toNanos();
+    return System.nanoTime() - endNanos >= 0;
   }
 
   /** What is left as a socket timeout: at least 1 ms, since 0 would mean "wait forever". */

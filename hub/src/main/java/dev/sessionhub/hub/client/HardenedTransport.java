@@ -199,7 +199,7 @@ final class HardenedTransport extends XmlRpcHttpTransport {
   protected InputStream getInputStream() throws XmlRpcException {
     String from = call.getServerURL().toString();
     try {
-      InputStream in = new TimedInput(connection, call.deadline(), from);
+      InputStream in = connection.in(call.deadline(), from);
       ResponseHead head;
       try {
         head = ResponseHead.read(in, MAX_HEAD_BYTES, from);
@@ -209,7 +209,7 @@ final class HardenedTransport extends XmlRpcHttpTransport {
         }
         connection.close();
         sendOnNewConnection();
-        in = new TimedInput(connection, call.deadline(), from);
+        in = connection.in(call.deadline(), from);
         head = ResponseHead.read(in, MAX_HEAD_BYTES, from);
       }
       if (head.status() != 200) {

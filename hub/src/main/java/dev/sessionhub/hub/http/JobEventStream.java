@@ -33,12 +33,15 @@ public final class JobEventStream {
     this.jobs = jobs;
   }
 
-  /** Publishes every result written anywhere in the cluster on the local event bus. */
+  /**
+   * Publishes every result written anywhere in the cluster on the local event bus, as its JSON text: only the
+   * streams that follow a job parse it (a broadcast writes thousands of results that nobody may be following).
+   */
   public static UUID listen(Vertx vertx, IMap<String, HazelcastJsonValue> results) {
     return results.addEntryListener((EntryAddedListener<String, HazelcastJsonValue>) (EntryEvent<String,
         HazelcastJsonValue> e) -> {
       try {
-        vertx.eventBus().publish(ADDRESS, new JsonObject(e.getValue().getValue()));
+        vertx.eventBus().publish(ADDRESS, e.getValue().getValue());
       } catch (RuntimeException ignored) {
         // never into Hazelcast's event threads
       }
@@ -50,8 +53,11 @@ public final class JobEventStream {
     HttpServerResponse response = ctx.response();
     Set<String> sent = new HashSet<>();
     // Subscribe before the first read, so no result can fall between the two; 'sent' drops duplicates.
-    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
-      JsonObject result = message.body();
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
+      if (!message.body().contains(id)) {
+        return;
+      }
+      JsonObject result = new JsonObject(message.body());
       if (id.equals(result.getString("job")) && response.headWritten() && sent.add(result.getString("address"))) {
         response.write("event: result\ndata: " + result.encode() + "\n\n");
         maybeDone(id, response, sent);

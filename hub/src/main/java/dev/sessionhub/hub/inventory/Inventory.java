@@ -2,6 +2,7 @@ package dev.sessionhub.hub.inventory;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MetadataPolicy;
 import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
@@ -74,10 +75,13 @@ public final class Inventory {
     config.addMapConfig(new MapConfig(MAP_NAME)
         .setBackupCount(1)
         .setPerEntryStatsEnabled(true)
+        .setMetadataPolicy(MetadataPolicy.OFF)
         .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(), 100)));
     // No static indexes: with them, a member joining a running cluster rebuilt them on every partition at
     // proxy creation and that invocation never completed (Hazelcast 5.6, seen in HubDiscoveryTest). The
     // predicates still run member-side; ops/BENCHMARKS.md records what selector lookups cost without them.
+    // No JSON metadata either (Hazelcast's default parses every JSON value on write to speed up predicates over
+    // it): selectors are answered by the local view, and the metadata cost ~2 KB and a parse per write.
   }
 
   public IMap<String, HazelcastJsonValue> map() {

@@ -2,6 +2,7 @@ package dev.sessionhub.hub.jobs;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MetadataPolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
@@ -46,11 +47,16 @@ public final class JobStore {
     this.batches = new ResultBatches(vertx, results);
   }
 
-  /** The maps' TTL is the job TTL, so batched writes (which carry no TTL of their own) expire like the rest. */
+  /**
+   * The maps' TTL is the job TTL, so batched writes (which carry no TTL of their own) expire like the rest. No
+   * JSON metadata: jobs are never queried by predicate, and building it parsed every result on its write.
+   */
   public static void configure(Config config, Duration ttl) {
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
-    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1).setTimeToLiveSeconds(seconds));
-    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1).setTimeToLiveSeconds(seconds));
+    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1).setTimeToLiveSeconds(seconds)
+        .setMetadataPolicy(MetadataPolicy.OFF));
+    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1).setTimeToLiveSeconds(seconds)
+        .setMetadataPolicy(MetadataPolicy.OFF));
   }
 
   public IMap<String, HazelcastJsonValue> resultsMap() {

@@ -271,6 +271,26 @@ class HostileAgentTest {
   }
 
   @Test
+  void theWorkersReusedParserCarriesNothingFromOneAnswerToTheNext() throws Exception {
+    String controlCharacter = "<methodResponse><params><param><value><string>&#x1;</string></value></param>"
+        + "</params></methodResponse>";
+    AgentCallException fresh = fails(HostileServer.xml("<?xml version=\"1.0\"?>" + controlCharacter), T);
+    assertKind(Kind.PROTOCOL, fresh);
+    // an XML 1.1 answer (which may carry &#x1;) must not leave the worker's parser reading 1.1 afterwards
+    hostile.script(HostileServer.xml("<?xml version=\"1.1\"?>" + controlCharacter));
+    try {
+      client.call(hostile.url(), "server_data", List.of(), T).toCompletionStage().toCompletableFuture()
+          .get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException eitherWay) {
+      // whatever the 1.1 answer gives, the next 1.0 answer must be read by the 1.0 rules
+    }
+    assertKind(Kind.PROTOCOL, fails(HostileServer.xml("<?xml version=\"1.0\"?>" + controlCharacter), T));
+    hostile.script(HostileServer.xml("<?xml version=\"1.0\"?><methodResponse><params><param><value><string>ok"
+        + "</string></value></param></params></methodResponse>"));
+    assertEquals("ok", result(client.call(hostile.url(), "server_data", List.of(), T)));
+  }
+
+  @Test
   void deepNestingIsRefusedBeforeItExhaustsTheStack() throws Exception {
     int depth = 20_000;
     String open = "<value><array><data>".repeat(depth);
