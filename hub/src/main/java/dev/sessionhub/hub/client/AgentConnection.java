@@ -39,7 +39,7 @@ final class AgentConnection implements Closeable {
     this.endpoint = endpoint;
     this.channel = channel;
     this.socket = socket;
-    this.timed = new TimedInput(socket.getInputStream(), socket);
+    this.timed = new TimedInput(socket.getInputStream());
     this.in = new BufferedInputStream(timed, BUFFER);
     this.out = socket.getOutputStream();
   }
@@ -62,6 +62,7 @@ final class AgentConnection implements Closeable {
         SSLSocket ssl = (SSLSocket) tls.createSocket(plain, endpoint.host(), endpoint.port(), true);
         ssl.setSoTimeout(handshakeMillis);
         ssl.startHandshake();
+        ssl.setSoTimeout(0);
         socket = ssl;
       }
       AgentConnection connection = new AgentConnection(endpoint, channel, socket);

@@ -3,31 +3,31 @@ package dev.sessionhub.hub.client;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.Socket;
 
 /**
- * A connection's socket input, read against the current call's {@link Deadline}: each read from the socket fails
- * with TIMEOUT once the deadline has passed, and the socket's read timeout is kept at what is left of it, so no
- * single read outlives the call. It sits under the connection's buffer, so only reads that reach the socket pay
- * for the check.
+ * A connection's socket input, read against the current call's {@link Deadline}: a read from the socket fails with
+ * TIMEOUT once the deadline has passed, and a read blocked at the deadline is cut by the call's {@link
+ * ConnectionAbort} (its timer closes the channel). It sits under the connection's buffer, so only reads that reach
+ * the socket pay for the check.
+ *
+ * <p>Why no socket read timeout: on a socket channel's adaptor, a timed read switches the descriptor to
+ * non-blocking and back around a poll (five system calls instead of one); an agent call's reads are already
+ * bounded by the abort timer, and the eight {@code fcntl} calls per agent call this saved were a fifth of a
+ * broadcast's system time.
  */
 final class TimedInput extends FilterInputStream {
 
-  private final Socket socket;
   private Deadline deadline;
   private String from;
-  private int timeoutSet = -1;
 
-  TimedInput(InputStream socketInput, Socket socket) {
+  TimedInput(InputStream socketInput) {
     super(socketInput);
-    this.socket = socket;
   }
 
   /** The call that reads next, and its peer for messages. */
   void readFor(Deadline deadline, String from) {
     this.deadline = deadline;
     this.from = from;
-    this.timeoutSet = -1;
   }
 
   @Override
@@ -60,11 +60,6 @@ final class TimedInput extends FilterInputStream {
     if (deadline.expired()) {
       throw new ResponseLimitException(AgentCallException.Kind.TIMEOUT,
           "no answer from " + from + " within " + deadline.timeoutMillis() + " ms");
-    }
-    int left = deadline.remainingSocketMillis();
-    if (timeoutSet < 0 || left < timeoutSet - 5) {
-      socket.setSoTimeout(left);
-      timeoutSet = left;
     }
   }
 }
