@@ -2,7 +2,7 @@ package dev.sessionhub.hub.discovery;
 
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import com.hazelcast.partition.Partition;
+import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HubStatus;
@@ -48,6 +48,7 @@ public final class DiscoveryService {
   private final AgentClient client;
   private final ClusterState cluster;
   private final List<ScanTarget> targets;
+  private final HostOwners owners;
   private final Duration interval;
   private final Clock clock;
   private final String httpUrl;
@@ -57,8 +58,8 @@ public final class DiscoveryService {
   private volatile HubStatus lastStatus;
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
-      TargetScanner scanner, AgentClient client, ClusterState cluster, List<ScanTarget> targets, Duration interval,
-      Clock clock, String httpUrl) {
+      TargetScanner scanner, AgentClient client, ClusterState cluster, List<ScanTarget> targets, HostOwners owners,
+      Duration interval, Clock clock, String httpUrl) {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
@@ -67,6 +68,7 @@ public final class DiscoveryService {
     this.client = client;
     this.cluster = cluster;
     this.targets = List.copyOf(targets);
+    this.owners = owners;
     this.interval = interval;
     this.clock = clock;
     this.httpUrl = httpUrl;
@@ -132,13 +134,31 @@ public final class DiscoveryService {
     return inventory.localAddresses().compose(addresses -> {
       List<Future<Void>> polls = new ArrayList<>();
       for (String address : addresses) {
-        if (scanned.contains(address) || owned.probed(address)) {
+        if (scanned.contains(address) || owned.probed(address) || scannedByAnotherHub(address)) {
           continue;
         }
         polls.add(inventory.get(address).compose(r -> r == null ? Future.succeededFuture() : poll(r)));
       }
       return Future.join(polls).transform(ar -> Future.succeededFuture(polls.size()));
     });
+  }
+
+  /**
+   * A session on a target host and port that this hub does not own: its owner's scan sees it every cycle, so
+   * polling it here too would only contact it twice.
+   */
+  private boolean scannedByAnotherHub(String address) {
+    String host = Addresses.hostOf(address);
+    if (!owners.isTargetHost(host) || owners.ownsLocally(host)) {
+      return false;
+    }
+    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+    for (ScanTarget target : targets) {
+      if (target.ports().contains(port)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Future<Void> poll(SessionRecord r) {
@@ -153,12 +173,9 @@ public final class DiscoveryService {
     return hazelcast.getCluster().getLocalMember();
   }
 
-  /** True when this member owns the partition of {@code host}: the hosts it scans. */
+  /** True when this member owns {@code host}: the hosts it scans. */
   boolean owns(String host) {
-    Partition partition = hazelcast.getPartitionService()
-        .getPartition(Addresses.hostOf(SessionRecord.address(host, 0)));
-    Member owner = partition.getOwner();
-    return owner != null && owner.localMember();
+    return owners.ownsLocally(HostOwners.hostKey(host));
   }
 
   /** The target addresses on hosts this member owns, expanded lazily; remembers what it handed out. */

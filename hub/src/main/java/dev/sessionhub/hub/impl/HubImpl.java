@@ -8,6 +8,7 @@ import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.ApacheAgentClient;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
+import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.discovery.DiscoveryService;
@@ -115,8 +116,9 @@ public final class HubImpl implements Hub {
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
+    HostOwners owners = new HostOwners(hazelcast, targets);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
-        audit, secrets, trust);
+        audit, secrets, trust, owners);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
@@ -132,7 +134,7 @@ public final class HubImpl implements Hub {
     return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
       String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
-          cluster, targets, options.getScanInterval(), clock, url);
+          cluster, targets, owners, options.getScanInterval(), clock, url);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {

@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.sessionhub.hub.audit.AuditLog;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
+import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.cluster.MemberTrust;
 
 /**
@@ -50,10 +51,13 @@ public final class JobService {
   private final AuditLog audit;
   private final ClusterSecrets secrets;
   private final MemberTrust trust;
+  private final HostOwners owners;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust) {
+      String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust,
+      HostOwners owners) {
+    this.owners = owners;
     this.secrets = secrets;
     this.trust = trust;
     this.localRunner = localRunner;
@@ -119,8 +123,7 @@ public final class JobService {
       if (!r.info().agentVersion().isEmpty()) {
         timeoutAware.add(r.address());
       }
-      Member owner = hazelcast.getPartitionService()
-          .getPartition(Addresses.hostOf(r.address())).getOwner();
+      Member owner = owners.ownerOf(Addresses.hostOf(r.address()));
       if (owner == null) {
         owner = hazelcast.getCluster().getLocalMember();
       }
