@@ -56,6 +56,9 @@ public final class DiscoveryService {
   private volatile boolean running;
   private long timer = -1;
   private volatile HubStatus lastStatus;
+  /** Hosts that answered nothing in the last cycle (not even a refusal): probed on one port until they do. */
+  private volatile Set<String> silentHosts = Set.of();
+  private long cycles;
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, AgentClient client, ClusterState cluster, List<ScanTarget> targets, HostOwners owners,
@@ -109,19 +112,22 @@ public final class DiscoveryService {
   public Future<HubStatus> runCycle() {
     Instant began = clock.instant();
     long start = System.nanoTime();
-    OwnedHosts owned = new OwnedHosts();
+    OwnedHosts owned = new OwnedHosts(silentHosts, cycles++);
     Set<String> scanned = new HashSet<>();
     return scanner.scan(owned.addresses(), found -> {
       scanned.add(found.address().toString());
       record(found.address().host(), found.address().port(), found.url(), found.info(), Source.SCAN);
-    }).compose(report -> repollOthers(owned, scanned).map(polled -> {
-      HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
-          startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
-          report.probed(), report.sessions().size(), polled);
-      lastStatus = status;
-      cluster.publish(status);
-      return status;
-    }));
+    }).compose(report -> {
+      silentHosts = report.silentHosts();
+      return repollOthers(owned, scanned).map(polled -> {
+        HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
+            startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
+            report.probed(), report.sessions().size(), polled);
+        lastStatus = status;
+        cluster.publish(status);
+        return status;
+      });
+    });
   }
 
   private void record(String host, int port, String url, SessionInfo info, Source source) {
@@ -182,7 +188,19 @@ public final class DiscoveryService {
   private final class OwnedHosts {
     private final Set<String> probedHosts = new LinkedHashSet<>();
     private final List<String> sample = new ArrayList<>();
+    private final Set<String> silent;
+    private final long cycle;
     private long count;
+
+    /**
+     * {@code silent}: hosts that answered nothing last cycle; each gets one port this cycle ({@code cycle} picks
+     * which, so over cycles every port is tried), and its full range again once anything on it answers. A dead
+     * host would otherwise hold a probe slot per port for the whole probe timeout, every cycle.
+     */
+    OwnedHosts(Set<String> silent, long cycle) {
+      this.silent = silent;
+      this.cycle = cycle;
+    }
 
     Iterator<HostPort> addresses() {
       Iterator<ScanTarget> t = targets.iterator();
@@ -199,7 +217,7 @@ public final class DiscoveryService {
               host = hosts.next();
               if (owns(host)) {
                 noteHost(host);
-                ports = target.ports().iterator();
+                ports = silent.contains(host) ? onePort(target) : target.ports().iterator();
               }
             } else if (t.hasNext()) {
               target = t.next();
@@ -219,6 +237,15 @@ public final class DiscoveryService {
           return new HostPort(host, ports.next());
         }
       };
+    }
+
+    private Iterator<Integer> onePort(ScanTarget target) {
+      int skip = (int) (cycle % target.ports().size());
+      Iterator<Integer> all = target.ports().iterator();
+      for (int i = 0; i < skip; i++) {
+        all.next();
+      }
+      return List.of(all.next()).iterator();
     }
 
     private void noteHost(String host) {

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -47,7 +48,7 @@ public final class PortProber implements AutoCloseable {
   private static final class Probe {
     final InetSocketAddress address;
     final Context context;
-    final Promise<Boolean> promise = Promise.promise();
+    final Promise<PortState> promise = Promise.promise();
     final long deadline;
     SocketChannel channel;
     boolean done;
@@ -76,9 +77,14 @@ public final class PortProber implements AutoCloseable {
   }
 
   public Future<Boolean> isOpen(String host, int port) {
+    return probe(host, port).map(state -> state == PortState.OPEN);
+  }
+
+  /** Open, refused, or silent (no answer in time, no route, no such host). */
+  public Future<PortState> probe(String host, int port) {
     Context context = vertx.getOrCreateContext();
     if (closed) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(PortState.SILENT);
     }
     if (!IP_LITERAL.matcher(host).matches()) {
       return byName(host, port);
@@ -87,7 +93,7 @@ public final class PortProber implements AutoCloseable {
     try {
       address = new InetSocketAddress(InetAddress.getByName(host), port); // a literal: no lookup
     } catch (UnknownHostException | IllegalArgumentException e) {
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(PortState.SILENT);
     }
     Probe probe = new Probe(address, context, System.nanoTime() + timeoutNanos);
     submitted.add(probe);
@@ -95,14 +101,20 @@ public final class PortProber implements AutoCloseable {
     return probe.promise.future();
   }
 
-  private Future<Boolean> byName(String host, int port) {
+  private Future<PortState> byName(String host, int port) {
     return names.connect(port, host).transform(ar -> {
       if (ar.succeeded()) {
         ar.result().close();
-        return Future.succeededFuture(true);
+        return Future.succeededFuture(PortState.OPEN);
       }
-      return Future.succeededFuture(false);
+      return Future.succeededFuture(stateOf(ar.cause()));
     });
+  }
+
+  /** A refused connect is CLOSED; a timeout (Netty's is a ConnectException too), no route or anything else SILENT. */
+  private static PortState stateOf(Throwable failure) {
+    return failure instanceof ConnectException && !(failure instanceof io.netty.channel.ConnectTimeoutException)
+        ? PortState.CLOSED : PortState.SILENT;
   }
 
   private void run() {
@@ -120,24 +132,24 @@ public final class PortProber implements AutoCloseable {
           SelectionKey key = keys.next();
           keys.remove();
           Probe p = (Probe) key.attachment();
-          boolean open;
+          PortState state;
           try {
-            open = p.channel.finishConnect();
-          } catch (IOException refused) {
-            open = false;
+            state = p.channel.finishConnect() ? PortState.OPEN : PortState.SILENT;
+          } catch (IOException failed) {
+            state = stateOf(failed);
           }
-          finish(p, open);
+          finish(p, state);
         }
         long now = System.nanoTime();
         while (!pending.isEmpty() && (pending.peekFirst().done || pending.peekFirst().deadline - now <= 0)) {
-          finish(pending.pollFirst(), false);
+          finish(pending.pollFirst(), PortState.SILENT);
         }
       } catch (IOException | RuntimeException e) {
         LOG.warn("port prober loop: {}", e.toString());
       }
     }
-    pending.forEach(p -> finish(p, false));
-    submitted.forEach(p -> finish(p, false));
+    pending.forEach(p -> finish(p, PortState.SILENT));
+    submitted.forEach(p -> finish(p, PortState.SILENT));
   }
 
   private void start(Probe p, ArrayDeque<Probe> pending) {
@@ -145,17 +157,17 @@ public final class PortProber implements AutoCloseable {
       p.channel = SocketChannel.open();
       p.channel.configureBlocking(false);
       if (p.channel.connect(p.address)) {
-        finish(p, true);
+        finish(p, PortState.OPEN);
         return;
       }
       p.channel.register(selector, SelectionKey.OP_CONNECT, p);
       pending.addLast(p);
-    } catch (IOException | RuntimeException refused) {
-      finish(p, false);
+    } catch (IOException | RuntimeException failed) {
+      finish(p, stateOf(failed));
     }
   }
 
-  private static void finish(Probe p, boolean open) {
+  private static void finish(Probe p, PortState state) {
     if (p.done) {
       return;
     }
@@ -167,7 +179,7 @@ public final class PortProber implements AutoCloseable {
         // closing a probe socket: nothing to do
       }
     }
-    p.context.runOnContext(v -> p.promise.complete(open));
+    p.context.runOnContext(v -> p.promise.complete(state));
   }
 
   @Override

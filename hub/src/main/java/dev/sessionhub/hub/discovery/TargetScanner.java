@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import dev.sessionhub.hub.client.AgentCallException;
@@ -83,6 +84,8 @@ public final class TargetScanner {
     private boolean again;
     private long probed;
     private long open;
+    /** Each host tried, and whether anything on it answered (a refusal counts: the host is up). */
+    private final java.util.Map<String, Boolean> answered = new java.util.HashMap<>();
 
     Pass(Iterator<HostPort> addresses, Consumer<FoundSession> onFound) {
       this.addresses = addresses;
@@ -128,14 +131,18 @@ public final class TargetScanner {
       while (inFlight < maxInFlight && toAsk.size() < maxInFlight && addresses.hasNext()) {
         HostPort address = addresses.next();
         probed++;
+        answered.putIfAbsent(address.host(), false);
         if (known.test(address)) {
           toAsk.add(address);
           continue;
         }
         inFlight++;
-        prober.isOpen(address.host(), address.port()).onComplete(ar -> {
+        prober.probe(address.host(), address.port()).onComplete(ar -> {
           inFlight--;
-          if (ar.succeeded() && ar.result()) {
+          if (ar.succeeded() && ar.result() != PortState.SILENT) {
+            answered.put(address.host(), true);
+          }
+          if (ar.succeeded() && ar.result() == PortState.OPEN) {
             toAsk.add(address);
           }
           pump();
@@ -146,8 +153,14 @@ public final class TargetScanner {
         return;
       }
       if (inFlight == 0 && asking == 0 && toAsk.isEmpty() && !addresses.hasNext()) {
+        Set<String> silent = new java.util.HashSet<>();
+        answered.forEach((host, any) -> {
+          if (!any) {
+            silent.add(host);
+          }
+        });
         done.tryComplete(new ScanReport(probed, open, List.copyOf(found), List.copyOf(notSessions),
-            Duration.ofNanos(System.nanoTime() - start)));
+            Duration.ofNanos(System.nanoTime() - start), Set.copyOf(silent)));
       }
     }
 
@@ -159,6 +172,7 @@ public final class TargetScanner {
           return Future.succeededFuture(); // gone since: a closed port, as a probe would have said
         }
         open++;
+        answered.put(address.host(), true);
         if (ar.succeeded()) {
           try {
             SessionInfo info = SessionInfo.fromStruct(ar.result());

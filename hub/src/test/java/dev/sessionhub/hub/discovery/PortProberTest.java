@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,36 @@ class PortProberTest {
       assertTrue(prober.isOpen("localhost", listening.getLocalPort()).await(5, TimeUnit.SECONDS),
           "a host name goes through the resolver");
       assertFalse(prober.isOpen("no-such-host.invalid", 80).await(5, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void aProbeTellsOpenFromRefusedFromSilent() throws Exception {
+    // a listener with a full accept backlog makes the kernel drop further SYNs: a connect that times out, as to a
+    // dead host
+    List<Socket> fillers = new ArrayList<>();
+    try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        PortProber prober = new PortProber(vertx, Duration.ofMillis(300))) {
+      for (int i = 0; i < 8; i++) {
+        Socket filler = new Socket();
+        fillers.add(filler);
+        try {
+          filler.connect(full.getLocalSocketAddress(), 100);
+        } catch (java.net.SocketTimeoutException backlogFull) {
+          break;
+        }
+      }
+      assertEquals(PortState.OPEN, prober.probe("127.0.0.1", listening.getLocalPort()).await(5, TimeUnit.SECONDS));
+      assertEquals(PortState.CLOSED, prober.probe("127.0.0.1", FreePorts.one()).await(5, TimeUnit.SECONDS));
+      assertEquals(PortState.CLOSED, prober.probe("localhost", FreePorts.one()).await(5, TimeUnit.SECONDS),
+          "a refusal through the resolver's path too");
+      assertEquals(PortState.SILENT, prober.probe("127.0.0.1", full.getLocalPort()).await(5, TimeUnit.SECONDS));
+      assertEquals(PortState.SILENT, prober.probe("no-such-host.invalid", 80).await(5, TimeUnit.SECONDS));
+    } finally {
+      for (Socket filler : fillers) {
+        filler.close();
+      }
     }
   }
 

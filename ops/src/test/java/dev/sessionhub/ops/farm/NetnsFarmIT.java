@@ -80,6 +80,22 @@ class NetnsFarmIT {
   }
 
   @Test
+  void aDeadHostIsProbedOnOnePortACycleOnceItHasBeenSilentAndTheLiveOnesInFull() {
+    int ports = 10; // FaultFarm.PORTS
+    long expected = (long) (FaultFarm.SLOTS - 1) * ports + 1;
+    Poll.until(Duration.ofSeconds(30), "a cycle of both hubs probes " + expected + " ports", () -> {
+      long probed = 0;
+      for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
+        probed += f.localStatus(hub).getLong("ports_probed");
+      }
+      return probed == expected;
+    });
+    for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
+      assertEquals(f.simSessions(FaultFarm.SIM_HOSTS), f.addresses(hub, "*"), "hub " + hub + " still lists all");
+    }
+  }
+
+  @Test
   void downRemovesEveryNamespaceAndProcessItMade() throws Exception {
     List<String> linksBefore = rootLinks();
     NetnsFarm other = NetnsFarm.up(3, 3);
