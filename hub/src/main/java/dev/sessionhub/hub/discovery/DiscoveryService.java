@@ -56,13 +56,14 @@ public final class DiscoveryService {
   private volatile boolean running;
   private long timer = -1;
   private volatile HubStatus lastStatus;
-  /** Hosts that answered nothing in the last cycle (not even a refusal): probed on one port until they do. */
-  private volatile Set<String> silentHosts = Set.of();
+  /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
+  private final SilentHosts silentHosts;
   private long cycles;
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
-      TargetScanner scanner, AgentClient client, ClusterState cluster, List<ScanTarget> targets, HostOwners owners,
-      Duration interval, Clock clock, String httpUrl) {
+      TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
+      HostOwners owners, Duration interval, Clock clock, String httpUrl) {
+    this.silentHosts = new SilentHosts(prober);
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
@@ -112,13 +113,13 @@ public final class DiscoveryService {
   public Future<HubStatus> runCycle() {
     Instant began = clock.instant();
     long start = System.nanoTime();
-    OwnedHosts owned = new OwnedHosts(silentHosts, cycles++);
+    OwnedHosts owned = new OwnedHosts(cycles++);
     Set<String> scanned = new HashSet<>();
     return scanner.scan(owned.addresses(), found -> {
       scanned.add(found.address().toString());
       record(found.address().host(), found.address().port(), found.url(), found.info(), Source.SCAN);
     }).compose(report -> {
-      silentHosts = report.silentHosts();
+      silentHosts.addAll(report.silentHosts());
       return repollOthers(owned, scanned).map(polled -> {
         HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
             startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
@@ -188,17 +189,14 @@ public final class DiscoveryService {
   private final class OwnedHosts {
     private final Set<String> probedHosts = new LinkedHashSet<>();
     private final List<String> sample = new ArrayList<>();
-    private final Set<String> silent;
     private final long cycle;
     private long count;
 
     /**
-     * {@code silent}: hosts that answered nothing last cycle; each gets one port this cycle ({@code cycle} picks
-     * which, so over cycles every port is tried), and its full range again once anything on it answers. A dead
-     * host would otherwise hold a probe slot per port for the whole probe timeout, every cycle.
+     * {@code cycle} picks the port a silent host is probed on this cycle, so over cycles every port is tried; a
+     * silent host's ports are not scanned (see {@link SilentHosts}).
      */
-    OwnedHosts(Set<String> silent, long cycle) {
-      this.silent = silent;
+    OwnedHosts(long cycle) {
       this.cycle = cycle;
     }
 
@@ -217,7 +215,12 @@ public final class DiscoveryService {
               host = hosts.next();
               if (owns(host)) {
                 noteHost(host);
-                ports = silent.contains(host) ? onePort(target) : target.ports().iterator();
+                if (silentHosts.contains(host)) {
+                  silentHosts.probe(host, rotatingPort(target));
+                  ports = null;
+                  continue;
+                }
+                ports = target.ports().iterator();
               }
             } else if (t.hasNext()) {
               target = t.next();
@@ -239,13 +242,13 @@ public final class DiscoveryService {
       };
     }
 
-    private Iterator<Integer> onePort(ScanTarget target) {
+    private int rotatingPort(ScanTarget target) {
       int skip = (int) (cycle % target.ports().size());
       Iterator<Integer> all = target.ports().iterator();
       for (int i = 0; i < skip; i++) {
         all.next();
       }
-      return List.of(all.next()).iterator();
+      return all.next();
     }
 
     private void noteHost(String host) {

@@ -133,8 +133,8 @@ public final class HubImpl implements Hub {
     Future<Void> tlsLoaded = checkTls(vertx, tls, options);
     return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
       String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
-      DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, client,
-          cluster, targets, owners, options.getScanInterval(), clock, url);
+      DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
+          client, cluster, targets, owners, options.getScanInterval(), clock, url);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {
