@@ -741,6 +741,8 @@
       const hosts = el('div', {class: 'hosts'}, el('b', {text: m.hosts_owned ?? 0}), ' ');
       for (const h of m.hosts || []) hosts.append(el('span', {class: 'tag', text: h}));
       if ((m.hosts || []).length < (m.hosts_owned || 0)) hosts.append(el('span', {class: 'muted', text: '…'}));
+      if (m.hosts_silent) hosts.append(el('span', {class: 'muted', text: ' · ' + m.hosts_silent + ' silent',
+        title: 'answered nothing last cycle (down or unplugged): ' + (m.silent_hosts || []).join(', ')}));
       body.append(el('tr', {data: {member: m.member, testid: 'cluster-member'}},
         el('td', {}, el('code', {text: String(m.member).slice(0, 8), title: m.member}),
           m.local ? el('span', {class: 'badge local', text: 'this hub'}) : null),

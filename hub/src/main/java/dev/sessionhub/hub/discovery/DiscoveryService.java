@@ -123,7 +123,7 @@ public final class DiscoveryService {
       return repollOthers(owned, scanned).map(polled -> {
         HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
             startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
-            report.probed(), report.sessions().size(), polled);
+            report.probed(), report.sessions().size(), polled, owned.silentCount(), owned.silentSample());
         lastStatus = status;
         cluster.publish(status);
         return status;
@@ -190,7 +190,9 @@ public final class DiscoveryService {
     private final Set<String> probedHosts = new LinkedHashSet<>();
     private final List<String> sample = new ArrayList<>();
     private final long cycle;
+    private final List<String> silentSample = new ArrayList<>();
     private long count;
+    private long silentCount;
 
     /**
      * {@code cycle} picks the port a silent host is probed on this cycle, so over cycles every port is tried; a
@@ -216,6 +218,7 @@ public final class DiscoveryService {
               if (owns(host)) {
                 noteHost(host);
                 if (silentHosts.contains(host)) {
+                  noteSilent(host);
                   silentHosts.probe(host, rotatingPort(target));
                   ports = null;
                   continue;
@@ -249,6 +252,21 @@ public final class DiscoveryService {
         all.next();
       }
       return all.next();
+    }
+
+    private void noteSilent(String host) {
+      silentCount++;
+      if (silentSample.size() < HubStatus.HOSTS_SAMPLE) {
+        silentSample.add(host);
+      }
+    }
+
+    long silentCount() {
+      return silentCount;
+    }
+
+    List<String> silentSample() {
+      return List.copyOf(silentSample);
     }
 
     private void noteHost(String host) {

@@ -84,12 +84,14 @@ class NetnsFarmIT {
     int ports = 10; // FaultFarm.PORTS
     // the dead slot gets one background probe a cycle (outside the scan's count) until it answers
     long expected = (long) (FaultFarm.SLOTS - 1) * ports;
-    Poll.until(Duration.ofSeconds(30), "a cycle of both hubs probes " + expected + " ports", () -> {
+    Poll.until(Duration.ofSeconds(30), "a cycle of both hubs probes " + expected + " ports and reports the dead host silent", () -> {
       long probed = 0;
+      long silent = 0;
       for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
         probed += f.localStatus(hub).getLong("ports_probed");
+        silent += f.localStatus(hub).getLong("hosts_silent");
       }
-      return probed == expected;
+      return probed == expected && silent == 1;
     });
     for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
       assertEquals(f.simSessions(FaultFarm.SIM_HOSTS), f.addresses(hub, "*"), "hub " + hub + " still lists all");
