@@ -20,7 +20,9 @@ public final class AgentClientOptions {
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 << 20;
   public static final int DEFAULT_POOL_SIZE = 32;
   public static final int DEFAULT_MAX_QUEUED = 10_000;
-  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(15);
+  /** Well below the agents' own idle close (their request read timeout, 10 s), so the hub never reuses a
+   *  connection at the moment the agent drops it. */
+  public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(5);
   public static final int DEFAULT_MAX_IDLE_CONNECTIONS = 2048;
   /** No token: requests carry no {@code Authorization} header. */
   public static final String DEFAULT_TOKEN = null;
