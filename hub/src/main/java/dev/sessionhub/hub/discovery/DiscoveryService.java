@@ -156,9 +156,11 @@ public final class DiscoveryService {
    */
   private boolean scannedByAnotherHub(String address) {
     String host = Addresses.hostOf(address);
-    if (!owners.isTargetHost(host) || owners.ownsLocally(host)) {
-      return false;
-    }
+    return owners.isTargetHost(host) && !owners.ownsLocally(host) && isTargetPort(address);
+  }
+
+  /** Whether the port of {@code address} is one the targets scan. */
+  private boolean isTargetPort(String address) {
     int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
     for (ScanTarget target : targets) {
       if (target.ports().contains(port)) {
@@ -281,16 +283,6 @@ public final class DiscoveryService {
     boolean probed(String address) {
       return probedHosts.contains(Addresses.hostOf(address).replace("[", "").replace("]", ""))
           && isTargetPort(address);
-    }
-
-    private boolean isTargetPort(String address) {
-      int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
-      for (ScanTarget target : targets) {
-        if (target.ports().contains(port)) {
-          return true;
-        }
-      }
-      return false;
     }
 
     long count() {

@@ -45,8 +45,4 @@ final class SilentHosts {
       }
     });
   }
-
-  int size() {
-    return hosts.size();
-  }
 }
