@@ -51,16 +51,20 @@ final class PendingCall {
 
   void succeed(Object result) {
     if (done.compareAndSet(false, true)) {
-      cancelTimer();
-      context.runOnContext(v -> promise.complete(result));
+      context.runOnContext(v -> {
+        cancelTimer();
+        promise.complete(result);
+      });
     }
   }
 
   /** Fails the call unless it already ended; true if this failure is the outcome. */
   boolean fail(AgentCallException failure) {
     if (done.compareAndSet(false, true)) {
-      cancelTimer();
-      context.runOnContext(v -> promise.fail(failure));
+      context.runOnContext(v -> {
+        cancelTimer();
+        promise.fail(failure);
+      });
       return true;
     }
     return false;
@@ -70,6 +74,7 @@ final class PendingCall {
     return promise.future();
   }
 
+  /** On the caller's context, where the timer was set: cancelling from a worker would queue a task there anyway. */
   private void cancelTimer() {
     long id = timerId;
     if (id >= 0) {

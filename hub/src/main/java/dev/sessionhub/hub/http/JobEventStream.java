@@ -34,8 +34,9 @@ public final class JobEventStream {
   }
 
   /**
-   * Publishes every result written anywhere in the cluster on the local event bus, as its JSON text: only the
-   * streams that follow a job parse it (a broadcast writes thousands of results that nobody may be following).
+   * Publishes every result written anywhere in the cluster on the local event bus, as its JSON text (one result,
+   * or a batch's array): only the streams that follow a job parse it (a broadcast writes thousands of results
+   * that nobody may be following).
    */
   public static UUID listen(Vertx vertx, IMap<String, HazelcastJsonValue> results) {
     return results.addEntryListener((EntryAddedListener<String, HazelcastJsonValue>) (EntryEvent<String,
@@ -54,12 +55,17 @@ public final class JobEventStream {
     Set<String> sent = new HashSet<>();
     // Subscribe before the first read, so no result can fall between the two; 'sent' drops duplicates.
     MessageConsumer<String> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
-      if (!message.body().contains(id)) {
+      if (!message.body().contains(id) || !response.headWritten()) {
         return;
       }
-      JsonObject result = new JsonObject(message.body());
-      if (id.equals(result.getString("job")) && response.headWritten() && sent.add(result.getString("address"))) {
-        response.write("event: result\ndata: " + result.encode() + "\n\n");
+      boolean relayed = false;
+      for (TargetResult result : TargetResult.allFromJson(message.body())) {
+        if (id.equals(result.jobId()) && sent.add(result.address())) {
+          response.write("event: result\ndata: " + result.toJson().encode() + "\n\n");
+          relayed = true;
+        }
+      }
+      if (relayed) {
         maybeDone(id, response, sent);
       }
     });

@@ -72,7 +72,7 @@ public final class CommandRunner {
       if (decide == null) {
         return store.putResult(result);
       }
-      return decide.test(result) ? store.recordDecided(result).map(true) : Future.succeededFuture(false);
+      return decide.test(result) ? store.recordDecided(decide, result).map(true) : Future.succeededFuture(false);
     });
   }
 

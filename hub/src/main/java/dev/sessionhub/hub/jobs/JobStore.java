@@ -22,14 +22,19 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Jobs and their results in Hazelcast, as JSON, for a TTL (default 24 h): a job started through one hub can be
- * read through any other, even after the first died. Results are one entry per target
- * ({@code jobId|address}), written with put-if-absent so a target's first terminal state is its only one.
+ * read through any other, even after the first died. Results come in two shapes: the coordinating hub's own
+ * targets, decided in memory, in numbered batches ({@code jobId|@n}, a JSON array; see {@link ResultBatches});
+ * every other result (another hub's targets, targets marked at a deadline or when their hub died) one entry per
+ * target ({@code jobId|address}), written with put-if-absent so a target's first terminal state is its only one.
+ * A target is never in both.
  */
 public final class JobStore {
 
   public static final String JOBS = "sessionhub.jobs";
   public static final String RESULTS = "sessionhub.job-results";
   public static final Duration DEFAULT_TTL = Duration.ofHours(24);
+  /** Batch keys asked for at once when reading a job: reading stops at the first such range with none stored. */
+  private static final int BATCH_KEYS_PER_READ = 16;
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> jobs;
@@ -67,6 +72,11 @@ public final class JobStore {
     return jobId + "|" + address;
   }
 
+  /** Batch {@code n} of a job's results ({@code @} is never in a {@code host:port} address). */
+  static String batchKey(String jobId, int n) {
+    return jobId + "|@" + n;
+  }
+
   public Future<Void> put(Job job) {
     return Future.fromCompletionStage(jobs.setAsync(job.id(), new HazelcastJsonValue(job.toJson().encode()),
         ttl.toMillis(), TimeUnit.MILLISECONDS), vertx.getOrCreateContext());
@@ -82,8 +92,8 @@ public final class JobStore {
    * Records a target's end that nobody else writes (the coordinator's own targets, decided in memory), batched
    * with others; completes once it is stored.
    */
-  Future<Void> recordDecided(TargetResult result) {
-    return batches.write(resultKey(result.jobId(), result.address()), new HazelcastJsonValue(result.toJson().encode()));
+  Future<Void> recordDecided(RunningJob job, TargetResult result) {
+    return batches.write(job, result);
   }
 
   public Future<Boolean> putResult(TargetResult result) {
@@ -110,7 +120,18 @@ public final class JobStore {
       TargetResult r = TargetResult.fromJson(new JsonObject(v.getValue()));
       byAddress.put(r.address(), r);
     });
-    return byAddress;
+    for (int from = 0; ; from += BATCH_KEYS_PER_READ) {
+      Set<String> batchKeys = new LinkedHashSet<>();
+      for (int n = from; n < from + BATCH_KEYS_PER_READ; n++) {
+        batchKeys.add(batchKey(job.id(), n));
+      }
+      Map<String, HazelcastJsonValue> found = results.getAll(batchKeys);
+      if (found.isEmpty()) {
+        return byAddress;
+      }
+      found.values().forEach(v -> TargetResult.allFromJson(v.getValue())
+          .forEach(r -> byAddress.putIfAbsent(r.address(), r)));
+    }
   }
 
   /** The most recent jobs, newest first, as summaries. */

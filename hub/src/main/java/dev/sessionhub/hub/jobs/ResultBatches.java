@@ -6,17 +6,20 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the results a coordinating hub decided in memory in batches: one {@code setAll} for up to {@link
- * #MAX_BATCH} results or whatever arrived within {@link #LINGER_MS}, instead of one map operation (and one worker
- * thread hop) per target. Only results that have no other writer come here (the coordinator's own targets, whose
- * first result {@link RunningJob} already decided), so a plain set is safe. Each write's future completes on the
- * flushing Vert.x context once its batch is stored.
+ * Writes the results a coordinating hub decided in memory in batches: whatever arrived within {@link #LINGER_MS}
+ * (at most {@link #MAX_BATCH}) is stored as one entry per job, {@link JobStore#batchKey} numbered from 0, holding
+ * a JSON array of results; instead of one map entry, one expiry record and one listener event per target. Only
+ * results that have no other writer come here (the coordinator's own targets, whose first result {@link
+ * RunningJob} already decided), so no target is in two entries. Each write's future completes on the flushing
+ * Vert.x context once its batch is stored.
  */
 final class ResultBatches {
 
@@ -25,7 +28,7 @@ final class ResultBatches {
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> results;
-  private Map<String, HazelcastJsonValue> batch = new HashMap<>();
+  private Map<RunningJob, JsonArray> batch = new LinkedHashMap<>();
   private List<Promise<Void>> waiting = new ArrayList<>();
   private boolean flushScheduled;
 
@@ -34,14 +37,14 @@ final class ResultBatches {
     this.results = results;
   }
 
-  Future<Void> write(String key, HazelcastJsonValue value) {
+  Future<Void> write(RunningJob job, TargetResult result) {
     Promise<Void> stored = Promise.promise();
     boolean flushNow;
     boolean schedule = false;
     synchronized (this) {
-      batch.put(key, value);
+      batch.computeIfAbsent(job, j -> new JsonArray()).add(result.toJson());
       waiting.add(stored);
-      flushNow = batch.size() >= MAX_BATCH;
+      flushNow = waiting.size() >= MAX_BATCH;
       if (!flushNow && !flushScheduled) {
         flushScheduled = true;
         schedule = true;
@@ -56,20 +59,23 @@ final class ResultBatches {
   }
 
   private void flush() {
-    Map<String, HazelcastJsonValue> full;
+    Map<RunningJob, JsonArray> full;
     List<Promise<Void>> done;
     synchronized (this) {
       flushScheduled = false;
-      if (batch.isEmpty()) {
+      if (waiting.isEmpty()) {
         return;
       }
       full = batch;
       done = waiting;
-      batch = new HashMap<>();
+      batch = new LinkedHashMap<>();
       waiting = new ArrayList<>();
     }
+    Map<String, HazelcastJsonValue> entries = new HashMap<>();
+    full.forEach((job, items) -> entries.put(JobStore.batchKey(job.job().id(), job.nextBatch()),
+        new HazelcastJsonValue(items.encode())));
     Context context = vertx.getOrCreateContext();
-    results.setAllAsync(full).whenComplete((v, failure) -> context.runOnContext(x -> done.forEach(p -> {
+    results.setAllAsync(entries).whenComplete((v, failure) -> context.runOnContext(x -> done.forEach(p -> {
       if (failure == null) {
         p.tryComplete();
       } else {

@@ -5,6 +5,7 @@ import io.vertx.core.Promise;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -19,6 +20,7 @@ final class RunningJob implements Predicate<TargetResult> {
   private final Map<String, TargetResult> results = new ConcurrentHashMap<>();
   private final Promise<Void> allKnown = Promise.promise();
   private final Promise<Void> finished = Promise.promise();
+  private final AtomicInteger batches = new AtomicInteger();
   private volatile boolean allLocal = true;
 
   RunningJob(Job job) {
@@ -30,6 +32,11 @@ final class RunningJob implements Predicate<TargetResult> {
 
   Job job() {
     return job;
+  }
+
+  /** The number of this job's next stored batch of results (see {@link ResultBatches}). */
+  int nextBatch() {
+    return batches.getAndIncrement();
   }
 
   /** Some targets run on other hubs: their results are only in the store. */
