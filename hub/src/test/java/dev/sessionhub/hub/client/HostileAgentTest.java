@@ -165,6 +165,8 @@ class HostileAgentTest {
           + "<methodResponse><params><param><value><string>&e;</string></value></param></params>"
           + "</methodResponse>"), T);
       assertKind(Kind.PROTOCOL, entity);
+      assertTrue(entity.getMessage().contains("DOCTYPE"), "refused as a DOCTYPE, before its subset is read: "
+          + entity.getMessage());
       assertEquals(0, bait.connections(), "the bait server must never be contacted");
     }
   }
