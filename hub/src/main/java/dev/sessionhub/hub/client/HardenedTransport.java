@@ -119,6 +119,26 @@ final class HardenedTransport extends XmlRpcHttpTransport {
     return false;
   }
 
+  /**
+   * The library's writer of the request's XML (with its Content-Length), or the bytes this worker wrote for the
+   * same call just before ({@link LastRequestBody}).
+   */
+  @Override
+  protected ReqWriter newReqWriter(XmlRpcRequest pRequest) throws XmlRpcException, IOException, SAXException {
+    String encoding = ((XmlRpcStreamRequestConfig) pRequest.getConfig()).getEncoding();
+    LastRequestBody last = LastRequestBody.ofThisThread();
+    byte[] written = last.reusableFor(pRequest, encoding);
+    if (written == null) {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+      super.newReqWriter(pRequest).write(bytes);
+      written = bytes.toByteArray();
+      last.remember(pRequest, encoding, written);
+    }
+    setContentLength(written.length);
+    byte[] body = written;
+    return out -> out.write(body);
+  }
+
   /** Connects (or takes a kept connection) and sends the whole request in one write. */
   @Override
   protected void writeRequest(ReqWriter writer) throws IOException, XmlRpcException, SAXException {

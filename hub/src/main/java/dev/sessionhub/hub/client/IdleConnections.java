@@ -8,22 +8,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kept-alive agent connections waiting for their next call: at most {@code perEndpoint} per agent and {@code
  * total} in all (each is a file descriptor; a farm has thousands of agents), each for at most {@code maxIdle}.
  * The newest is handed out first; expired ones are closed on the next use of the pool (at most once a second
  * for the whole pool). A connection is checked ({@link AgentConnection#isReusable()}) before it is handed out.
+ *
+ * <p>Each agent's connections have a lock of their own, held only to add or remove one, never across the check
+ * or a close (system calls): the 32 workers of a broadcast call 32 different agents at once, and one lock for
+ * the whole pool made them queue for each other. The total is counted atomically, so it may overshoot the cap by
+ * the few connections released at the same instant; it stays a bound on file descriptors all the same.
  */
 final class IdleConnections implements AutoCloseable {
+
+  private static final long SWEEP_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final Map<Endpoint, Deque<AgentConnection>> idle = new ConcurrentHashMap<>();
   private final int perEndpoint;
   private final int total;
   private final long maxIdleNanos;
-  private int count;
-  private long lastSweepNanos = System.nanoTime();
-  private boolean closed;
+  private final AtomicInteger count = new AtomicInteger();
+  private final AtomicLong lastSweepNanos = new AtomicLong(System.nanoTime());
+  private volatile boolean closed;
 
   IdleConnections(int perEndpoint, int total, long maxIdleMillis) {
     this.perEndpoint = perEndpoint;
@@ -33,78 +42,90 @@ final class IdleConnections implements AutoCloseable {
 
   /** A live idle connection to {@code endpoint}, or null. */
   AgentConnection take(Endpoint endpoint) {
-    List<AgentConnection> dead = new ArrayList<>(1);
-    AgentConnection found = null;
     long now = System.nanoTime();
-    synchronized (this) {
-      sweep(now, dead);
-      Deque<AgentConnection> queue = idle.get(endpoint);
-      while (queue != null && !queue.isEmpty() && found == null) {
-        AgentConnection c = queue.pollFirst();
-        count--;
-        if (now - c.idleSinceNanos() < maxIdleNanos && c.isReusable()) {
-          found = c;
-        } else {
-          dead.add(c);
-        }
+    sweepIfDue(now);
+    Deque<AgentConnection> queue = idle.get(endpoint);
+    while (queue != null) {
+      AgentConnection c;
+      synchronized (queue) {
+        c = queue.pollFirst();
       }
+      if (c == null) {
+        return null;
+      }
+      count.decrementAndGet();
+      if (now - c.idleSinceNanos() < maxIdleNanos && c.isReusable()) {
+        return c;
+      }
+      c.close();
     }
-    dead.forEach(AgentConnection::close);
-    return found;
+    return null;
   }
 
   /** Keeps {@code connection} for the next call to its agent, or closes it if the pool is full or closed. */
   void release(AgentConnection connection) {
     long now = System.nanoTime();
-    List<AgentConnection> dead = new ArrayList<>(1);
-    synchronized (this) {
-      sweep(now, dead);
+    sweepIfDue(now);
+    boolean kept = false;
+    if (!closed && count.get() < total) {
       Deque<AgentConnection> queue = idle.computeIfAbsent(connection.endpoint(), e -> new ArrayDeque<>());
-      if (closed || count >= total || queue.size() >= perEndpoint) {
-        dead.add(connection);
-      } else {
-        connection.idle(now);
-        queue.addFirst(connection);
-        count++;
+      synchronized (queue) {
+        if (queue.size() < perEndpoint) {
+          connection.idle(now);
+          queue.addFirst(connection);
+          count.incrementAndGet();
+          kept = true;
+        }
+      }
+    }
+    if (!kept) {
+      connection.close();
+    } else if (closed) {
+      closeAll(); // close() ran meanwhile and may have missed this one
+    }
+  }
+
+  int size() {
+    return count.get();
+  }
+
+  /** Closes expired connections, at most once a second (whichever caller wins the turn does it). */
+  private void sweepIfDue(long now) {
+    long last = lastSweepNanos.get();
+    if (now - last < SWEEP_EVERY_NANOS || !lastSweepNanos.compareAndSet(last, now)) {
+      return;
+    }
+    List<AgentConnection> dead = new ArrayList<>();
+    for (Iterator<Deque<AgentConnection>> queues = idle.values().iterator(); queues.hasNext(); ) {
+      Deque<AgentConnection> queue = queues.next();
+      synchronized (queue) {
+        for (Iterator<AgentConnection> it = queue.iterator(); it.hasNext(); ) {
+          AgentConnection c = it.next();
+          if (now - c.idleSinceNanos() >= maxIdleNanos) {
+            it.remove();
+            count.decrementAndGet();
+            dead.add(c);
+          }
+        }
       }
     }
     dead.forEach(AgentConnection::close);
   }
 
-  synchronized int size() {
-    return count;
-  }
-
-  /** Removes expired connections into {@code dead}, at most once a second. */
-  private void sweep(long now, List<AgentConnection> dead) {
-    if (now - lastSweepNanos < TimeUnit.SECONDS.toNanos(1)) {
-      return;
-    }
-    lastSweepNanos = now;
-    for (Iterator<Deque<AgentConnection>> queues = idle.values().iterator(); queues.hasNext(); ) {
-      Deque<AgentConnection> queue = queues.next();
-      for (Iterator<AgentConnection> it = queue.iterator(); it.hasNext(); ) {
-        AgentConnection c = it.next();
-        if (now - c.idleSinceNanos() >= maxIdleNanos) {
-          it.remove();
-          count--;
-          dead.add(c);
-        }
-      }
-      if (queue.isEmpty()) {
-        queues.remove();
-      }
-    }
-  }
-
   @Override
   public void close() {
+    closed = true;
+    closeAll();
+  }
+
+  private void closeAll() {
     List<AgentConnection> all = new ArrayList<>();
-    synchronized (this) {
-      closed = true;
-      idle.values().forEach(all::addAll);
-      idle.clear();
-      count = 0;
+    for (Deque<AgentConnection> queue : idle.values()) {
+      synchronized (queue) {
+        count.addAndGet(-queue.size());
+        all.addAll(queue);
+        queue.clear();
+      }
     }
     all.forEach(AgentConnection::close);
   }

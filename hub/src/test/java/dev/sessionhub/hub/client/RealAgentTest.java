@@ -69,6 +69,28 @@ class RealAgentTest {
     assertEquals("hi 3\n", result(client.call(open.url(), "command", List.of("print('hi', 1 + 2)"), T)));
   }
 
+  /**
+   * A worker sends a repeated call's body as it wrote it before (LastRequestBody): one worker and calls that
+   * alternate between repeats and changes must each run exactly what was asked.
+   */
+  @Test
+  void aRepeatedCallIsSentAsItselfAndAChangedOneAsTheChange() throws Exception {
+    ApacheAgentClient oneWorker = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1));
+    try {
+      String[][] calls = {{"print(1)", "1\n"}, {"print(1)", "1\n"}, {"print(2)", "2\n"}, {"print(2)", "2\n"},
+          {"print(1)", "1\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print(1)", "1\n"}};
+      for (String[] call : calls) {
+        assertEquals(call[1], result(oneWorker.call(open.url(), "command", List.of(call[0]), T)), call[0]);
+      }
+      assertEquals("3\n", result(oneWorker.call(open.url(), "command", List.of("print(1 + 2)", 30.0), T)));
+      assertEquals("3\n", result(oneWorker.call(open.url(), "command", List.of("print(1 + 2)"), T)));
+      assertEquals(42, result(oneWorker.call(open.url(), "evaluate", List.of("40 + 2"), T)));
+      assertEquals(43, result(oneWorker.call(open.url(), "evaluate", List.of("40 + 3"), T)));
+    } finally {
+      oneWorker.close();
+    }
+  }
+
   @Test
   void nonAsciiTextSurvivesBothWays() throws Exception {
     assertEquals("Ωmega 東京 ünï\n", result(client.call(open.url(), "command", List.of("print('Ωmega 東京 ünï')"), T)));
