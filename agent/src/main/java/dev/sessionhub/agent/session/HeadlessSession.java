@@ -42,7 +42,7 @@ public final class HeadlessSession implements SessionHost, AutoCloseable {
   /** Starts the main loop and the agent; blocks until the agent listens (or fails to). */
   public Agent start(AgentOptions options, Path portFile) throws Exception {
     mainThread.start();
-    vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
+    vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true).setEventLoopPoolSize(2).setWorkerPoolSize(2)
         .setInternalBlockingPoolSize(2));
     agent = Agent.start(vertx, options, this).await(30, TimeUnit.SECONDS);
     if (portFile != null) {

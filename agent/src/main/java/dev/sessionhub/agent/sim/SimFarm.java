@@ -4,7 +4,9 @@ import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.impl.AgentImpl;
 import dev.sessionhub.agent.impl.python.PythonRuntime;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,6 +39,16 @@ public final class SimFarm implements AutoCloseable {
    * one, so the range must be at least {@code count} wide) with the template's other options.
    */
   public static SimFarm start(Vertx vertx, int count, AgentOptions template, int commandThreads) throws Exception {
+    return start(vertx, count, template, commandThreads, 1);
+  }
+
+  /**
+   * The same, with the agents dealt round-robin over {@code eventLoops} event loops, as separate processes would
+   * be spread over the machine's cores (agents started from one plain thread would all share one event loop).
+   */
+  public static SimFarm start(Vertx vertx, int count, AgentOptions template, int commandThreads, int eventLoops)
+      throws Exception {
+    List<Context> loops = EventLoopContexts.spread(vertx, eventLoops);
     AtomicInteger threadIds = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(commandThreads, r -> {
       Thread t = new Thread(r, "sim-command-" + threadIds.incrementAndGet());
@@ -49,8 +61,12 @@ public final class SimFarm implements AutoCloseable {
     for (int start = 0; start < count; start += batch) {
       List<Future<Agent>> starting = new ArrayList<>();
       for (int i = start; i < Math.min(count, start + batch); i++) {
-        starting.add(AgentImpl.start(vertx, new AgentOptions(template).validate(), new SimSession(i, pool),
-            Clock.systemUTC(), runtime));
+        AgentOptions options = new AgentOptions(template).validate();
+        SimSession session = new SimSession(i, pool);
+        Promise<Agent> started = Promise.promise();
+        loops.get(i % loops.size()).runOnContext(v ->
+            AgentImpl.start(vertx, options, session, Clock.systemUTC(), runtime).onComplete(started));
+        starting.add(started.future());
       }
       Future.all(starting).await(60, TimeUnit.SECONDS);
       starting.forEach(f -> agents.add(f.result()));

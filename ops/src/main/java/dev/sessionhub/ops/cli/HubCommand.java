@@ -5,6 +5,7 @@ import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.cluster.HazelcastSetup;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -126,7 +127,7 @@ final class HubCommand implements Callable<Integer> {
     options.validate();
 
     HazelcastInstance hazelcast = HazelcastSetup.start(options);
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(true));
     Hub hub;
     try {
       hub = Hub.start(vertx, hazelcast, options).await(60, TimeUnit.SECONDS);

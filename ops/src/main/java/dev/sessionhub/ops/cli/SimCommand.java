@@ -56,9 +56,10 @@ final class SimCommand implements Callable<Integer> {
         .setToken(tokens.resolve()).setHubUrl(hub).setHubCaPath(hubCa == null ? null : hubCa.toString())
         .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath());
     template.validate();
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    int eventLoops = 2;
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));
     long start = System.nanoTime();
-    SimFarm farm = SimFarm.start(vertx, agents, template, commandThreads);
+    SimFarm farm = SimFarm.start(vertx, agents, template, commandThreads, eventLoops);
     StringBuilder ports = new StringBuilder();
     farm.agents().forEach(a -> ports.append(a.port()).append('\n'));
     System.out.printf("sim: %d sessions listening on %s ports %d-%d (started in %d ms)%n", agents, bind,
