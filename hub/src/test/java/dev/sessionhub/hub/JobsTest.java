@@ -212,12 +212,14 @@ class JobsTest {
     String hub = cluster.node(0).url();
     Agent driver = agents.start(new AgentOptions().setBasePort(base).setMaxPort(base + 9).setHubUrl(hub));
     Agent driven = agents.all().get(7);
-    String code = "print(len(hub.sessions('tag.group=py')))\n"
+    String code = "print(repr(hub))\n"
+        + "print(len(hub.sessions('tag.group=py')))\n"
         + "print(hub.command('" + address(driven) + "', 'print(40 + 2)').strip())\n";
     Poll.until(Duration.ofSeconds(10), "the driver is known", () -> HubApi.count(hub, "source=announce") == 1);
     JsonObject job = route(hub, address(driver), code);
     JsonObject result = job.getJsonArray("results").getJsonObject(0);
     assertEquals("ok", result.getString("state"), result.encode());
-    assertEquals("3\n42\n", result.getString("output"));
+    java.net.URI hubUri = java.net.URI.create(hub);
+    assertEquals("<hub http://" + hubUri.getHost() + ":" + hubUri.getPort() + ">\n3\n42\n", result.getString("output"));
   }
 }

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The {@code hub} object a session's Python sees when its agent knows its hub: a stock {@code xmlrpclib}
- * proxy, so {@code hub.sessions(sel)}, {@code hub.command(address, code)} and {@code hub.broadcast(sel, code)}
+ * proxy, made at its first use (importing Jython's {@code xmlrpclib} took a session's first command from 1 s to
+ * nearly 4 s, whether or not the command used the hub), so {@code hub.sessions(sel)}, {@code hub.command(address, code)} and {@code hub.broadcast(sel, code)}
  * call the hub's XML-RPC methods of those names, and one session can drive the others. An {@code https://} hub is
  * verified by Python's own {@code ssl} context: the agent's hub CA bundle when it has one, else the JVM's CAs.
  */
@@ -26,15 +27,27 @@ final class HubProxy {
       base = uri.getScheme() + "://agent:" + URLEncoder.encode(token, StandardCharsets.UTF_8) + "@"
           + base.substring(uri.getScheme().length() + 3);
     }
-    if (hubCaPath != null && "https".equalsIgnoreCase(uri.getScheme())) {
-      return "import ssl as _sessionhub_ssl, xmlrpclib as _sessionhub_xmlrpclib\n"
-          + "hub = _sessionhub_xmlrpclib.ServerProxy(" + pythonString(base + "/RPC2") + ", allow_none=True, "
-          + "context=_sessionhub_ssl.create_default_context(cafile=" + pythonString(hubCaPath) + ")).hub\n"
-          + "del _sessionhub_ssl, _sessionhub_xmlrpclib\n";
-    }
-    return "import xmlrpclib as _sessionhub_xmlrpclib\n"
-        + "hub = _sessionhub_xmlrpclib.ServerProxy(" + pythonString(base + "/RPC2") + ", allow_none=True).hub\n"
-        + "del _sessionhub_xmlrpclib\n";
+    boolean verified = hubCaPath != null && "https".equalsIgnoreCase(uri.getScheme());
+    String proxy = "xmlrpclib.ServerProxy(" + pythonString(base + "/RPC2") + ", allow_none=True"
+        + (verified ? ", context=ssl.create_default_context(cafile=" + pythonString(hubCaPath) + ")" : "") + ").hub";
+    String shown = pythonString("<hub " + uri.getScheme() + "://" + uri.getHost()
+        + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + ">");
+    return "class _SessionHub(object):\n"
+        + "    '''This session's hub: hub.sessions(selector), hub.session(address), hub.command(address, code),\n"
+        + "    hub.broadcast(selector, code[, timeout]), hub.job(id). xmlrpclib is imported at the first call.'''\n"
+        + "    _proxy = None\n"
+        + "    def __getattr__(self, name):\n"
+        + "        if name.startswith('__'):\n"
+        + "            raise AttributeError(name)\n"
+        + "        proxy = type(self)._proxy\n"
+        + "        if proxy is None:\n"
+        + "            import " + (verified ? "ssl, " : "") + "xmlrpclib\n"
+        + "            proxy = type(self)._proxy = " + proxy + "\n"
+        + "        return getattr(proxy, name)\n"
+        + "    def __repr__(self):\n"
+        + "        return " + shown + "\n"
+        + "hub = _SessionHub()\n"
+        + "del _SessionHub\n";
   }
 
   private static String pythonString(String s) {
