@@ -72,7 +72,7 @@ public final class ApacheAgentClient implements AgentClient {
       pending.fail(e);
       return pending.future();
     }
-    pending.expireAfter(timeout.toMillis(), new AgentCallException(Kind.TIMEOUT,
+    pending.expireAfter(timeout.toMillis(), () -> new AgentCallException(Kind.TIMEOUT,
         "no answer from " + config.getServerURL() + " within " + timeout.toMillis() + " ms"),
         config.abort()::abort);
     if (!pool.offer(new CallTask(pending, invoker, config, method, wireParams))) {
