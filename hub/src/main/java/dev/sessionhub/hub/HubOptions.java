@@ -43,6 +43,13 @@ public final class HubOptions {
    */
   public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
 
+  /**
+   * Calls to agents in flight at once (the worker threads of the agent client), commands and discovery polls
+   * together. A broadcast runs at most this many commands at a time; a worker is a thread blocked on its agent,
+   * created when needed and gone after a minute idle.
+   */
+  public static final int DEFAULT_AGENT_CALLS = 64;
+
   private int httpPort = DEFAULT_HTTP_PORT;
   private String bindAddress = DEFAULT_BIND_ADDRESS;
   private List<String> scanTargets = new ArrayList<>();
@@ -70,6 +77,7 @@ public final class HubOptions {
   private boolean agentTls;
   private String agentCaPath;
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
+  private int agentCalls = DEFAULT_AGENT_CALLS;
 
   public HubOptions() {
   }
@@ -106,6 +114,7 @@ public final class HubOptions {
     setAgentTls(json.getBoolean("agentTls", agentTls));
     setAgentCaPath(json.getString("agentCaPath"));
     setRequestReadTimeout(Duration.ofMillis(json.getLong("requestReadTimeoutMs", requestReadTimeout.toMillis())));
+    setAgentCalls(json.getInteger("agentCalls", agentCalls));
   }
 
   /** The options as JSON, without the token. */
@@ -137,6 +146,7 @@ public final class HubOptions {
         .put("agentTls", agentTls)
         .put("agentCaPath", agentCaPath)
         .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
+        .put("agentCalls", agentCalls)
         .put("tokenSet", token != null);
   }
 
@@ -337,6 +347,19 @@ public final class HubOptions {
 
   public HubOptions setOpenDiscovery(boolean openDiscovery) {
     this.openDiscovery = openDiscovery;
+    return this;
+  }
+
+  /** Calls to agents in flight at once; see {@link #DEFAULT_AGENT_CALLS}. */
+  public int getAgentCalls() {
+    return agentCalls;
+  }
+
+  public HubOptions setAgentCalls(int agentCalls) {
+    if (agentCalls < 1 || agentCalls > 4096) {
+      throw new IllegalArgumentException("agent calls must be between 1 and 4096, got " + agentCalls);
+    }
+    this.agentCalls = agentCalls;
     return this;
   }
 

@@ -72,9 +72,11 @@ public final class ApacheAgentClient implements AgentClient {
       pending.fail(e);
       return pending.future();
     }
-    pending.expireAfter(timeout.toMillis(), () -> new AgentCallException(Kind.TIMEOUT,
-        "no answer from " + config.getServerURL() + " within " + timeout.toMillis() + " ms"),
-        config.abort()::abort);
+    pending.expireAfter(timeout.toMillis(), () -> new AgentCallException(Kind.TIMEOUT, pending.wasSent()
+        ? "no answer from " + config.getServerURL() + " within " + timeout.toMillis() + " ms"
+        : "not sent to " + config.getServerURL() + ": its " + timeout.toMillis() + " ms ran out while it waited "
+            + "for one of the " + options.getPoolSize() + " agent-call workers (all busy; hub --agent-calls sets "
+            + "how many)"), config.abort()::abort);
     if (!pool.offer(new CallTask(pending, invoker, config, method, wireParams))) {
       pending.fail(new AgentCallException(Kind.OVERLOADED, pool.isShutdown() ? "agent client is closed"
           : options.getMaxQueued() + " agent calls are already waiting for one of " + options.getPoolSize()

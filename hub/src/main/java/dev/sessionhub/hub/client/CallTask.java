@@ -33,10 +33,11 @@ final class CallTask implements Runnable {
       return;
     }
     if (config.deadline().expired()) {
-      pending.fail(new AgentCallException(Kind.TIMEOUT, "no answer from " + config.getServerURL() + " within "
-          + config.deadline().timeoutMillis() + " ms (waited for a worker)"));
+      pending.fail(new AgentCallException(Kind.TIMEOUT, "not sent to " + config.getServerURL() + ": its "
+          + config.deadline().timeoutMillis() + " ms ran out while it waited for a free worker"));
       return;
     }
+    pending.sending();
     try {
       pending.succeed(invoker.invoke(config, method, params));
     } catch (AgentCallException e) {

@@ -21,6 +21,7 @@ final class PendingCall {
   private final Context context;
   private final Promise<Object> promise = Promise.promise();
   private final AtomicBoolean done = new AtomicBoolean();
+  private volatile boolean sent;
   private volatile long timerId = -1;
 
   PendingCall(Vertx vertx, Context context) {
@@ -50,6 +51,15 @@ final class PendingCall {
 
   boolean isDone() {
     return done.get();
+  }
+
+  /** A worker took the call and is sending it (until then it waited in the pool's queue). */
+  void sending() {
+    sent = true;
+  }
+
+  boolean wasSent() {
+    return sent;
   }
 
   void succeed(Object result) {

@@ -85,6 +85,7 @@ public final class HubImpl implements Hub {
     AgentClient client;
     try {
       client = new ApacheAgentClient(vertx, new AgentClientOptions()
+          .setPoolSize(options.getAgentCalls())
           .setToken(options.getToken())
           .setPollTimeout(options.getPollTimeout())
           .setCaPath(options.getAgentCaPath()));

@@ -60,8 +60,12 @@ class PoolingTest {
       AgentCallException queued = failure(client.call(silent.url(), "command", List.of("x"), Duration.ofMillis(300)));
       long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
       assertEquals(Kind.TIMEOUT, queued.kind());
+      assertTrue(queued.getMessage().startsWith("not sent to " + silent.url()), queued.getMessage());
+      assertTrue(queued.getMessage().contains("1 agent-call workers"), queued.getMessage());
       assertTrue(tookMs < 1200, "the caller's future fails at its deadline while the worker is stuck: " + tookMs);
-      assertEquals(Kind.TIMEOUT, failure(busy).kind());
+      AgentCallException stuck = failure(busy);
+      assertEquals(Kind.TIMEOUT, stuck.kind());
+      assertTrue(stuck.getMessage().startsWith("no answer from " + silent.url()), stuck.getMessage());
       assertEquals("testapp-bin", result(client.serverData(agent.url())).get("exe"));
       assertEquals(1, silent.connections(), "the expired command was never sent");
     }

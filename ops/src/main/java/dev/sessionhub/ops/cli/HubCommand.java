@@ -78,6 +78,12 @@ final class HubCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE}; 0 = off); over it the hub answers 429 with Retry-After.")
   double rateLimit;
 
+  @Option(names = "--agent-calls", defaultValue = "64", description = "Calls to agents in flight at once "
+      + "(default ${DEFAULT-VALUE}): a broadcast runs at most this many commands at a time, and a target still "
+      + "waiting for a free slot when its timeout runs out ends 'timeout' unsent. Raise it for long commands on "
+      + "many sessions (each slot is a thread blocked on its agent).")
+  int agentCalls;
+
   @Option(names = "--rate-burst", defaultValue = "400",
       description = "Requests a client may make at once above its rate (default ${DEFAULT-VALUE}).")
   int rateBurst;
@@ -114,6 +120,7 @@ final class HubCommand implements Callable<Integer> {
         .setToken(tokens.resolve())
         .setOpenDiscovery(openDiscovery)
         .setRateLimit(rateLimit)
+        .setAgentCalls(agentCalls)
         .setRateBurst(rateBurst)
         .setAuditLog((auditLog != null ? auditLog : defaultAuditLog(httpPort)).toString())
         .setTlsCertPath(tls.certPath())
