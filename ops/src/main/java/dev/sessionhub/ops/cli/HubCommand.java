@@ -78,7 +78,7 @@ final class HubCommand implements Callable<Integer> {
       + "(default ${DEFAULT-VALUE}; 0 = off); over it the hub answers 429 with Retry-After.")
   double rateLimit;
 
-  @Option(names = "--agent-calls", defaultValue = "64", description = "Calls to agents in flight at once "
+  @Option(names = "--agent-calls", defaultValue = "32", description = "Calls to agents in flight at once "
       + "(default ${DEFAULT-VALUE}): a broadcast runs at most this many commands at a time, and a target still "
       + "waiting for a free slot when its timeout runs out ends 'timeout' unsent. Raise it for long commands on "
       + "many sessions (each slot is a thread blocked on its agent).")
