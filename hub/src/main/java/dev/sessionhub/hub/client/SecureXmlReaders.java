@@ -2,10 +2,8 @@ package dev.sessionhub.hub.client;
 
 import com.ctc.wstx.sax.WstxSAXParser;
 import com.ctc.wstx.stax.WstxInputFactory;
-import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLStreamException;
+import dev.sessionhub.shared.xmlrpc.HardenedStax;
 import org.apache.xmlrpc.client.XmlRpcClientException;
-import org.codehaus.stax2.XMLInputFactory2;
 import org.xml.sax.ErrorHandler;
 import org.xml.sax.SAXException;
 import org.xml.sax.SAXParseException;
@@ -74,7 +72,7 @@ final class SecureXmlReaders {
 
   static XMLReader newReader() throws XmlRpcClientException {
     try {
-      XMLReader reader = new DtdRefusingParser(hardenedStax());
+      XMLReader reader = new DtdRefusingParser(HardenedStax.newFactory(true));
       reader.setProperty(LEXICAL_HANDLER, REFUSE_DOCTYPE);
       reader.setEntityResolver((publicId, systemId) -> {
         throw new SAXException("external entity refused: " + systemId);
@@ -99,18 +97,5 @@ final class SecureXmlReaders {
       mConfig.doValidateWithDTD(false);
       mConfig.doSupportNamespaces(true);
     }
-  }
-
-  private static WstxInputFactory hardenedStax() {
-    WstxInputFactory stax = new WstxInputFactory();
-    stax.setProperty(XMLInputFactory.SUPPORT_DTD, Boolean.FALSE);
-    stax.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, Boolean.FALSE);
-    stax.setProperty(XMLInputFactory.IS_REPLACING_ENTITY_REFERENCES, Boolean.TRUE);
-    stax.setProperty(XMLInputFactory.IS_VALIDATING, Boolean.FALSE);
-    stax.setProperty(XMLInputFactory2.P_LAZY_PARSING, Boolean.FALSE);
-    stax.setXMLResolver((publicId, systemId, baseUri, namespace) -> {
-      throw new XMLStreamException("external resources are not allowed: " + systemId);
-    });
-    return stax;
   }
 }
