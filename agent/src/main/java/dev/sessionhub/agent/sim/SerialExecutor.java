@@ -3,6 +3,7 @@ package dev.sessionhub.agent.sim;
 import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Runs tasks one at a time, in order, on a shared pool: a "main thread" for a simulated session that costs no
@@ -19,12 +20,27 @@ public final class SerialExecutor implements Executor {
     this.pool = pool;
   }
 
+  /**
+   * Queues the task, and starts draining on the pool if nothing is. The pool is asked outside the lock: asking it
+   * wakes a pool thread, whose first step is to take this lock, and it used to find the lock still held.
+   */
   @Override
-  public synchronized void execute(Runnable task) {
-    tasks.add(task);
-    if (!running) {
+  public void execute(Runnable task) {
+    synchronized (this) {
+      tasks.add(task);
+      if (running) {
+        return;
+      }
       running = true;
+    }
+    try {
       pool.execute(this::drain);
+    } catch (RejectedExecutionException e) {
+      synchronized (this) {
+        tasks.remove(task);
+        running = false;
+      }
+      throw e;
     }
   }
 
