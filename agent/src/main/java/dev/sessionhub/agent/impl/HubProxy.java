@@ -7,9 +7,10 @@ import java.nio.charset.StandardCharsets;
 /**
  * The {@code hub} object a session's Python sees when its agent knows its hub: a stock {@code xmlrpclib}
  * proxy, made at its first use (importing Jython's {@code xmlrpclib} took a session's first command from 1 s to
- * nearly 4 s, whether or not the command used the hub), so {@code hub.sessions(sel)}, {@code hub.command(address, code)} and {@code hub.broadcast(sel, code)}
- * call the hub's XML-RPC methods of those names, and one session can drive the others. An {@code https://} hub is
- * verified by Python's own {@code ssl} context: the agent's hub CA bundle when it has one, else the JVM's CAs.
+ * nearly 4 s, whether or not the command used the hub), so {@code hub.sessions(sel)},
+ * {@code hub.command(address, code)} and {@code hub.broadcast(sel, code)} call the hub's XML-RPC methods of those
+ * names, and one session can drive the others. An {@code https://} hub is verified by Python's own {@code ssl}
+ * context: the agent's hub CA bundle when it has one, else the JVM's CAs.
  */
 final class HubProxy {
 

@@ -1,6 +1,5 @@
 package dev.sessionhub.hub.client;
 
-import dev.sessionhub.hub.client.AgentCallException.Kind;
 import java.util.List;
 
 /**
@@ -33,9 +32,7 @@ final class CallTask implements Runnable {
       return;
     }
     if (config.deadline().expired()) {
-      pending.fail(new AgentCallException(Kind.TIMEOUT, "not sent to " + config.getServerURL() + ": its "
-          + config.deadline().timeoutMillis() + " ms ran out while it waited for a free worker"));
-      return;
+      return; // never sent: the call's own timer, due now, fails it as such
     }
     pending.sending();
     try {

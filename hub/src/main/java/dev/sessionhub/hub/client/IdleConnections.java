@@ -67,9 +67,12 @@ final class IdleConnections implements AutoCloseable {
     long now = System.nanoTime();
     sweepIfDue(now);
     boolean kept = false;
-    if (!closed && count.get() < total) {
+    while (!closed && count.get() < total) {
       Deque<AgentConnection> queue = idle.computeIfAbsent(connection.endpoint(), e -> new ArrayDeque<>());
       synchronized (queue) {
+        if (idle.get(connection.endpoint()) != queue) {
+          continue; // the sweep dropped this agent's empty queue meanwhile: take the current one
+        }
         if (queue.size() < perEndpoint) {
           connection.idle(now);
           queue.addFirst(connection);
@@ -77,6 +80,7 @@ final class IdleConnections implements AutoCloseable {
           kept = true;
         }
       }
+      break;
     }
     if (!kept) {
       connection.close();
@@ -89,15 +93,18 @@ final class IdleConnections implements AutoCloseable {
     return count.get();
   }
 
-  /** Closes expired connections, at most once a second (whichever caller wins the turn does it). */
+  /**
+   * Closes expired connections and forgets agents with none left (a farm's agents come and go), at most once a
+   * second (whichever caller wins the turn does it).
+   */
   private void sweepIfDue(long now) {
     long last = lastSweepNanos.get();
     if (now - last < SWEEP_EVERY_NANOS || !lastSweepNanos.compareAndSet(last, now)) {
       return;
     }
     List<AgentConnection> dead = new ArrayList<>();
-    for (Iterator<Deque<AgentConnection>> queues = idle.values().iterator(); queues.hasNext(); ) {
-      Deque<AgentConnection> queue = queues.next();
+    for (Map.Entry<Endpoint, Deque<AgentConnection>> entry : idle.entrySet()) {
+      Deque<AgentConnection> queue = entry.getValue();
       synchronized (queue) {
         for (Iterator<AgentConnection> it = queue.iterator(); it.hasNext(); ) {
           AgentConnection c = it.next();
@@ -106,6 +113,9 @@ final class IdleConnections implements AutoCloseable {
             count.decrementAndGet();
             dead.add(c);
           }
+        }
+        if (queue.isEmpty()) {
+          idle.remove(entry.getKey(), queue); // under the queue's lock: release() sees it is gone and retries
         }
       }
     }
