@@ -620,7 +620,7 @@
     },
 
     counts() {
-      const counts = {ok: 0, error: 0, timeout: 0, unreachable: 0};
+      const counts = {ok: 0, error: 0, timeout: 0, unreachable: 0, unknown: 0};
       for (const r of this.results.values()) counts[r.state] = (counts[r.state] || 0) + 1;
       counts.pending = Math.max(0, (this.targetCount || this.targets.length) - this.results.size);
       return counts;
@@ -695,7 +695,7 @@
     const body = clear($('jobs-list').tBodies[0]);
     for (const job of listing.jobs) {
       const counts = el('span', {class: 'mini-counts'});
-      for (const state of ['ok', 'error', 'timeout', 'unreachable', 'pending']) {
+      for (const state of ['ok', 'error', 'timeout', 'unreachable', 'unknown', 'pending']) {
         const n = (job.counts || {})[state] || 0;
         if (n) counts.append(el('span', {class: 'badge ' + state, text: n + ' ' + state}));
       }

@@ -127,7 +127,7 @@ class JobsTest {
     assertEquals("unreachable", byAddress.get(address(doomed)).getString("state"),
         byAddress.get(address(doomed)).encode());
     assertEquals(new JsonObject().put("ok", 19).put("error", 1).put("timeout", 1).put("unreachable", 1)
-        .put("pending", 0), job.getJsonObject("counts"));
+        .put("unknown", 0).put("pending", 0), job.getJsonObject("counts"));
     byAddress.values().stream().filter(r -> r.getString("state").equals("ok"))
         .forEach(r -> assertEquals("ok from None\n", r.getString("output")));
     assertTrue(byAddress.get(address(agents.all().get(3))).getString("message").contains("interrupted"),

@@ -142,7 +142,9 @@ final class HubLink {
   private Future<Object> call(String method, List<Object> params) {
     RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(hub.getHost())
         .setPort(port()).setURI("/RPC2")
-        .setTimeout(CALL_TIMEOUT.toMillis()).putHeader("Content-Type", "text/xml");
+        .setTimeout(CALL_TIMEOUT.toMillis()).putHeader("Content-Type", "text/xml")
+        // the hub counts a session's announcements against the session, not its host (many sessions per host)
+        .putHeader("X-SessionHub-Session-Port", String.valueOf(URI.create(agentUrl).getPort()));
     if (authorization != null) {
       request.putHeader("Authorization", authorization);
     }

@@ -30,7 +30,9 @@ public final class AgentCallException extends RuntimeException {
     /** The answer was not a usable XML-RPC response (HTTP status, malformed XML, DOCTYPE, too big, wrong type). */
     PROTOCOL,
     /** The hub has too many calls waiting for a worker (or the client is closed); the call was never sent. */
-    OVERLOADED
+    OVERLOADED,
+    /** The caller's {@link SendGate} refused the call right before it was sent: the agent never received it. */
+    NOT_SENT
   }
 
   private final Kind kind;

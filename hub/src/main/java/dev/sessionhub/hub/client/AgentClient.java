@@ -26,7 +26,15 @@ public interface AgentClient extends AutoCloseable {
    * these. Results use the Apache client's types: arrays arrive as {@code Object[]}, structs as {@code Map},
    * {@code <nil/>} as {@code null} and {@code <i8>} as {@code Long}.
    */
-  Future<Object> call(String url, String method, List<Object> params, Duration timeout);
+  default Future<Object> call(String url, String method, List<Object> params, Duration timeout) {
+    return call(url, method, params, timeout, SendGate.OPEN);
+  }
+
+  /**
+   * The same, but the worker asks {@code gate} right before sending: a refusal fails the call with {@link
+   * AgentCallException.Kind#NOT_SENT} and the agent never sees it.
+   */
+  Future<Object> call(String url, String method, List<Object> params, Duration timeout, SendGate gate);
 
   /**
    * {@code server_data()} with the options' poll timeout, returned as a struct. Fails with {@link

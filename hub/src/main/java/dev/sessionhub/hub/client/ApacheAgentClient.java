@@ -56,7 +56,7 @@ public final class ApacheAgentClient implements AgentClient {
   }
 
   @Override
-  public Future<Object> call(String url, String method, List<Object> params, Duration timeout) {
+  public Future<Object> call(String url, String method, List<Object> params, Duration timeout, SendGate gate) {
     Context context = vertx.getOrCreateContext();
     PendingCall pending = new PendingCall(vertx, context);
     CallConfig config;
@@ -77,7 +77,7 @@ public final class ApacheAgentClient implements AgentClient {
         : "not sent to " + config.getServerURL() + ": its " + timeout.toMillis() + " ms ran out while it waited "
             + "for one of the " + options.getPoolSize() + " agent-call workers (all busy; hub --agent-calls sets "
             + "how many)"), config.abort()::abort);
-    if (!pool.offer(new CallTask(pending, invoker, config, method, wireParams))) {
+    if (!pool.offer(new CallTask(pending, invoker, config, method, wireParams, gate))) {
       pending.fail(new AgentCallException(Kind.OVERLOADED, pool.isShutdown() ? "agent client is closed"
           : options.getMaxQueued() + " agent calls are already waiting for one of " + options.getPoolSize()
           + " workers"));

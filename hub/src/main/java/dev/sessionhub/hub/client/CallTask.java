@@ -3,8 +3,8 @@ package dev.sessionhub.hub.client;
 import java.util.List;
 
 /**
- * One queued call, as the worker thread runs it: skip it if the caller already gave up, else make the blocking
- * call and hand the outcome to the {@link PendingCall}.
+ * One queued call, as the worker thread runs it: skip it if the caller already gave up or its {@link SendGate}
+ * refuses it now, else make the blocking call and hand the outcome to the {@link PendingCall}.
  */
 final class CallTask implements Runnable {
 
@@ -13,8 +13,11 @@ final class CallTask implements Runnable {
   private final CallConfig config;
   private final String method;
   private final List<Object> params;
+  private final SendGate gate;
 
-  CallTask(PendingCall pending, XmlRpcInvoker invoker, CallConfig config, String method, List<Object> params) {
+  CallTask(PendingCall pending, XmlRpcInvoker invoker, CallConfig config, String method, List<Object> params,
+      SendGate gate) {
+    this.gate = gate;
     this.pending = pending;
     this.invoker = invoker;
     this.config = config;
@@ -33,6 +36,11 @@ final class CallTask implements Runnable {
     }
     if (config.deadline().expired()) {
       return; // never sent: the call's own timer, due now, fails it as such
+    }
+    String refusal = gate.refusal();
+    if (refusal != null) {
+      pending.fail(new AgentCallException(AgentCallException.Kind.NOT_SENT, refusal));
+      return;
     }
     pending.sending();
     try {

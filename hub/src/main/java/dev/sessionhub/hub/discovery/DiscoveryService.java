@@ -136,15 +136,23 @@ public final class DiscoveryService {
         .onFailure(e -> LOG.debug("could not record {}:{}: {}", host, port, e.toString()));
   }
 
-  /** Polls every session this member owns that the scan did not just see (probed ports included). */
+  /**
+   * Polls every session this member owns that the scan did not just see (probed ports included), and the
+   * sessions this hub knows of that nobody in its cluster renews (see {@link #orphans}).
+   */
   private Future<Integer> repollOthers(OwnedHosts owned, Set<String> scanned) {
-    return inventory.localAddresses().compose(addresses -> {
+    return inventory.localAddresses().compose(local -> {
+      Set<String> addresses = new LinkedHashSet<>(local);
+      java.util.Map<String, SessionRecord> orphans = orphans();
+      addresses.addAll(orphans.keySet());
       List<Future<Void>> polls = new ArrayList<>();
       for (String address : addresses) {
         if (scanned.contains(address) || owned.probed(address) || scannedByAnotherHub(address)) {
           continue;
         }
-        polls.add(inventory.get(address).compose(r -> r == null ? Future.succeededFuture() : poll(r)));
+        SessionRecord known = orphans.get(address);
+        polls.add(inventory.get(address).compose(r -> r != null ? poll(r)
+            : known != null ? poll(known) : Future.succeededFuture()));
       }
       return Future.join(polls).transform(ar -> Future.succeededFuture(polls.size()));
     });
@@ -168,6 +176,23 @@ public final class DiscoveryService {
       }
     }
     return false;
+  }
+
+  /**
+   * Sessions in this hub's view last renewed by a hub that is not a member of this hub's cluster (it died, or a
+   * network split put it on the other side) on hosts this member owns: nobody here would renew them otherwise,
+   * and a session that announces only to a hub across a split would drop out of this half for the split's length.
+   */
+  private java.util.Map<String, SessionRecord> orphans() {
+    Set<String> members = new HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
+    java.util.Map<String, SessionRecord> out = new java.util.LinkedHashMap<>();
+    for (SessionRecord r : inventory.view().all()) {
+      if (!members.contains(r.hubId()) && owns(r.host())) {
+        out.put(r.address(), r);
+      }
+    }
+    return out;
   }
 
   private Future<Void> poll(SessionRecord r) {

@@ -28,6 +28,8 @@ final class RequestGate {
       "system.methodHelp", "system.methodSignature");
 
   private static final String CALLER = "sessionhub.caller";
+  /** The header in which an agent's announcement calls name the session's port. */
+  static final String SESSION_PORT_HEADER = "X-SessionHub-Session-Port";
 
   private final TokenAuth auth;
   private final boolean openDiscovery;
@@ -44,13 +46,15 @@ final class RequestGate {
   void admit(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     String client = clientOf(request);
-    ClientLimits.Refusal refusal = limits.admit(client);
+    boolean tokenValid = auth.allows(request.getHeader("Authorization"));
+    String limited = limitKey(request, client, tokenValid);
+    ClientLimits.Refusal refusal = limits.admit(limited);
     if (refusal != null) {
       tooMany(ctx, client, refusal);
       return;
     }
-    ctx.addEndHandler(v -> limits.finished(client));
-    boolean authenticated = auth.allows(request.getHeader("Authorization"))
+    ctx.addEndHandler(v -> limits.finished(limited));
+    boolean authenticated = tokenValid
         || request.method() == HttpMethod.GET && queryTokenAllowed(request);
     ctx.put(CALLER, new RpcCaller(client, authenticated, auth.required()));
     if (authenticated || isPage(request) || openDiscovery && isOpenRead(request)) {
@@ -58,6 +62,25 @@ final class RequestGate {
       return;
     }
     refuseUnauthenticated(ctx);
+  }
+
+  /**
+   * Whom a request's rate and concurrency count against: its client address; for a session's own announcement
+   * calls ({@code hub.register}, heartbeats; the agent names its port in {@link #SESSION_PORT_HEADER}) made with
+   * a valid token, that session: a render node running a hundred sessions that all register again after a hub
+   * restart is not one abusive client. Without a valid token the header changes nothing.
+   */
+  static String limitKey(HttpServerRequest request, String client, boolean tokenValid) {
+    String port = request.getHeader(SESSION_PORT_HEADER);
+    if (!tokenValid || port == null || request.method() != HttpMethod.POST) {
+      return client;
+    }
+    try {
+      int p = Integer.parseInt(port.trim());
+      return p > 0 && p < 65536 ? client + " session port " + p : client;
+    } catch (NumberFormatException e) {
+      return client;
+    }
   }
 
   /** Holds an event-stream slot for the client while the stream is open. */

@@ -11,6 +11,9 @@ import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.cluster.PauseDetector;
+import dev.sessionhub.hub.jobs.SendFence;
+import dev.sessionhub.hub.inventory.ViewSync;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.SessionRegistry;
@@ -94,6 +97,14 @@ public final class HubImpl implements Hub {
     }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
+    PauseDetector pauses = new PauseDetector(PauseDetector.DEFAULT_THRESHOLD, clock);
+    ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
+    Runnable closeInventory = () -> {
+      viewSync.close();
+      pauses.close();
+      events.stop();
+      inventory.close();
+    };
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
@@ -101,7 +112,8 @@ public final class HubImpl implements Hub {
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
-    CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId());
+    CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId(),
+        new SendFence(hazelcast, pauses, clock));
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
     try {
@@ -109,7 +121,8 @@ public final class HubImpl implements Hub {
           : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock,
               cluster.localMemberId());
     } catch (IllegalArgumentException e) {
-      events.stop();
+      hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+      closeInventory.run();
       client.close();
       return Future.failedFuture(e);
     }
@@ -139,6 +152,7 @@ public final class HubImpl implements Hub {
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {
+            closeInventory.run();
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
@@ -148,8 +162,15 @@ public final class HubImpl implements Hub {
             }
           });
     }).onFailure(e -> {
+      try {
+        hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+        store.resultsMap().removeEntryListener(resultsListener);
+        hazelcast.getCluster().removeMembershipListener(trustListener);
+      } catch (RuntimeException ignored) {
+        // the member is already going away
+      }
       audit.close();
-      events.stop();
+      closeInventory.run();
       client.close();
       prober.close();
     });
@@ -198,7 +219,6 @@ public final class HubImpl implements Hub {
   @Override
   public Future<Void> close() {
     discovery.stop();
-    events.stop();
     detach.run();
     return http.close().andThen(ar -> {
       client.close();

@@ -12,6 +12,7 @@ import dev.sessionhub.shared.selector.Selector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -35,6 +36,12 @@ public final class Inventory {
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> map;
   private final InventoryView view;
+  private final java.time.Clock clock;
+  /**
+   * Where selector queries over the view run: its own threads, so an in-memory query never waits behind
+   * blocking cluster calls (result writes to a frozen member held every thread of Vert.x's worker pool).
+   */
+  private final WorkerExecutor viewQueries;
 
   public Inventory(Vertx vertx, HazelcastInstance hazelcast) {
     this(vertx, hazelcast, java.time.Clock.systemUTC());
@@ -42,8 +49,15 @@ public final class Inventory {
 
   public Inventory(Vertx vertx, HazelcastInstance hazelcast, java.time.Clock clock) {
     this.vertx = vertx;
+    this.clock = clock;
     this.map = hazelcast.getMap(MAP_NAME);
     this.view = new InventoryView(clock);
+    this.viewQueries = vertx.createSharedWorkerExecutor("sessionhub-view-queries", 2);
+  }
+
+  /** Releases the view's query threads. */
+  public void close() {
+    viewQueries.close();
   }
 
   /** This hub's decoded copy, fed by {@link InventoryEvents}. */
@@ -51,9 +65,14 @@ public final class Inventory {
     return view;
   }
 
-  /** Fills the local view from the map (once the event listener is registered, so nothing falls between). */
-  public Future<Void> loadView() {
+  /**
+   * Reconciles the local view with a full read of the map (see {@link InventoryView#reconcile}): at start, once
+   * the event listener is registered so nothing falls between; after a merge of split clusters, after this
+   * process was paused, and periodically, since events can be lost while partitions migrate.
+   */
+  public Future<Void> resyncView() {
     return vertx.executeBlocking(() -> {
+      java.time.Instant readFrom = clock.instant();
       List<SessionRecord> snapshot = new ArrayList<>();
       for (HazelcastJsonValue v : map.values()) {
         SessionRecord r = decode(v);
@@ -61,10 +80,11 @@ public final class Inventory {
           snapshot.add(r);
         }
       }
-      view.load(snapshot);
+      view.reconcile(snapshot, readFrom);
       return null;
     }, false);
   }
+
 
   /**
    * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
@@ -129,7 +149,7 @@ public final class Inventory {
    */
   public Future<List<SessionRecord>> find(Selector selector) {
     if (view.ready()) {
-      return vertx.executeBlocking(() -> view.find(selector), false);
+      return viewQueries.executeBlocking(() -> view.find(selector), false);
     }
     return findInCluster(selector);
   }

@@ -4,6 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryRemovedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
 import io.vertx.core.Vertx;
@@ -17,10 +18,15 @@ import org.slf4j.LoggerFactory;
  * the new one {@code up}; an update that changes what the session reports is {@code changed}; a lease renewal
  * alone is nothing; a removed or expired entry is {@code down}. Every hub hears every event, so each one can
  * stream all of them. Nothing thrown here escapes into Hazelcast's event threads.
+ *
+ * <p>The local {@link InventoryView} follows the events by its ordering rule (a record older than the one held
+ * is ignored; a removal drops only what is not newer than the removed record), so stale or replayed events
+ * never take a live session out of the view. An expiry is also checked against the map's current entry, and
+ * an entry that came back through a merge of split clusters ({@code MERGED}) is offered like an update.
  */
 public final class InventoryEvents implements EntryAddedListener<String, HazelcastJsonValue>,
     EntryUpdatedListener<String, HazelcastJsonValue>, EntryRemovedListener<String, HazelcastJsonValue>,
-    EntryExpiredListener<String, HazelcastJsonValue> {
+    EntryExpiredListener<String, HazelcastJsonValue>, EntryMergedListener<String, HazelcastJsonValue> {
 
   public static final String ADDRESS = "sessionhub.inventory.events";
   private static final Logger LOG = LoggerFactory.getLogger(InventoryEvents.class);
@@ -36,7 +42,7 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   public InventoryEvents start() {
     registration = inventory.map().addEntryListener(this, true);
-    inventory.loadView().onFailure(e -> LOG.warn("could not load the inventory view: {}", e.toString()));
+    inventory.resyncView().onFailure(e -> LOG.warn("could not load the inventory view: {}", e.toString()));
     return this;
   }
 
@@ -53,9 +59,17 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
   @Override
   public void entryAdded(EntryEvent<String, HazelcastJsonValue> event) {
     SessionRecord record = decodeQuietly(event.getValue());
-    if (record != null) {
-      inventory.view().upsert(record);
+    if (record != null && inventory.view().offer(record)) {
       publish(new SessionEvent(SessionEvent.Type.UP, record, null));
+    }
+  }
+
+  /** An entry written by a merge of split clusters: the view takes it if it is newer than what it holds. */
+  @Override
+  public void entryMerged(EntryEvent<String, HazelcastJsonValue> event) {
+    SessionRecord record = decodeQuietly(event.getValue());
+    if (record != null && inventory.view().offer(record)) {
+      publish(new SessionEvent(SessionEvent.Type.CHANGED, record, "merged"));
     }
   }
 
@@ -64,8 +78,8 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
     try {
       SessionRecord before = Inventory.decode(event.getOldValue());
       SessionRecord after = Inventory.decode(event.getValue());
-      if (after != null) {
-        inventory.view().upsert(after);
+      if (after != null && !inventory.view().offer(after)) {
+        return; // older than what the view holds: a replayed or reordered event
       }
       if (before == null || after == null) {
         emit(SessionEvent.Type.CHANGED, event.getValue(), null);
@@ -82,14 +96,29 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   @Override
   public void entryRemoved(EntryEvent<String, HazelcastJsonValue> event) {
-    inventory.view().remove(event.getKey());
-    emit(SessionEvent.Type.DOWN, event.getOldValue(), "removed");
+    retire(event, "removed");
   }
 
+  /**
+   * An entry's lease ran out. Expiry is decided per replica and may be reported after a renewal reached the map
+   * (a migration or a merge between them), so the view also asks the map for the key and takes what it has.
+   */
   @Override
   public void entryExpired(EntryEvent<String, HazelcastJsonValue> event) {
-    inventory.view().remove(event.getKey());
-    emit(SessionEvent.Type.DOWN, event.getOldValue(), "lease expired");
+    retire(event, "lease expired");
+    inventory.get(event.getKey()).onSuccess(current -> {
+      if (current != null && inventory.view().offer(current)) {
+        publish(new SessionEvent(SessionEvent.Type.UP, current, "renewed"));
+      }
+    });
+  }
+
+  private void retire(EntryEvent<String, HazelcastJsonValue> event, String reason) {
+    SessionRecord gone = decodeQuietly(event.getOldValue());
+    inventory.view().retire(event.getKey(), gone);
+    if (gone != null && inventory.view().get(event.getKey()) == null) {
+      publish(new SessionEvent(SessionEvent.Type.DOWN, gone, reason));
+    }
   }
 
   private static SessionRecord decodeQuietly(HazelcastJsonValue value) {

@@ -5,8 +5,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -15,6 +17,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * (measured: 1-4 ms instead of 16-131 ms p99 at 10,000 sessions; ops/BENCHMARKS.md). Hazelcast stays the
  * truth: lookups by address read the map, and a record whose lease has lapsed is never returned even if its
  * expiry event was missed.
+ *
+ * <p>One rule decides what the copy holds, whatever order events arrive in (Hazelcast orders a key's events
+ * only while its partition stays put; migrations, merges and a paused member reorder or replay them):
+ * <ul>
+ *   <li>a record replaces the one held only if it is not older: its {@code last_seen} is the same or later
+ *       ({@link #offer});
+ *   <li>a removal or expiry removes the record held only if that is not newer than the record the event
+ *       removed ({@link #retire}); a stale expiry never removes a renewed entry;
+ *   <li>a snapshot of the map ({@link #reconcile}) adds what is newer and removes what the map no longer has,
+ *       except records renewed after the snapshot began.
+ * </ul>
+ * While the copy may have missed events (after a merge of split clusters, after this process was paused) it is
+ * {@linkplain #invalidate() not ready}, and the inventory answers from the map until a snapshot has been
+ * reconciled.
  */
 public final class InventoryView {
 
@@ -26,18 +42,46 @@ public final class InventoryView {
     this.clock = clock;
   }
 
-  void upsert(SessionRecord record) {
-    records.put(record.address(), record);
+  /** Keeps {@code record} unless the view holds a newer one for its address; true if it was kept. */
+  boolean offer(SessionRecord record) {
+    boolean[] kept = {false};
+    records.compute(record.address(), (address, held) -> {
+      if (held == null || !record.lastSeen().isBefore(held.lastSeen())) {
+        kept[0] = true;
+        return record;
+      }
+      return held;
+    });
+    return kept[0];
   }
 
-  void remove(String address) {
-    records.remove(address);
+  /**
+   * The map no longer has {@code gone} (removed or expired): drops the record held for its address unless it
+   * is newer than {@code gone}. With {@code gone} null (an event without its value) the record is dropped.
+   */
+  void retire(String address, SessionRecord gone) {
+    records.computeIfPresent(address, (a, held) ->
+        gone != null && held.lastSeen().isAfter(gone.lastSeen()) ? held : null);
   }
 
-  /** The initial load: entries events have not already brought in. */
-  void load(Iterable<SessionRecord> snapshot) {
-    snapshot.forEach(r -> records.putIfAbsent(r.address(), r));
+  /**
+   * Brings the view in line with {@code snapshot}, a full read of the map that began at {@code readFrom}:
+   * every record in it is offered; a record held but absent from it is dropped unless it was seen at or after
+   * {@code readFrom} (an event brought it in while the read ran). Makes the view ready.
+   */
+  void reconcile(Iterable<SessionRecord> snapshot, Instant readFrom) {
+    Set<String> inMap = new HashSet<>();
+    for (SessionRecord r : snapshot) {
+      inMap.add(r.address());
+      offer(r);
+    }
+    records.values().removeIf(held -> !inMap.contains(held.address()) && held.lastSeen().isBefore(readFrom));
     ready = true;
+  }
+
+  /** The view may have missed events: until the next {@link #reconcile} the inventory answers from the map. */
+  void invalidate() {
+    ready = false;
   }
 
   public boolean ready() {
@@ -48,10 +92,15 @@ public final class InventoryView {
     return records.size();
   }
 
+  /** Every record held, live or not (for re-polling sessions nobody in this cluster renews). */
+  public List<SessionRecord> all() {
+    return new ArrayList<>(records.values());
+  }
+
   /** The live session at {@code address}, or null. */
   public SessionRecord get(String address) {
     SessionRecord r = records.get(address);
-    return r == null || r.lastSeen().plus(r.lease()).isBefore(clock.instant()) ? null : r;
+    return r == null || lapsed(r, clock.instant()) ? null : r;
   }
 
   /** Live sessions matching {@code selector}, sorted by host then port. */
@@ -59,13 +108,19 @@ public final class InventoryView {
     Instant now = clock.instant();
     List<SessionRecord> out = new ArrayList<>();
     for (SessionRecord r : records.values()) {
-      if (r.lastSeen().plus(r.lease()).isBefore(now)) {
-        records.remove(r.address(), r);
-      } else if (selector.matchesAll() || selector.matches(r.subject())) {
+      if (!lapsed(r, now) && (selector.matchesAll() || selector.matches(r.subject()))) {
         out.add(r);
       }
     }
     out.sort(Comparator.comparing(SessionRecord::host).thenComparingInt(SessionRecord::port));
     return out;
+  }
+
+  /**
+   * Past its lease by this hub's clock. Such a record is not answered but kept: its expiry event (or the next
+   * reconcile) removes it, and a renewal that arrives late brings it back without a gap in between.
+   */
+  private static boolean lapsed(SessionRecord r, Instant now) {
+    return r.lastSeen().plus(r.lease()).isBefore(now);
   }
 }

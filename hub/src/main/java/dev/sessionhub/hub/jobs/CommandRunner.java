@@ -2,6 +2,7 @@ package dev.sessionhub.hub.jobs;
 
 import dev.sessionhub.hub.client.AgentCallException;
 import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.client.SendGate;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -28,8 +29,10 @@ public final class CommandRunner {
   private final JobStore store;
   private final Clock clock;
   private final String hubId;
+  private final SendFence fence;
 
-  public CommandRunner(Vertx vertx, AgentClient client, JobStore store, Clock clock, String hubId) {
+  public CommandRunner(Vertx vertx, AgentClient client, JobStore store, Clock clock, String hubId, SendFence fence) {
+    this.fence = fence;
     this.vertx = vertx;
     this.client = client;
     this.store = store;
@@ -40,11 +43,12 @@ public final class CommandRunner {
   /**
    * Runs {@code code} on every target (address → url); completes when every result is recorded. Agents in
    * {@code timeoutAware} get the timeout as {@code command}'s second parameter and stop the code themselves; the
-   * hub then waits a second longer so their answer (a -32002 fault) arrives before its own deadline.
+   * hub then waits a second longer so their answer (a -32002 fault) arrives before its own deadline. Each
+   * command passes the {@link SendFence} right before it is sent, or ends {@code unreachable}, never sent.
    */
   public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
-      Set<String> timeoutAware) {
-    return run(jobId, code, timeout, targets, timeoutAware, null);
+      Set<String> timeoutAware, SendFence.BatchTicket ticket) {
+    return run(jobId, code, timeout, targets, timeoutAware, ticket, null);
   }
 
   /**
@@ -53,19 +57,22 @@ public final class CommandRunner {
    * {@code decide} null (a batch sent by another hub) every result is stored at once, first write wins.
    */
   Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
-      Set<String> timeoutAware, RunningJob decide) {
+      Set<String> timeoutAware, SendFence.BatchTicket ticket, RunningJob decide) {
+    SendGate gate = () -> fence.refusal(ticket);
     List<Future<Boolean>> done = new ArrayList<>(targets.size());
     targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
-        timeoutAware.contains(address), decide)));
-    return Future.join(done).transform(ar -> Future.succeededFuture(targets.size()));
+        timeoutAware.contains(address), gate, decide)));
+    // a result that could not be stored fails the batch, so its coordinator records those targets as unknown
+    return Future.join(done).transform(ar -> ar.succeeded() ? Future.succeededFuture(targets.size())
+        : Future.failedFuture(ar.cause()));
   }
 
   private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
-      boolean agentStopsCode, RunningJob decide) {
+      boolean agentStopsCode, SendGate gate, RunningJob decide) {
     long start = System.nanoTime();
     List<Object> params = agentStopsCode ? List.of(code, timeout.toMillis() / 1000.0) : List.of(code);
     Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
-    return client.call(url, "command", params, wait).transform(ar -> {
+    return client.call(url, "command", params, wait, gate).transform(ar -> {
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
@@ -117,7 +124,7 @@ public final class CommandRunner {
               ms, hubId);
       case TIMEOUT -> TargetResult.failed(jobId, address, TargetState.TIMEOUT, FaultCode.COMMAND_TIMEOUT.code(),
           e.getMessage(), clock.instant(), ms, hubId);
-      case UNREACHABLE -> TargetResult.failed(jobId, address, TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
+      case UNREACHABLE, NOT_SENT -> TargetResult.failed(jobId, address, TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
           e.getMessage(), clock.instant(), ms, hubId);
       case PROTOCOL, OVERLOADED -> TargetResult.failed(jobId, address, TargetState.ERROR,
           FaultCode.INTERNAL_ERROR.code(), e.getMessage(), clock.instant(), ms, hubId);

@@ -95,22 +95,19 @@ public final class JobService {
         requester.describe(), hubId, addresses, now.plus(timeout).plus(GRACE));
     RunningJob run = new RunningJob(job);
     running.put(job.id(), run);
-    run.finished().future().onComplete(ar -> {
+    run.finished().future().onComplete(ar -> viewOf(run).onComplete(view -> {
       running.remove(job.id());
-      Future<JobView> local = run.localView(clock.instant());
-      (local != null ? local : store.view(job.id())).onSuccess(view -> {
-        if (view != null) {
-          audit.jobFinished(view);
-        }
-      });
-    });
+      if (view.succeeded()) {
+        audit.jobFinished(view.result());
+      }
+    }));
     // the commands go out first; the audit line and the job record are written while they run: a caller never
     // waits for either, readers elsewhere see the record within a write's time, and the job counts as finished
     // only once it is stored (so its job.finished audit line always follows its job.started)
     Promise<Void> dispatched = Promise.promise();
     dispatch(run, targets, dispatched);
     audit.jobStarted(job, requester);
-    Future<Void> recorded = store.put(job);
+    Future<Void> recorded = store.putUntilStored(job);
     Future.join(recorded, dispatched.future()).onComplete(ar -> run.finished().tryComplete());
     return Future.succeededFuture(job);
   }
@@ -123,45 +120,12 @@ public final class JobService {
       if (!r.info().agentVersion().isEmpty()) {
         timeoutAware.add(r.address());
       }
-      Member owner = owners.ownerOf(Addresses.hostOf(r.address()));
-      if (owner == null) {
-        owner = hazelcast.getCluster().getLocalMember();
-      }
-      byOwner.computeIfAbsent(owner, m -> new LinkedHashMap<>()).put(r.address(), r.url());
+      byOwner.computeIfAbsent(ownerOf(r.address()), m -> new LinkedHashMap<>()).put(r.address(), r.url());
     }
-    IExecutorService executor = hazelcast.getExecutorService(RunBatchTask.EXECUTOR);
+    SendFence.BatchTicket ticket = new SendFence.BatchTicket(hubId, clock.instant(),
+        job.createdAt().plusMillis(job.timeoutMs()));
     List<Future<Void>> batches = new ArrayList<>();
-    byOwner.forEach((owner, batch) -> {
-      Promise<Void> sent = Promise.promise();
-      batches.add(sent.future());
-      if (owner.localMember()) {
-        localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware, run)
-            .onComplete(ar -> sent.tryComplete());
-        return;
-      }
-      run.hasRemoteTargets();
-      if (!trust.trusts(owner)) {
-        markOpen(run, batch.keySet(), TargetState.ERROR, FaultCode.UNAUTHORIZED.code(),
-            "not sent: the member that owns this session (" + owner.getAddress() + ") is not a trusted member")
-            .onComplete(ar -> sent.tryComplete());
-        return;
-      }
-      executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware)
-              .signedWith(secrets), owner,
-          new ExecutionCallback<Integer>() {
-            @Override
-            public void onResponse(Integer count) {
-              sent.tryComplete();
-            }
-
-            @Override
-            public void onFailure(Throwable t) {
-              markOpen(run, batch.keySet(), TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
-                  "the hub that owns this session (" + owner.getAddress() + ") failed mid-job: " + t)
-                  .onComplete(ar -> sent.tryComplete());
-            }
-          });
-    });
+    byOwner.forEach((owner, batch) -> batches.add(sendBatch(run, owner, batch, timeoutAware, ticket, true)));
     long deadlineMs = Math.max(1, Duration.between(clock.instant(), job.deadline()).toMillis());
     long timer = vertx.setTimer(deadlineMs, id -> markOpen(run, job.targets(), TargetState.TIMEOUT,
         FaultCode.COMMAND_TIMEOUT.code(), "no result within the job's timeout of " + job.timeoutMs() + " ms")
@@ -172,45 +136,139 @@ public final class JobService {
     });
   }
 
-  /** Gives every listed target that has no result yet the state given; targets that ended keep their end. */
+  /** The member that owns the host of {@code address} now (this one if none does). */
+  private Member ownerOf(String address) {
+    Member owner = owners.ownerOf(Addresses.hostOf(address));
+    return owner != null ? owner : hazelcast.getCluster().getLocalMember();
+  }
+
+  /**
+   * Sends one owner's batch and completes once every target in it has its end recorded. A batch that certainly
+   * never reached its owner (no longer a member when it was sent) goes once more through whichever member owns
+   * the hosts now ({@code mayResend}); one that may have reached it ends {@code unknown}, never claimed not run.
+   */
+  private Future<Void> sendBatch(RunningJob run, Member owner, Map<String, String> batch, java.util.Set<String>
+      timeoutAware, SendFence.BatchTicket ticket, boolean mayResend) {
+    Job job = run.job();
+    Promise<Void> sent = Promise.promise();
+    if (owner.localMember()) {
+      run.runsHere(batch.keySet());
+      localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware, ticket, run)
+          .onComplete(ar -> sent.tryComplete());
+      return sent.future();
+    }
+    run.hasRemoteTargets();
+    if (!trust.trusts(owner)) {
+      markOpen(run, batch.keySet(), TargetState.ERROR, FaultCode.UNAUTHORIZED.code(),
+          "not sent: the member that owns this session (" + owner.getAddress() + ") is not a trusted member")
+          .onComplete(ar -> sent.tryComplete());
+      return sent.future();
+    }
+    IExecutorService executor = hazelcast.getExecutorService(RunBatchTask.EXECUTOR);
+    executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware, ticket)
+            .signedWith(secrets), owner,
+        new ExecutionCallback<Integer>() {
+          @Override
+          public void onResponse(Integer count) {
+            sent.tryComplete();
+          }
+
+          @Override
+          public void onFailure(Throwable t) {
+            vertx.runOnContext(v -> failedBatch(run, owner, batch, timeoutAware, ticket, mayResend, t)
+                .onComplete(ar -> sent.tryComplete()));
+          }
+        });
+    return sent.future();
+  }
+
+  private Future<Void> failedBatch(RunningJob run, Member owner, Map<String, String> batch,
+      java.util.Set<String> timeoutAware, SendFence.BatchTicket ticket, boolean mayResend, Throwable t) {
+    if (BatchFailures.neverDelivered(t)) {
+      if (mayResend) {
+        Map<Member, Map<String, String>> byNewOwner = new HashMap<>();
+        batch.forEach((address, url) -> byNewOwner.computeIfAbsent(ownerOf(address), m -> new LinkedHashMap<>())
+            .put(address, url));
+        if (!byNewOwner.containsKey(owner)) {
+          List<Future<Void>> resent = new ArrayList<>();
+          byNewOwner.forEach((m, part) -> resent.add(sendBatch(run, m, part, timeoutAware, ticket, false)));
+          return Future.join(resent).mapEmpty();
+        }
+      }
+      return markOpen(run, batch.keySet(), TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
+          "not sent: the hub that owns this session (" + owner.getAddress() + ") could not take the batch ("
+              + BatchFailures.describe(t) + "); the command did not run");
+    }
+    return markOpen(run, batch.keySet(), TargetState.UNKNOWN, FaultCode.OUTCOME_UNKNOWN.code(),
+        "outcome unknown: the hub that owns this session (" + owner.getAddress() + ") failed while the command "
+            + "may have been in flight (" + BatchFailures.describe(t) + "); it may or may not have run");
+  }
+
+  /**
+   * Gives every listed target that has no result yet the state given; targets that ended keep their end. Who
+   * decides a target's one end: this hub's memory ({@link RunningJob}) for the targets it runs itself, the
+   * store's put-if-absent for targets another hub runs; this method asks the same decider as the runner does.
+   */
   private Future<Void> markOpen(RunningJob run, java.util.Collection<String> addresses, TargetState state, int code,
       String message) {
     Job job = run.job();
     List<Future<Boolean>> writes = new ArrayList<>();
     for (String address : addresses) {
+      if (run.isLocallyKnown(address)) {
+        continue;
+      }
       TargetResult result = TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
           Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId);
-      if (run.test(result)) {
-        writes.add(store.putResult(result));
+      if (run.isRunHere(address)) {
+        if (run.test(result)) {
+          writes.add(store.putResult(result));
+        }
+      } else {
+        writes.add(store.putResult(result).map(first -> first && run.test(result)));
       }
     }
     return Future.join(writes).mapEmpty();
   }
 
   /**
-   * The job once every target has ended. A job this hub coordinates completes as its batches do; one started
-   * elsewhere (its coordinator maybe dead) is read until done, which its deadline guarantees.
+   * A job this hub coordinates, as far as known now: what is stored laid under what this hub decided in memory.
+   * Needs no job record from the store (it may not be readable, e.g. while the member holding it is frozen).
+   */
+  private Future<JobView> viewOf(RunningJob run) {
+    return store.resultsOf(run.job()).map(stored -> run.overlay(stored, clock.instant()))
+        .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())));
+  }
+
+  /**
+   * The job once every target has ended, or null for a job nobody knows. A job this hub coordinates completes
+   * as its batches do; one started elsewhere (its coordinator maybe dead) is read until done, which its
+   * deadline guarantees.
    */
   public Future<JobView> await(String jobId) {
     RunningJob local = running.get(jobId);
     if (local != null) {
       Future<JobView> fromMemory = local.localView(clock.instant());
-      return fromMemory != null ? fromMemory : local.finished().future().compose(v -> store.view(jobId));
+      return fromMemory != null ? fromMemory : local.finished().future().compose(v -> viewOf(local))
+          .compose(view -> view.done() ? Future.succeededFuture(view) : later(jobId));
     }
     return store.view(jobId).compose(view -> {
       if (view == null || view.done()) {
         return Future.succeededFuture(view);
       }
-      Promise<JobView> later = Promise.promise();
-      vertx.setTimer(200, id -> await(jobId).onComplete(later));
-      return later.future();
+      return later(jobId);
     });
   }
 
+  private Future<JobView> later(String jobId) {
+    Promise<JobView> later = Promise.promise();
+    vertx.setTimer(200, id -> await(jobId).onComplete(later));
+    return later.future();
+  }
+
+  /** The job as far as known now, or null for a job nobody knows. */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    Future<JobView> stored = store.view(jobId);
-    return local == null ? stored : stored.map(v -> local.overlay(v, clock.instant()));
+    return local == null ? store.view(jobId) : viewOf(local);
   }
 
   public Future<List<JobView>> recent(int limit) {

@@ -82,6 +82,26 @@ public final class JobStore {
         ttl.toMillis(), TimeUnit.MILLISECONDS), vertx.getOrCreateContext());
   }
 
+  /**
+   * Stores the job record, again and again while the cluster refuses the write (a frozen or leaving member
+   * holds its partition), until it is stored or the job's deadline has passed; fails only then.
+   */
+  public Future<Void> putUntilStored(Job job) {
+    return put(job).recover(e -> {
+      if (clock.instant().isAfter(job.deadline())) {
+        return Future.failedFuture(e);
+      }
+      io.vertx.core.Promise<Void> again = io.vertx.core.Promise.promise();
+      vertx.setTimer(500, id -> putUntilStored(job).onComplete(again));
+      return again.future();
+    });
+  }
+
+  /** Every result of {@code job} stored so far, by address (needs no job record). */
+  public Future<Map<String, TargetResult>> resultsOf(Job job) {
+    return vertx.executeBlocking(() -> results(job), false);
+  }
+
   /** Records a target's end unless it already has one; blocking (called on worker threads). */
   public boolean putResultBlocking(TargetResult result) {
     return results.putIfAbsent(resultKey(result.jobId(), result.address()),

@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.jobs;
 
+import dev.sessionhub.shared.xmlrpc.FaultCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -9,19 +10,26 @@ import java.util.Map;
 
 /**
  * A job as callers read it: the job, a result for every target that has ended, counts per state, and whether it
- * is done. Past the deadline a target with no result reads as {@code timeout}, so a job whose coordinating hub
- * died still ends, truthfully, for whoever reads it through another hub.
+ * is done. A living coordinator records every open target at the job's deadline; a target that still has no
+ * result readable here {@link #SETTLE} after it reads as {@code unknown} (its coordinator died, or the result is
+ * on the other side of a network split), so a job still ends for whoever reads it, without claiming an outcome
+ * nobody saw.
  */
 public record JobView(Job job, List<TargetResult> results, boolean done) {
 
+  /** How long after the deadline readers wait for the coordinator's own records of the open targets. */
+  static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
+
   public static JobView of(Job job, Map<String, TargetResult> byAddress, Instant now) {
-    boolean pastDeadline = now.isAfter(job.deadline());
+    boolean settled = now.isAfter(job.deadline().plus(SETTLE));
     List<TargetResult> results = new java.util.ArrayList<>();
     for (String address : job.targets()) {
       TargetResult r = byAddress.get(address);
-      if (r == null && pastDeadline) {
-        r = TargetResult.failed(job.id(), address, TargetState.TIMEOUT, -32002,
-            "no result by the job's deadline (" + job.deadline() + ")", job.deadline(), job.timeoutMs(), "");
+      if (r == null && settled) {
+        r = TargetResult.failed(job.id(), address, TargetState.UNKNOWN, FaultCode.OUTCOME_UNKNOWN.code(),
+            "no result readable through this hub by the job's deadline (" + job.deadline() + "): its outcome is "
+                + "unknown here (the coordinating or owning hub died, or is cut off from this one)",
+            job.deadline(), job.timeoutMs(), "");
       }
       if (r != null) {
         results.add(r);

@@ -25,6 +25,9 @@ final class ResultBatches {
 
   static final int MAX_BATCH = 512;
   static final long LINGER_MS = 10;
+  /** A refused write is tried again every {@link #RETRY_MS} for about a minute. */
+  static final int STORE_ATTEMPTS = 120;
+  static final long RETRY_MS = 500;
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> results;
@@ -74,13 +77,24 @@ final class ResultBatches {
     Map<String, HazelcastJsonValue> entries = new HashMap<>();
     full.forEach((job, items) -> entries.put(JobStore.batchKey(job.job().id(), job.nextBatch()),
         new HazelcastJsonValue(items.encode())));
+    store(entries, done, STORE_ATTEMPTS);
+  }
+
+  /** Writes the entries; while the cluster refuses the write, tries again (a result decided is never dropped). */
+  private void store(Map<String, HazelcastJsonValue> entries, List<Promise<Void>> done, int attemptsLeft) {
     Context context = vertx.getOrCreateContext();
-    results.setAllAsync(entries).whenComplete((v, failure) -> context.runOnContext(x -> done.forEach(p -> {
-      if (failure == null) {
-        p.tryComplete();
-      } else {
-        p.tryFail(failure);
+    results.setAllAsync(entries).whenComplete((v, failure) -> context.runOnContext(x -> {
+      if (failure != null && attemptsLeft > 1) {
+        vertx.setTimer(RETRY_MS, id -> store(entries, done, attemptsLeft - 1));
+        return;
       }
-    })));
+      done.forEach(p -> {
+        if (failure == null) {
+          p.tryComplete();
+        } else {
+          p.tryFail(failure);
+        }
+      });
+    }));
   }
 }

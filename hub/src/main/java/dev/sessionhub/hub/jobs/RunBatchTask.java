@@ -36,6 +36,9 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   private long timeoutMs;
   private Map<String, String> targets;
   private Set<String> timeoutAware;
+  private String coordinatorId;
+  private long dispatchedAtMs;
+  private long sendByMs;
   private byte[] signature = new byte[0];
   private transient HazelcastInstance hazelcast;
 
@@ -48,7 +51,10 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
    *                     (SessionHub agents), so they stop the code themselves when it runs over
    */
   public RunBatchTask(String jobId, String code, long timeoutMs, Map<String, String> targets,
-      Set<String> timeoutAware) {
+      Set<String> timeoutAware, SendFence.BatchTicket ticket) {
+    this.coordinatorId = ticket.coordinatorId();
+    this.dispatchedAtMs = ticket.dispatchedAt().toEpochMilli();
+    this.sendByMs = ticket.sendBy().toEpochMilli();
     this.jobId = jobId;
     this.code = code;
     this.timeoutMs = timeoutMs;
@@ -75,6 +81,9 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
       field(out, jobId);
       field(out, code);
       out.writeLong(timeoutMs);
+      field(out, coordinatorId);
+      out.writeLong(dispatchedAtMs);
+      out.writeLong(sendByMs);
       out.writeInt(targets.size());
       for (Map.Entry<String, String> t : targets.entrySet()) {
         field(out, t.getKey());
@@ -108,9 +117,14 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     if (!(secrets instanceof ClusterSecrets keys) || !keys.verify(signedBytes(), signature)) {
       throw new SecurityException("batch for job " + jobId + " refused: not signed with this cluster's token");
     }
-    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware)
+    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, ticket())
         .toCompletionStage().toCompletableFuture()
         .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
+  }
+
+  private SendFence.BatchTicket ticket() {
+    return new SendFence.BatchTicket(coordinatorId, java.time.Instant.ofEpochMilli(dispatchedAtMs),
+        java.time.Instant.ofEpochMilli(sendByMs));
   }
 
   @Override
@@ -118,6 +132,9 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     out.writeString(jobId);
     out.writeString(code);
     out.writeLong(timeoutMs);
+    out.writeString(coordinatorId);
+    out.writeLong(dispatchedAtMs);
+    out.writeLong(sendByMs);
     out.writeInt(targets.size());
     for (Map.Entry<String, String> t : targets.entrySet()) {
       out.writeString(t.getKey());
@@ -132,6 +149,9 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     jobId = in.readString();
     code = in.readString();
     timeoutMs = in.readLong();
+    coordinatorId = in.readString();
+    dispatchedAtMs = in.readLong();
+    sendByMs = in.readLong();
     int n = in.readInt();
     if (n < 0 || n > MAX_TARGETS) {
       throw new IOException("batch of " + n + " targets refused");

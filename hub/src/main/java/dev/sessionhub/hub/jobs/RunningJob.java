@@ -22,6 +22,7 @@ final class RunningJob implements Predicate<TargetResult> {
   private final Promise<Void> finished = Promise.promise();
   private final AtomicInteger batches = new AtomicInteger();
   private volatile boolean allLocal = true;
+  private final java.util.Set<String> runHere = ConcurrentHashMap.newKeySet();
 
   RunningJob(Job job) {
     this.job = job;
@@ -39,12 +40,24 @@ final class RunningJob implements Predicate<TargetResult> {
     return batches.getAndIncrement();
   }
 
+  /** These targets are run by this hub: their one end is decided here, in memory ({@link #test}). */
+  void runsHere(java.util.Collection<String> addresses) {
+    runHere.addAll(addresses);
+  }
+
+  boolean isRunHere(String address) {
+    return runHere.contains(address);
+  }
+
   /** Some targets run on other hubs: their results are only in the store. */
   void hasRemoteTargets() {
     allLocal = false;
   }
 
-  /** Offers a result of a local target; true if it is the target's first, which the caller then stores. */
+  /**
+   * Offers a result; true if it is the target's first known here. For a target run here this decides its end
+   * (the caller then stores it); for another hub's target it only records an end the store already decided.
+   */
   @Override
   public boolean test(TargetResult result) {
     if (results.putIfAbsent(result.address(), result) != null) {
@@ -71,15 +84,11 @@ final class RunningJob implements Predicate<TargetResult> {
   }
 
   /**
-   * What is stored ({@code stored}, null if the record is not written yet) with what this hub already knows laid
-   * over it: results decided here are written in batches, a few milliseconds after they are known.
+   * What is stored ({@code stored}, by address) with what this hub already knows laid over it: results decided
+   * here are written in batches, a few milliseconds after they are known.
    */
-  JobView overlay(JobView stored, Instant now) {
-    if (stored == null) {
-      return snapshot(now);
-    }
-    Map<String, TargetResult> all = new java.util.HashMap<>();
-    stored.results().forEach(r -> all.put(r.address(), r));
+  JobView overlay(Map<String, TargetResult> stored, Instant now) {
+    Map<String, TargetResult> all = new java.util.HashMap<>(stored);
     all.putAll(results);
     return JobView.of(job, all, now);
   }

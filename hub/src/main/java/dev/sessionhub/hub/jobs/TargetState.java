@@ -8,8 +8,13 @@ public enum TargetState {
   ERROR,
   /** No answer within the job's per-target timeout. */
   TIMEOUT,
-  /** The session could not be reached (gone, refused, or its owning hub died mid-job). */
-  UNREACHABLE;
+  /** The command was not run: the session could not be reached, or its hub could not or must not send it. */
+  UNREACHABLE,
+  /**
+   * Nobody can say how the command ended: it may have been in flight on a hub that left the cluster, or its
+   * result is not readable from here (a network split, a coordinator that died). Never claims it did not run.
+   */
+  UNKNOWN;
 
   public String wire() {
     return name().toLowerCase();

@@ -16,7 +16,7 @@ import java.util.Map;
  */
 final class JobReport {
 
-  static final String[] STATES = {"ok", "error", "timeout", "unreachable", "pending"};
+  static final String[] STATES = {"ok", "error", "timeout", "unreachable", "unknown", "pending"};
 
   private JobReport() {
   }

@@ -33,7 +33,9 @@ public enum FaultCode {
   /** The addressed session or object does not exist (hub). */
   NOT_FOUND(-32004),
   /** The addressed session's agent cannot be reached (hub). */
-  UNREACHABLE(-32005);
+  UNREACHABLE(-32005),
+  /** Nobody can tell how the command ended (its hub left mid-call, or its result is not readable here) (hub). */
+  OUTCOME_UNKNOWN(-32006);
 
   private static final FaultCode[] VALUES = values();
 

@@ -1,0 +1,105 @@
+package dev.sessionhub.hub.inventory;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent;
+import dev.sessionhub.hub.cluster.PauseDetector;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this hub's {@link InventoryView} in step with the map where events alone cannot: after this member's
+ * cluster merged with another (the view is invalid until re-read), after this process was paused (the same),
+ * after a member left (partitions migrate, and events raised meanwhile can be lost), and every
+ * {@link #PERIOD} as a safety net. Re-reads never overlap.
+ */
+public final class ViewSync implements AutoCloseable {
+
+  /** The safety-net period: bounds how long any missed event can leave the view wrong. */
+  static final Duration PERIOD = Duration.ofSeconds(30);
+  /** How long after a member left the view is re-read: partitions have usually settled by then. */
+  static final Duration AFTER_MEMBER_LEFT = Duration.ofSeconds(3);
+
+  private static final Logger LOG = LoggerFactory.getLogger(ViewSync.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Inventory inventory;
+  private final AtomicBoolean reading = new AtomicBoolean();
+  private final AtomicBoolean again = new AtomicBoolean();
+  private UUID lifecycleListener;
+  private UUID membershipListener;
+  private long timer = -1;
+
+  public ViewSync(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, PauseDetector pauses) {
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.inventory = inventory;
+    pauses.onPause(paused -> vertx.runOnContext(v -> invalidateAndRead("paused " + paused.toMillis() + " ms")));
+  }
+
+  public ViewSync start() {
+    lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        vertx.runOnContext(v -> invalidateAndRead("merged with another cluster"));
+      }
+    });
+    membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        vertx.setTimer(AFTER_MEMBER_LEFT.toMillis(), id -> read("member " + event.getMember().getAddress() + " left"));
+      }
+    });
+    timer = vertx.setPeriodic(PERIOD.toMillis(), id -> read("periodic"));
+    return this;
+  }
+
+  private void invalidateAndRead(String why) {
+    inventory.view().invalidate();
+    read(why);
+  }
+
+  /** Re-reads the map into the view; a request while a read runs makes one more read after it. */
+  private void read(String why) {
+    if (!reading.compareAndSet(false, true)) {
+      again.set(true);
+      return;
+    }
+    LOG.debug("re-reading the inventory view: {}", why);
+    inventory.resyncView().onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("could not re-read the inventory view ({}): {}", why, ar.cause().toString());
+      }
+      reading.set(false);
+      if (again.getAndSet(false) || (ar.failed() && !inventory.view().ready())) {
+        vertx.setTimer(1_000, id -> read("again after: " + why));
+      }
+    });
+  }
+
+  @Override
+  public void close() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    try {
+      if (lifecycleListener != null) {
+        hazelcast.getLifecycleService().removeLifecycleListener(lifecycleListener);
+      }
+      if (membershipListener != null) {
+        hazelcast.getCluster().removeMembershipListener(membershipListener);
+      }
+    } catch (RuntimeException e) {
+      LOG.debug("listener removal failed (member shutting down)", e);
+    }
+  }
+}
