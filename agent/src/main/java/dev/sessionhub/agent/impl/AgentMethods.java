@@ -9,6 +9,7 @@ import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -46,15 +47,31 @@ final class AgentMethods {
         }));
     dispatcher.register(new RpcMethod("command",
         "Runs Python code in the session's persistent namespace on its main thread; returns what it printed. "
-            + "An optional second parameter limits its time in seconds (never beyond the session's own limit).",
-        List.of(List.of("string", "string"), List.of("string", "string", "double")), params -> {
-          Params.arity("command", params, 1, 2);
+            + "An optional second parameter limits its time in seconds (never beyond the session's own limit); "
+            + "an optional third names the command, so that cancel(id) can stop it.",
+        List.of(List.of("string", "string"), List.of("string", "string", "double"),
+            List.of("string", "string", "double", "string")), params -> {
+          Params.arity("command", params, 1, 3);
           String code = Params.string("command", params, 0, "code");
-          if (params.size() == 2 && params.get(1) != null) {
+          String id = params.size() == 3 ? Params.string("command", params, 2, "id") : null;
+          if (params.size() >= 2 && params.get(1) != null) {
             Duration limit = seconds(params.get(1));
-            return commands.submit(abort -> (Object) python.get().exec(code, abort), limit).toCompletionStage();
+            return commands.submit(abort -> (Object) python.get().exec(code, abort), limit, id)
+                .toCompletionStage();
           }
-          return commands.submit(abort -> (Object) python.get().exec(code, abort)).toCompletionStage();
+          return commands.submit(abort -> (Object) python.get().exec(code, abort), Duration.ofDays(1), id)
+              .toCompletionStage();
+        }));
+    dispatcher.register(new RpcMethod("cancel",
+        "Cancels the command submitted under this id: a queued one never runs, a running one is interrupted; "
+            + "either answers its caller fault -32007. Returns {id, result: removed|interrupted|unknown}.",
+        List.of(List.of("struct", "string")), params -> {
+          Params.arity("cancel", params, 1, 1);
+          String id = Params.string("cancel", params, 0, "id");
+          Map<String, Object> answer = new java.util.LinkedHashMap<>();
+          answer.put("id", id);
+          answer.put("result", commands.cancel(id).wire());
+          return CompletableFuture.completedFuture(answer);
         }));
     dispatcher.register(new RpcMethod("evaluate",
         "Evaluates a Python expression in the session's namespace and returns its value.",

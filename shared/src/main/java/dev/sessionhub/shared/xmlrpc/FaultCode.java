@@ -35,7 +35,11 @@ public enum FaultCode {
   /** The addressed session's agent cannot be reached (hub). */
   UNREACHABLE(-32005),
   /** Nobody can tell how the command ended (its hub left mid-call, or its result is not readable here) (hub). */
-  OUTCOME_UNKNOWN(-32006);
+  OUTCOME_UNKNOWN(-32006),
+  /** The command was cancelled (removed from the queue, or interrupted) before it could finish. */
+  COMMAND_CANCELLED(-32007),
+  /** The request conflicts with the state of what it addresses (e.g. cancelling a job that already ended). */
+  CONFLICT(-32008);
 
   private static final FaultCode[] VALUES = values();
 

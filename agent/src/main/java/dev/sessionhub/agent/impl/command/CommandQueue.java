@@ -23,7 +23,30 @@ import java.util.function.Function;
  */
 public final class CommandQueue {
 
-  private enum State { QUEUED, RUNNING, DONE, TIMED_OUT }
+  private enum State { QUEUED, RUNNING, DONE, TIMED_OUT, CANCELLED }
+
+  /** What {@link #cancel} did. */
+  public enum Cancelled {
+    /** The command was still queued: removed, it will never run. */
+    REMOVED,
+    /** The command was running: its abort signal fired. */
+    INTERRUPTED,
+    /** No live command has that id (it ended, or never arrived). */
+    UNKNOWN;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** The longest command id accepted. */
+  public static final int MAX_ID_LENGTH = 200;
+
+  /** A command submitted with an id, while it is queued or running. */
+  private record Live(AtomicReference<State> state, AbortSignal abort, Promise<?> promise, long timer) {
+  }
+
+  private final java.util.Map<String, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final Executor mainThread;
@@ -61,6 +84,18 @@ public final class CommandQueue {
 
   /** Submits with a time limit of its own, never longer than the queue's. */
   public <T> Future<T> submit(CommandTask<T> task, Duration requested) {
+    return submit(task, requested, null);
+  }
+
+  /**
+   * Submits with a time limit of its own and an id under which {@link #cancel} finds it while it is queued or
+   * running (null for none). An id already in use by a live command is refused with {@code INVALID_PARAMS}.
+   */
+  public <T> Future<T> submit(CommandTask<T> task, Duration requested, String id) {
+    if (id != null && (id.isEmpty() || id.length() > MAX_ID_LENGTH)) {
+      return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+          "command id must be 1 to " + MAX_ID_LENGTH + " characters"));
+    }
     Duration limit = requested.compareTo(timeout) < 0 ? requested : timeout;
     if (pending.incrementAndGet() > capacity) {
       pending.decrementAndGet();
@@ -71,12 +106,24 @@ public final class CommandQueue {
     Promise<T> promise = Promise.promise();
     AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
     AbortSignal abort = new AbortSignal();
-    long timer = vertx.setTimer(limit.toMillis(), id -> onTimeout(state, abort, promise, limit));
+    long timer = vertx.setTimer(limit.toMillis(), t -> onTimeout(state, abort, promise, limit));
+    if (id != null) {
+      if (live.putIfAbsent(id, new Live(state, abort, promise, timer)) != null) {
+        pending.decrementAndGet();
+        vertx.cancelTimer(timer);
+        return Future.failedFuture(new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+            "a command with id " + id + " is already queued or running"));
+      }
+      promise.future().onComplete(ar -> live.remove(id));
+    }
     try {
       mainThread.execute(() -> runOnMainThread(task, state, abort, promise, context, timer));
     } catch (RejectedExecutionException e) {
       pending.decrementAndGet();
       vertx.cancelTimer(timer);
+      if (id != null) {
+        live.remove(id);
+      }
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
           "session is shutting down"));
     }
@@ -110,6 +157,32 @@ public final class CommandQueue {
         promise.tryFail(error);
       }
     });
+  }
+
+  /**
+   * Cancels the live command submitted under {@code id}: a queued one is removed and answered {@code
+   * COMMAND_CANCELLED} (it never runs), a running one is interrupted through its abort signal and answered the
+   * same. Call on a Vert.x context.
+   */
+  public Cancelled cancel(String id) {
+    Live command = id == null ? null : live.get(id);
+    if (command == null) {
+      return Cancelled.UNKNOWN;
+    }
+    if (command.state().compareAndSet(State.QUEUED, State.CANCELLED)) {
+      vertx.cancelTimer(command.timer());
+      command.promise().tryFail(new XmlRpcFaultException(FaultCode.COMMAND_CANCELLED,
+          "command cancelled before it ran"));
+      return Cancelled.REMOVED;
+    }
+    if (command.state().get() == State.RUNNING) {
+      command.abort().fire("command cancelled");
+      vertx.cancelTimer(command.timer());
+      command.promise().tryFail(new XmlRpcFaultException(FaultCode.COMMAND_CANCELLED,
+          "command cancelled while it ran; it was interrupted"));
+      return Cancelled.INTERRUPTED;
+    }
+    return Cancelled.UNKNOWN;
   }
 
   private <T> void onTimeout(AtomicReference<State> state, AbortSignal abort, Promise<T> promise,
