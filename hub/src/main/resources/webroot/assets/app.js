@@ -530,10 +530,17 @@
     const selector = $('bc-selector').value.trim();
     const code = $('bc-code').value;
     const timeout = Number($('bc-timeout').value) || 30;
+    const body = {selector, code, timeout, wait: false};
+    const batch = $('bc-batch').value.trim();
+    if (batch) {
+      body.batch = /^\d+$/.test(batch) ? Number(batch) : batch;
+      body.batch_wait = Number($('bc-batch-wait').value) || 0;
+      body.max_failures = Number($('bc-max-failures').value) || 0;
+    }
     $('bc-send').disabled = true;
     showError($('bc-error'), '');
     try {
-      const started = await api('/api/broadcast', {method: 'POST', body: {selector, code, timeout, wait: false}});
+      const started = await api('/api/broadcast', {method: 'POST', body});
       location.hash = jobHref(started.id);
       refreshJobs();
     } catch (e) {
@@ -620,7 +627,7 @@
     },
 
     counts() {
-      const counts = {ok: 0, error: 0, timeout: 0, unreachable: 0, unknown: 0};
+      const counts = {ok: 0, error: 0, timeout: 0, unreachable: 0, unknown: 0, cancelled: 0, skipped: 0};
       for (const r of this.results.values()) counts[r.state] = (counts[r.state] || 0) + 1;
       counts.pending = Math.max(0, (this.targetCount || this.targets.length) - this.results.size);
       return counts;
@@ -640,6 +647,7 @@
       for (const bar of $('job-progress').children) {
         bar.style.width = (total ? 100 * (counts[bar.dataset.state] || 0) / total : 0) + '%';
       }
+      $('job-cancel').hidden = done;
       const state = $('job-state');
       state.textContent = done ? 'done' : 'running ' + finished + '/' + total;
       state.dataset.state = done ? 'done' : 'running';
@@ -672,6 +680,21 @@
       };
     },
 
+    /** Cancels the open job through this hub (whichever hub coordinates it); the stream then reports the ends. */
+    async cancel() {
+      const id = this.id;
+      if (!id) return;
+      $('job-cancel').disabled = true;
+      try {
+        const job = await api('/api/jobs/' + encodeURIComponent(id), {method: 'DELETE'});
+        if (this.id === id) this.renderJob(job);
+      } catch (e) {
+        if (this.id === id) showError($('job-error'), e.message);
+      } finally {
+        $('job-cancel').disabled = false;
+      }
+    },
+
     async settle(id) {
       try {
         const job = await api('/api/jobs/' + encodeURIComponent(id));
@@ -695,7 +718,7 @@
     const body = clear($('jobs-list').tBodies[0]);
     for (const job of listing.jobs) {
       const counts = el('span', {class: 'mini-counts'});
-      for (const state of ['ok', 'error', 'timeout', 'unreachable', 'unknown', 'pending']) {
+      for (const state of ['ok', 'error', 'timeout', 'unreachable', 'unknown', 'cancelled', 'skipped', 'pending']) {
         const n = (job.counts || {})[state] || 0;
         if (n) counts.append(el('span', {class: 'badge ' + state, text: n + ' ' + state}));
       }
@@ -818,6 +841,7 @@
       inventory.selector = $('selector').value.trim();
       refreshInventory();
     }, DEBOUNCE_MS));
+    $('job-cancel').addEventListener('click', () => jobView.cancel());
     $('inventory-broadcast').addEventListener('click', () => {
       $('bc-selector').value = $('selector').value;
       location.hash = '#/broadcast';

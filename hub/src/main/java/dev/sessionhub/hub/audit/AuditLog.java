@@ -17,6 +17,10 @@ public interface AuditLog extends AutoCloseable {
     }
 
     @Override
+    public void jobCancelled(String jobId, JobRequester requester) {
+    }
+
+    @Override
     public void jobFinished(JobView view) {
     }
 
@@ -32,6 +36,9 @@ public interface AuditLog extends AutoCloseable {
   void jobStarted(Job job, JobRequester requester);
 
   void jobFinished(JobView view);
+
+  /** A caller cancelled a job (through this hub). */
+  void jobCancelled(String jobId, JobRequester requester);
 
   /** A request answered with a refusal status (401 no or wrong token, 429 over the client's rate). */
   void refused(String address, String method, String path, int status, String reason);

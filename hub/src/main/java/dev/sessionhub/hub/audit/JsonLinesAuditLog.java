@@ -141,6 +141,11 @@ public final class JsonLinesAuditLog implements AuditLog {
   }
 
   @Override
+  public void jobCancelled(String jobId, JobRequester requester) {
+    logger.info(entry("job.cancelled").put("job", jobId).put("by", requester.describe()).encode());
+  }
+
+  @Override
   public void refused(String address, String method, String path, int status, String reason) {
     logger.info(entry("request.refused").put("remote", address).put("method", method).put("path", path)
         .put("status", status).put("reason", reason).encode());

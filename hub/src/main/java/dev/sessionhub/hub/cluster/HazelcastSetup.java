@@ -57,6 +57,7 @@ public final class HazelcastSetup {
     config.addExecutorConfig(new ExecutorConfig(RunBatchTask.EXECUTOR).setPoolSize(16).setQueueCapacity(10_000));
     Inventory.configure(config);
     JobStore.configure(config, options.getJobTtl());
+    dev.sessionhub.hub.jobs.JobCancels.configure(config, options.getJobTtl());
     return config;
   }
 

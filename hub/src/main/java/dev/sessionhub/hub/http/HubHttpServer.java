@@ -50,6 +50,7 @@ public final class HubHttpServer {
     router.post("/api/broadcast").handler(json).handler(jobsResource::broadcast);
     router.get("/api/jobs").handler(jobsResource::recent);
     router.get("/api/jobs/:id").handler(jobsResource::one);
+    router.delete("/api/jobs/:id").handler(jobsResource::cancel);
     router.get("/api/jobs/:id/events").handler(gate::streamSlot).handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);

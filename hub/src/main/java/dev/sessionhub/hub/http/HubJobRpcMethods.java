@@ -2,6 +2,7 @@ package dev.sessionhub.hub.http;
 
 import dev.sessionhub.hub.jobs.JobRequester;
 import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.Rollout;
 import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.TargetResult;
 import dev.sessionhub.hub.jobs.TargetState;
@@ -44,16 +45,30 @@ public final class HubJobRpcMethods {
               }).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("hub.broadcast",
-        "Runs code in every session matching a selector; returns {id, state, counts, results: [...]}.",
-        List.of(List.of("struct", "string", "string"), List.of("struct", "string", "string", "double")),
+        "Runs code in every session matching a selector; returns {id, state, counts, results: [...]}. An optional "
+            + "fourth parameter rolls it out: {batch: 5 or '20%', batch_wait: seconds, max_failures: n, "
+            + "fail_fast: bool}.",
+        List.of(List.of("struct", "string", "string"), List.of("struct", "string", "string", "double"),
+            List.of("struct", "string", "string", "double", "struct")),
         (params, caller) -> {
-          Params.arity("hub.broadcast", params, 2, 3);
+          Params.arity("hub.broadcast", params, 2, 4);
           String selector = Params.string("hub.broadcast", params, 0, "selector");
           String code = Params.string("hub.broadcast", params, 1, "code");
           Duration timeout = timeout("hub.broadcast", params, 2);
-          return jobs.broadcast(HubRpcMethods.selector(selector), code, timeout,
+          Rollout rollout = rollout(params, 3);
+          return jobs.broadcast(HubRpcMethods.selector(selector), code, timeout, rollout,
               new JobRequester("xml-rpc", caller))
               .compose(job -> jobs.await(job.id()))
+              .map(view -> PlainValues.of(view.toJson(true))).toCompletionStage();
+        }));
+    dispatcher.register(new RpcMethod("hub.cancel",
+        "Cancels a running job (through any hub): targets not yet sent never run, commands queued or running in "
+            + "SessionHub agents are cancelled there. Returns the job as it stands; faults -32004 for an unknown "
+            + "job, -32008 for one that already ended.",
+        List.of(List.of("struct", "string")), (params, caller) -> {
+          Params.arity("hub.cancel", params, 1, 1);
+          String id = Params.string("hub.cancel", params, 0, "id");
+          return jobs.cancel(id, new JobRequester("xml-rpc", caller))
               .map(view -> PlainValues.of(view.toJson(true))).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("hub.job", "A job by id, with every result so far.",
@@ -67,6 +82,23 @@ public final class HubJobRpcMethods {
             return PlainValues.of(view.toJson(true));
           }).toCompletionStage();
         }));
+  }
+
+  private static Rollout rollout(List<Object> params, int index) {
+    if (params.size() <= index || params.get(index) == null) {
+      return Rollout.ALL_AT_ONCE;
+    }
+    if (!(params.get(index) instanceof java.util.Map<?, ?> struct)) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, "hub.broadcast: the rollout must be a struct "
+          + "{batch, batch_wait, max_failures, fail_fast}");
+    }
+    java.util.Map<String, Object> fields = new java.util.HashMap<>();
+    struct.forEach((k, v) -> fields.put(String.valueOf(k), v));
+    try {
+      return Rollout.fromRequest(fields);
+    } catch (IllegalArgumentException e) {
+      throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS, "hub.broadcast: " + e.getMessage());
+    }
   }
 
   private static Duration timeout(String method, List<Object> params, int index) {

@@ -3,6 +3,7 @@ package dev.sessionhub.hub.http;
 import dev.sessionhub.hub.jobs.Job;
 import dev.sessionhub.hub.jobs.JobRequester;
 import dev.sessionhub.hub.jobs.JobService;
+import dev.sessionhub.hub.jobs.Rollout;
 import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.JobView;
 import dev.sessionhub.shared.selector.Selector;
@@ -76,7 +77,33 @@ final class JobsResource {
       ApiErrors.send(ctx, 400, "bad_request", "'wait' must be true or false");
       return;
     }
-    respond(ctx, jobs.broadcast(selector, code, timeout, who(ctx)), wait);
+    Rollout rollout;
+    try {
+      rollout = Rollout.fromRequest(body.getMap());
+    } catch (IllegalArgumentException e) {
+      ApiErrors.send(ctx, 400, "bad_request", e.getMessage());
+      return;
+    }
+    respond(ctx, jobs.broadcast(selector, code, timeout, rollout, who(ctx)), wait);
+  }
+
+  /**
+   * {@code DELETE /api/jobs/{id}}: cancels a running job through this hub, whichever hub coordinates it. 200 with
+   * the job as it stands, 404 for an unknown job, 409 for one that already ended.
+   */
+  void cancel(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    jobs.cancel(id, who(ctx)).onComplete(ar -> {
+      if (ar.succeeded()) {
+        ApiErrors.json(ctx, ar.result().toJson(true));
+      } else if (ar.cause() instanceof XmlRpcFaultException f && f.code() == FaultCode.NOT_FOUND.code()) {
+        ApiErrors.send(ctx, 404, "unknown_job", f.getMessage());
+      } else if (ar.cause() instanceof XmlRpcFaultException f && f.code() == FaultCode.CONFLICT.code()) {
+        ApiErrors.send(ctx, 409, "job_ended", f.getMessage());
+      } else {
+        ApiErrors.internal(ctx, ar.cause());
+      }
+    });
   }
 
   private void respond(RoutingContext ctx, Future<Job> started, boolean wait) {

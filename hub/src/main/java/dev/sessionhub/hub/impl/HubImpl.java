@@ -13,6 +13,7 @@ import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.cluster.PauseDetector;
 import dev.sessionhub.hub.jobs.SendFence;
+import dev.sessionhub.hub.jobs.JobCancels;
 import dev.sessionhub.hub.inventory.ViewSync;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
@@ -112,8 +113,11 @@ public final class HubImpl implements Hub {
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
-    CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId(),
-        new SendFence(hazelcast, pauses, clock));
+    AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
+        .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
+    JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
+    CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster.localMemberId(),
+        new SendFence(hazelcast, pauses, clock), cancels);
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
     try {
@@ -123,6 +127,8 @@ public final class HubImpl implements Hub {
     } catch (IllegalArgumentException e) {
       hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
       closeInventory.run();
+      cancels.close();
+      control.close();
       client.close();
       return Future.failedFuture(e);
     }
@@ -132,7 +138,7 @@ public final class HubImpl implements Hub {
     hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     HostOwners owners = new HostOwners(hazelcast, targets);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
-        audit, secrets, trust, owners);
+        audit, secrets, trust, owners, cancels);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
@@ -153,6 +159,8 @@ public final class HubImpl implements Hub {
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {
             closeInventory.run();
+            cancels.close();
+            control.close();
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
@@ -171,6 +179,8 @@ public final class HubImpl implements Hub {
       }
       audit.close();
       closeInventory.run();
+      cancels.close();
+      control.close();
       client.close();
       prober.close();
     });

@@ -30,9 +30,20 @@ public final class CommandRunner {
   private final Clock clock;
   private final String hubId;
   private final SendFence fence;
+  private final JobCancels cancels;
+  private final AgentClient control;
+  /** The cancellable commands this hub has handed to its agent client, by job, then address → agent URL. */
+  private final Map<String, Map<String, String>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
 
-  public CommandRunner(Vertx vertx, AgentClient client, JobStore store, Clock clock, String hubId, SendFence fence) {
+  /**
+   * @param control a small client of its own for {@code cancel} calls, which must not wait behind the commands
+   *     they cancel (those may hold every worker of {@code client})
+   */
+  public CommandRunner(Vertx vertx, AgentClient client, AgentClient control, JobStore store, Clock clock,
+      String hubId, SendFence fence, JobCancels cancels) {
     this.fence = fence;
+    this.cancels = cancels;
+    this.control = control;
     this.vertx = vertx;
     this.client = client;
     this.store = store;
@@ -47,9 +58,24 @@ public final class CommandRunner {
    * command passes the {@link SendFence} right before it is sent, or ends {@code unreachable}, never sent.
    */
   public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
-      Set<String> timeoutAware, SendFence.BatchTicket ticket) {
-    return run(jobId, code, timeout, targets, timeoutAware, ticket, null);
+      Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket) {
+    return run(jobId, code, timeout, targets, timeoutAware, cancellable, ticket, null);
   }
+
+  /**
+   * The job was cancelled: asks every agent running or queueing one of its commands sent from here to cancel
+   * it ({@code cancel(jobId)}: every command of a job carries the job's id). Commands this hub has not sent yet
+   * are stopped by the send gate.
+   */
+  public void cancel(String jobId) {
+    Map<String, String> targets = inFlight.get(jobId);
+    if (targets == null) {
+      return;
+    }
+    targets.forEach((address, url) -> control.call(url, "cancel", List.of(jobId), CANCEL_TIMEOUT));
+  }
+
+  private static final Duration CANCEL_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * The same for the coordinating hub's own targets: each result is offered to {@code decide} (the job's
@@ -57,25 +83,41 @@ public final class CommandRunner {
    * {@code decide} null (a batch sent by another hub) every result is stored at once, first write wins.
    */
   Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
-      Set<String> timeoutAware, SendFence.BatchTicket ticket, RunningJob decide) {
-    SendGate gate = () -> fence.refusal(ticket);
+      Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket, RunningJob decide) {
+    SendGate gate = () -> cancels.isCancelled(jobId) ? CANCELLED_BEFORE_SENT : fence.refusal(ticket);
     List<Future<Boolean>> done = new ArrayList<>(targets.size());
     targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
-        timeoutAware.contains(address), gate, decide)));
+        timeoutAware.contains(address), cancellable.contains(address), gate, decide)));
     // a result that could not be stored fails the batch, so its coordinator records those targets as unknown
     return Future.join(done).transform(ar -> ar.succeeded() ? Future.succeededFuture(targets.size())
         : Future.failedFuture(ar.cause()));
   }
 
+  private static final String CANCELLED_BEFORE_SENT = "cancelled before it was sent; the command did not run";
+
   private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
-      boolean agentStopsCode, SendGate gate, RunningJob decide) {
+      boolean agentStopsCode, boolean agentCancels, SendGate gate, RunningJob decide) {
     long start = System.nanoTime();
-    List<Object> params = agentStopsCode ? List.of(code, timeout.toMillis() / 1000.0) : List.of(code);
+    double seconds = timeout.toMillis() / 1000.0;
+    List<Object> params = agentCancels ? List.of(code, seconds, jobId)
+        : agentStopsCode ? List.of(code, seconds) : List.of(code);
     Duration wait = agentStopsCode ? timeout.plusSeconds(1) : timeout;
+    if (agentCancels) {
+      inFlight.computeIfAbsent(jobId, j -> new java.util.concurrent.ConcurrentHashMap<>()).put(address, url);
+    }
     return client.call(url, "command", params, wait, gate).transform(ar -> {
+      if (agentCancels) {
+        Map<String, String> job = inFlight.get(jobId);
+        if (job != null && job.remove(address) != null && job.isEmpty()) {
+          inFlight.remove(jobId, job);
+        }
+      }
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
+      if (cancels.isCancelled(jobId) && result.state() != TargetState.CANCELLED) {
+        result = result.finishedAfterCancel();
+      }
       if (decide == null) {
         return store.putResult(result);
       }
@@ -115,6 +157,11 @@ public final class CommandRunner {
     if (!(cause instanceof AgentCallException e)) {
       return TargetResult.failed(jobId, address, TargetState.ERROR, FaultCode.INTERNAL_ERROR.code(),
           String.valueOf(cause), clock.instant(), ms, hubId);
+    }
+    if (e.kind() == AgentCallException.Kind.NOT_SENT && cancels.isCancelled(jobId)
+        || e.kind() == AgentCallException.Kind.FAULT && e.faultCode() == FaultCode.COMMAND_CANCELLED.code()) {
+      return TargetResult.failed(jobId, address, TargetState.CANCELLED, FaultCode.COMMAND_CANCELLED.code(),
+          e.getMessage(), clock.instant(), ms, hubId);
     }
     return switch (e.kind()) {
       case FAULT -> e.faultCode() == FaultCode.COMMAND_TIMEOUT.code()

@@ -52,12 +52,15 @@ public final class JobService {
   private final ClusterSecrets secrets;
   private final MemberTrust trust;
   private final HostOwners owners;
+  private final JobCancels cancels;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
       String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust,
-      HostOwners owners) {
+      HostOwners owners, JobCancels cancels) {
     this.owners = owners;
+    this.cancels = cancels;
+    cancels.onCancel(jobId -> vertx.runOnContext(v -> cancelledHere(jobId)));
     this.secrets = secrets;
     this.trust = trust;
     this.localRunner = localRunner;
@@ -70,10 +73,16 @@ public final class JobService {
     this.hubId = hubId;
   }
 
-  /** A command in every session matching {@code selector}. */
+  /** A command in every session matching {@code selector}, all at once. */
   public Future<Job> broadcast(Selector selector, String code, Duration timeout, JobRequester requester) {
+    return broadcast(selector, code, timeout, Rollout.ALL_AT_ONCE, requester);
+  }
+
+  /** A command in every session matching {@code selector}, rolled out as {@code rollout} says. */
+  public Future<Job> broadcast(Selector selector, String code, Duration timeout, Rollout rollout,
+      JobRequester requester) {
     return inventory.find(selector).compose(targets ->
-        start("broadcast", selector.toString(), code, timeout, requester, targets));
+        start("broadcast", selector.toString(), code, timeout, rollout, requester, targets));
   }
 
   /** A command in one session; fails with {@link FaultCode#NOT_FOUND} if the hub does not know it. */
@@ -83,16 +92,19 @@ public final class JobService {
         return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no session at " + address
             + " (addresses are host:port, as 'sessionhub ls' shows them)"));
       }
-      return start("route", address, code, timeout, requester, List.of(record));
+      return start("route", address, code, timeout, Rollout.ALL_AT_ONCE, requester, List.of(record));
     });
   }
 
-  private Future<Job> start(String kind, String selector, String code, Duration timeout, JobRequester requester,
-      List<SessionRecord> targets) {
+  private Future<Job> start(String kind, String selector, String code, Duration timeout, Rollout rollout,
+      JobRequester requester, List<SessionRecord> targets) {
     Instant now = clock.instant();
     List<String> addresses = targets.stream().map(SessionRecord::address).toList();
+    int waveSize = rollout.waveSize(targets.size());
+    int waves = Math.max(1, (targets.size() + waveSize - 1) / waveSize);
+    Duration span = timeout.multipliedBy(waves).plus(rollout.batchWait().multipliedBy(waves - 1L));
     Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now,
-        requester.describe(), hubId, addresses, now.plus(timeout).plus(GRACE));
+        requester.describe(), hubId, addresses, now.plus(span).plus(GRACE), rollout, List.of());
     RunningJob run = new RunningJob(job);
     running.put(job.id(), run);
     run.finished().future().onComplete(ar -> viewOf(run).onComplete(view -> {
@@ -105,29 +117,166 @@ public final class JobService {
     // waits for either, readers elsewhere see the record within a write's time, and the job counts as finished
     // only once it is stored (so its job.finished audit line always follows its job.started)
     Promise<Void> dispatched = Promise.promise();
-    dispatch(run, targets, dispatched);
-    audit.jobStarted(job, requester);
-    Future<Void> recorded = store.putUntilStored(job);
+    rollOut(run, targets, 0, waveSize, dispatched);
+    audit.jobStarted(run.job(), requester);
+    Future<Void> recorded = store.putUntilStored(run.job());
     Future.join(recorded, dispatched.future()).onComplete(ar -> run.finished().tryComplete());
-    return Future.succeededFuture(job);
+    return Future.succeededFuture(run.job());
   }
 
-  private void dispatch(RunningJob run, List<SessionRecord> targets, Promise<Void> finished) {
+  /**
+   * Sends the wave of targets starting at {@code from}, then (rolling jobs) counts the failures so far and either
+   * stops, ending every later target {@code skipped}, or waits the batch wait and sends the next. A cancelled job
+   * sends no further wave: its later targets end {@code cancelled}, never sent.
+   */
+  private void rollOut(RunningJob run, List<SessionRecord> targets, int from, int waveSize, Promise<Void> done) {
+    Job job = run.job();
+    List<String> rest = targets.subList(from, targets.size()).stream().map(SessionRecord::address).toList();
+    if (cancels.isCancelled(job.id()) && !rest.isEmpty()) {
+      neverSent(run, rest, TargetState.CANCELLED, FaultCode.COMMAND_CANCELLED.code(),
+          "cancelled before it was sent; the command did not run").onComplete(ar -> done.tryComplete());
+      return;
+    }
+    List<SessionRecord> wave = targets.subList(from, Math.min(targets.size(), from + waveSize));
+    Instant startedAt = clock.instant();
+    run.addWave(new Job.Wave(job.waves().size(), wave.stream().map(SessionRecord::address).toList(), startedAt));
+    boolean rolling = job.rollout().rolling();
+    if (rolling && from > 0) {
+      store.putUntilStored(run.job());
+    }
+    int next = from + wave.size();
+    Promise<Void> waveDone = Promise.promise();
+    dispatch(run, wave, startedAt, waveDone);
+    waveDone.future().onComplete(sent -> {
+      if (next >= targets.size()) {
+        done.tryComplete();
+        return;
+      }
+      viewOf(run).onComplete(ar -> {
+        int failures = ar.failed() ? 0 : (int) ar.result().results().stream()
+            .filter(r -> r.state() != TargetState.OK).count();
+        Job now = run.job();
+        if (now.rollout().stopsAt(failures)) {
+          neverSent(run, targets.subList(next, targets.size()).stream().map(SessionRecord::address).toList(),
+              TargetState.SKIPPED, FaultCode.COMMAND_CANCELLED.code(), "skipped: the rollout stopped after "
+                  + failures + " targets did not end ok (max failures " + now.rollout().maxFailures()
+                  + "); the command was never sent").onComplete(x -> done.tryComplete());
+          return;
+        }
+        Runnable sendNext = () -> rollOut(run, targets, next, waveSize, done);
+        long timer = vertx.setTimer(Math.max(1, now.rollout().batchWait().toMillis()), id -> {
+          Runnable due = run.takeWaitingWave(t -> { });
+          if (due != null) {
+            due.run();
+          }
+        });
+        run.waitingWave(timer, sendNext);
+        if (cancels.isCancelled(now.id())) {
+          cancelledHere(now.id());
+        }
+      });
+    });
+  }
+
+  /** Ends targets this coordinator never sent (later waves), deciding them in memory like its own targets. */
+  private Future<Void> neverSent(RunningJob run, List<String> addresses, TargetState state, int code,
+      String message) {
+    run.runsHere(addresses);
+    return markOpen(run, addresses, state, code, message);
+  }
+
+  /**
+   * A job was cancelled (through any hub). The coordinator sends no further wave (one waiting for its batch wait
+   * goes now, to end its targets cancelled); this hub's runner cancels the commands it has in flight.
+   */
+  private void cancelledHere(String jobId) {
+    localRunner.cancel(jobId);
+    RunningJob run = running.get(jobId);
+    if (run != null) {
+      Runnable due = run.takeWaitingWave(vertx::cancelTimer);
+      if (due != null) {
+        due.run();
+      }
+    }
+  }
+
+  /**
+   * Cancels a job through this hub, whichever hub coordinates it (even a dead one): fails with {@link
+   * FaultCode#NOT_FOUND} for a job nobody knows and {@link FaultCode#CONFLICT} for one that already ended.
+   * Answers the job as it stands right after the cancel.
+   */
+  public Future<JobView> cancel(String jobId, JobRequester requester) {
+    return view(jobId).compose(view -> {
+      if (view == null) {
+        return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no job " + jobId
+            + " (jobs are kept for 24 h)"));
+      }
+      if (view.done()) {
+        return Future.failedFuture(new XmlRpcFaultException(FaultCode.CONFLICT, "job " + jobId
+            + " already ended; nothing to cancel"));
+      }
+      return cancels.cancel(jobId, requester.describe()).compose(first -> {
+        if (first) {
+          audit.jobCancelled(jobId, requester);
+        }
+        return coordinatorAlive(view.job()) ? Future.succeededFuture() : cancelOrphanedWaves(view);
+      }).compose(v -> view(jobId));
+    });
+  }
+
+  private boolean coordinatorAlive(Job job) {
+    for (Member m : hazelcast.getCluster().getMembers()) {
+      if (m.getUuid().toString().equals(job.coordinator())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * A rolling job whose coordinator died: targets of waves it never sent would otherwise stay open until its
+   * deadline; nobody else can send them, so they end {@code cancelled} (put-if-absent: an owner's result wins).
+   */
+  private Future<Void> cancelOrphanedWaves(JobView view) {
+    java.util.Set<String> sent = new java.util.HashSet<>();
+    view.job().waves().forEach(w -> sent.addAll(w.targets()));
+    if (!view.job().rollout().rolling()) {
+      return Future.succeededFuture();
+    }
+    List<Future<Boolean>> writes = new ArrayList<>();
+    for (String address : view.job().targets()) {
+      if (!sent.contains(address)) {
+        writes.add(store.putResult(TargetResult.failed(view.job().id(), address, TargetState.CANCELLED,
+            FaultCode.COMMAND_CANCELLED.code(), "cancelled before it was sent (its coordinator had left the "
+                + "cluster); the command did not run", clock.instant(), 0, hubId)));
+      }
+    }
+    return Future.join(writes).mapEmpty();
+  }
+
+  /** Sends one wave (all the targets of a job that is not rolled out), every owner's batch at once. */
+  private void dispatch(RunningJob run, List<SessionRecord> targets, Instant waveStart, Promise<Void> finished) {
     Job job = run.job();
     Map<Member, Map<String, String>> byOwner = new HashMap<>();
     java.util.Set<String> timeoutAware = new java.util.HashSet<>();
+    java.util.Set<String> cancellable = new java.util.HashSet<>();
     for (SessionRecord r : targets) {
-      if (!r.info().agentVersion().isEmpty()) {
+      if (AgentFeatures.takesTimeout(r.info().agentVersion())) {
         timeoutAware.add(r.address());
+      }
+      if (AgentFeatures.cancellable(r.info().agentVersion())) {
+        cancellable.add(r.address());
       }
       byOwner.computeIfAbsent(ownerOf(r.address()), m -> new LinkedHashMap<>()).put(r.address(), r.url());
     }
-    SendFence.BatchTicket ticket = new SendFence.BatchTicket(hubId, clock.instant(),
-        job.createdAt().plusMillis(job.timeoutMs()));
+    SendFence.BatchTicket ticket = new SendFence.BatchTicket(hubId, waveStart,
+        waveStart.plusMillis(job.timeoutMs()));
     List<Future<Void>> batches = new ArrayList<>();
-    byOwner.forEach((owner, batch) -> batches.add(sendBatch(run, owner, batch, timeoutAware, ticket, true)));
-    long deadlineMs = Math.max(1, Duration.between(clock.instant(), job.deadline()).toMillis());
-    long timer = vertx.setTimer(deadlineMs, id -> markOpen(run, job.targets(), TargetState.TIMEOUT,
+    byOwner.forEach((owner, batch) -> batches.add(sendBatch(run, owner, batch, timeoutAware, cancellable, ticket, true)));
+    List<String> addresses = targets.stream().map(SessionRecord::address).toList();
+    Instant waveDeadline = waveStart.plusMillis(job.timeoutMs()).plus(GRACE);
+    long deadlineMs = Math.max(1, Duration.between(clock.instant(), waveDeadline).toMillis());
+    long timer = vertx.setTimer(deadlineMs, id -> markOpen(run, addresses, TargetState.TIMEOUT,
         FaultCode.COMMAND_TIMEOUT.code(), "no result within the job's timeout of " + job.timeoutMs() + " ms")
         .onComplete(ar -> finished.tryComplete()));
     Future.join(batches).onComplete(ar -> {
@@ -148,12 +297,13 @@ public final class JobService {
    * the hosts now ({@code mayResend}); one that may have reached it ends {@code unknown}, never claimed not run.
    */
   private Future<Void> sendBatch(RunningJob run, Member owner, Map<String, String> batch, java.util.Set<String>
-      timeoutAware, SendFence.BatchTicket ticket, boolean mayResend) {
+      timeoutAware, java.util.Set<String> cancellable, SendFence.BatchTicket ticket, boolean mayResend) {
     Job job = run.job();
     Promise<Void> sent = Promise.promise();
     if (owner.localMember()) {
       run.runsHere(batch.keySet());
-      localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware, ticket, run)
+      localRunner.run(job.id(), job.code(), Duration.ofMillis(job.timeoutMs()), batch, timeoutAware, cancellable,
+          ticket, run)
           .onComplete(ar -> sent.tryComplete());
       return sent.future();
     }
@@ -165,7 +315,8 @@ public final class JobService {
       return sent.future();
     }
     IExecutorService executor = hazelcast.getExecutorService(RunBatchTask.EXECUTOR);
-    executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware, ticket)
+    executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware, cancellable,
+        ticket)
             .signedWith(secrets), owner,
         new ExecutionCallback<Integer>() {
           @Override
@@ -175,7 +326,7 @@ public final class JobService {
 
           @Override
           public void onFailure(Throwable t) {
-            vertx.runOnContext(v -> failedBatch(run, owner, batch, timeoutAware, ticket, mayResend, t)
+            vertx.runOnContext(v -> failedBatch(run, owner, batch, timeoutAware, cancellable, ticket, mayResend, t)
                 .onComplete(ar -> sent.tryComplete()));
           }
         });
@@ -183,7 +334,8 @@ public final class JobService {
   }
 
   private Future<Void> failedBatch(RunningJob run, Member owner, Map<String, String> batch,
-      java.util.Set<String> timeoutAware, SendFence.BatchTicket ticket, boolean mayResend, Throwable t) {
+      java.util.Set<String> timeoutAware, java.util.Set<String> cancellable, SendFence.BatchTicket ticket,
+      boolean mayResend, Throwable t) {
     if (BatchFailures.neverDelivered(t)) {
       if (mayResend) {
         Map<Member, Map<String, String>> byNewOwner = new HashMap<>();
@@ -191,7 +343,7 @@ public final class JobService {
             .put(address, url));
         if (!byNewOwner.containsKey(owner)) {
           List<Future<Void>> resent = new ArrayList<>();
-          byNewOwner.forEach((m, part) -> resent.add(sendBatch(run, m, part, timeoutAware, ticket, false)));
+          byNewOwner.forEach((m, part) -> resent.add(sendBatch(run, m, part, timeoutAware, cancellable, ticket, false)));
           return Future.join(resent).mapEmpty();
         }
       }
@@ -236,7 +388,8 @@ public final class JobService {
    */
   private Future<JobView> viewOf(RunningJob run) {
     return store.resultsOf(run.job()).map(stored -> run.overlay(stored, clock.instant()))
-        .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())));
+        .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())))
+        .map(v -> v.withCancelled(cancels.isCancelled(run.job().id())));
   }
 
   /**
@@ -251,12 +404,16 @@ public final class JobService {
       return fromMemory != null ? fromMemory : local.finished().future().compose(v -> viewOf(local))
           .compose(view -> view.done() ? Future.succeededFuture(view) : later(jobId));
     }
-    return store.view(jobId).compose(view -> {
+    return stored(jobId).compose(view -> {
       if (view == null || view.done()) {
         return Future.succeededFuture(view);
       }
       return later(jobId);
     });
+  }
+
+  private Future<JobView> stored(String jobId) {
+    return store.view(jobId).map(v -> v == null ? null : v.withCancelled(cancels.isCancelled(jobId)));
   }
 
   private Future<JobView> later(String jobId) {
@@ -268,10 +425,11 @@ public final class JobService {
   /** The job as far as known now, or null for a job nobody knows. */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    return local == null ? store.view(jobId) : viewOf(local);
+    return local == null ? stored(jobId) : viewOf(local);
   }
 
   public Future<List<JobView>> recent(int limit) {
-    return store.recent(limit);
+    return store.recent(limit).map(views -> views.stream()
+        .map(v -> v.withCancelled(cancels.isCancelled(v.job().id()))).toList());
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * on the other side of a network split), so a job still ends for whoever reads it, without claiming an outcome
  * nobody saw.
  */
-public record JobView(Job job, List<TargetResult> results, boolean done) {
+public record JobView(Job job, List<TargetResult> results, boolean done, boolean cancelled) {
 
   /** How long after the deadline readers wait for the coordinator's own records of the open targets. */
   static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
@@ -35,7 +35,12 @@ public record JobView(Job job, List<TargetResult> results, boolean done) {
         results.add(r);
       }
     }
-    return new JobView(job, results, results.size() == job.targets().size());
+    return new JobView(job, results, results.size() == job.targets().size(), false);
+  }
+
+  /** The same view, saying whether its job was cancelled. */
+  public JobView withCancelled(boolean wasCancelled) {
+    return wasCancelled == cancelled ? this : new JobView(job, results, done, wasCancelled);
   }
 
   public Map<TargetState, Integer> counts() {
@@ -54,9 +59,13 @@ public record JobView(Job job, List<TargetResult> results, boolean done) {
   /** The job as JSON; {@code withResults} false gives the summary used in listings. */
   public JsonObject toJson(boolean withResults) {
     JsonObject json = job.toJson().put("state", done ? "done" : "running").put("target_count", job.targets().size());
+    if (cancelled) {
+      json.put("cancelled", true);
+    }
     JsonObject counts = new JsonObject();
     counts().forEach((state, n) -> counts.put(state.wire(), n));
     counts.put("pending", job.targets().size() - results.size());
+    counts.put("finished_after_cancel", (int) results.stream().filter(TargetResult::afterCancel).count());
     json.put("counts", counts);
     if (withResults) {
       JsonArray items = new JsonArray();

@@ -36,6 +36,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   private long timeoutMs;
   private Map<String, String> targets;
   private Set<String> timeoutAware;
+  private Set<String> cancellable;
   private String coordinatorId;
   private long dispatchedAtMs;
   private long sendByMs;
@@ -51,7 +52,8 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
    *                     (SessionHub agents), so they stop the code themselves when it runs over
    */
   public RunBatchTask(String jobId, String code, long timeoutMs, Map<String, String> targets,
-      Set<String> timeoutAware, SendFence.BatchTicket ticket) {
+      Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket) {
+    this.cancellable = new HashSet<>(cancellable);
     this.coordinatorId = ticket.coordinatorId();
     this.dispatchedAtMs = ticket.dispatchedAt().toEpochMilli();
     this.sendByMs = ticket.sendBy().toEpochMilli();
@@ -89,6 +91,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
         field(out, t.getKey());
         field(out, t.getValue());
         out.writeBoolean(timeoutAware.contains(t.getKey()));
+        out.writeBoolean(cancellable.contains(t.getKey()));
       }
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
@@ -117,7 +120,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     if (!(secrets instanceof ClusterSecrets keys) || !keys.verify(signedBytes(), signature)) {
       throw new SecurityException("batch for job " + jobId + " refused: not signed with this cluster's token");
     }
-    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, ticket())
+    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, cancellable, ticket())
         .toCompletionStage().toCompletableFuture()
         .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
   }
@@ -140,6 +143,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
       out.writeString(t.getKey());
       out.writeString(t.getValue());
       out.writeBoolean(timeoutAware.contains(t.getKey()));
+      out.writeBoolean(cancellable.contains(t.getKey()));
     }
     out.writeByteArray(signature);
   }
@@ -158,11 +162,15 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     }
     targets = new LinkedHashMap<>();
     timeoutAware = new HashSet<>();
+    cancellable = new HashSet<>();
     for (int i = 0; i < n; i++) {
       String address = in.readString();
       targets.put(address, in.readString());
       if (in.readBoolean()) {
         timeoutAware.add(address);
+      }
+      if (in.readBoolean()) {
+        cancellable.add(address);
       }
     }
     byte[] sig = in.readByteArray();

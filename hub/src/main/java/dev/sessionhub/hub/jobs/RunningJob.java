@@ -16,7 +16,9 @@ import java.util.function.Predicate;
  */
 final class RunningJob implements Predicate<TargetResult> {
 
-  private final Job job;
+  private volatile Job job;
+  private volatile Runnable nextWave;
+  private volatile long nextWaveTimer = -1;
   private final Map<String, TargetResult> results = new ConcurrentHashMap<>();
   private final Promise<Void> allKnown = Promise.promise();
   private final Promise<Void> finished = Promise.promise();
@@ -33,6 +35,28 @@ final class RunningJob implements Predicate<TargetResult> {
 
   Job job() {
     return job;
+  }
+
+  /** Records that a wave was sent (the job record then shows it). */
+  synchronized void addWave(Job.Wave wave) {
+    job = job.withWave(wave);
+  }
+
+  /** The next wave of a rolling job, waiting on {@code timer} (its batch wait); a cancel starts it at once. */
+  void waitingWave(long timer, Runnable wave) {
+    nextWaveTimer = timer;
+    nextWave = wave;
+  }
+
+  /** Takes the waiting wave (and its timer), if any, so it runs once. */
+  synchronized Runnable takeWaitingWave(java.util.function.LongConsumer cancelTimer) {
+    Runnable wave = nextWave;
+    nextWave = null;
+    if (wave != null && nextWaveTimer >= 0) {
+      cancelTimer.accept(nextWaveTimer);
+    }
+    nextWaveTimer = -1;
+    return wave;
   }
 
   /** The number of this job's next stored batch of results (see {@link ResultBatches}). */

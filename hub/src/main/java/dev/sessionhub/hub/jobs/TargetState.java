@@ -14,7 +14,12 @@ public enum TargetState {
    * Nobody can say how the command ended: it may have been in flight on a hub that left the cluster, or its
    * result is not readable from here (a network split, a coordinator that died). Never claims it did not run.
    */
-  UNKNOWN;
+  UNKNOWN,
+  /** The job was cancelled: the command never ran (not yet sent, or removed from the agent's queue) or was
+   * interrupted while it ran. */
+  CANCELLED,
+  /** A rolling job stopped on failures before this target's wave: never sent. */
+  SKIPPED;
 
   public String wire() {
     return name().toLowerCase();

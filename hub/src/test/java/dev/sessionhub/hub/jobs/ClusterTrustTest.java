@@ -74,19 +74,19 @@ class ClusterTrustTest {
         Path forged = dir.resolve("forged");
         Map<String, String> target = Map.of("127.0.0.1:" + agent.port(), "http://127.0.0.1:" + agent.port() + "/");
 
-        RunBatchTask unsigned = new RunBatchTask("job-forged", write(forged), 5000, target, Set.of(), ticket());
+        RunBatchTask unsigned = new RunBatchTask("job-forged", write(forged), 5000, target, Set.of(), Set.of(), ticket());
         ExecutionException refused = assertThrows(ExecutionException.class, () -> rogue
             .getExecutorService(RunBatchTask.EXECUTOR).submitToMember(unsigned, hubMember).get(30, TimeUnit.SECONDS));
         assertTrue(refused.getCause().getMessage().contains("not signed with this cluster's token"),
             refused.getCause().toString());
-        RunBatchTask wronglySigned = new RunBatchTask("job-forged2", write(forged), 5000, target, Set.of(), ticket())
+        RunBatchTask wronglySigned = new RunBatchTask("job-forged2", write(forged), 5000, target, Set.of(), Set.of(), ticket())
             .signedWith(ClusterSecrets.of("a guess"));
         assertThrows(ExecutionException.class, () -> rogue.getExecutorService(RunBatchTask.EXECUTOR)
             .submitToMember(wronglySigned, hubMember).get(30, TimeUnit.SECONDS));
         assertFalse(Files.exists(forged), "the agent never ran the forged code");
 
         Path signed = dir.resolve("signed");
-        RunBatchTask good = new RunBatchTask("job-signed", write(signed), 5000, target, Set.of(), ticket())
+        RunBatchTask good = new RunBatchTask("job-signed", write(signed), 5000, target, Set.of(), Set.of(), ticket())
             .signedWith(ClusterSecrets.of(token));
         assertEquals(1, rogue.getExecutorService(RunBatchTask.EXECUTOR).submitToMember(good, hubMember)
             .get(30, TimeUnit.SECONDS));

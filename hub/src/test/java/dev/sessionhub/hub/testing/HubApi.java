@@ -49,6 +49,19 @@ public final class HubApi {
     }
   }
 
+  public static Reply delete(String hubUrl, String path) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + path))
+          .timeout(Duration.ofSeconds(60)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   public static JsonObject sessions(String hubUrl, String selector) {
     Reply r = get(hubUrl, "/api/sessions?selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
     if (r.status() != 200) {

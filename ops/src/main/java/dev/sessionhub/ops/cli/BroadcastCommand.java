@@ -32,12 +32,41 @@ final class BroadcastCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "Print the job id and exit; read it later with 'sessionhub job ID'.")
   boolean noWait;
 
+  @Option(names = "--batch", paramLabel = "N|P%",
+      description = "Roll out in waves of N sessions (or P% of them): each wave ends before the next is sent.")
+  String batch;
+
+  @Option(names = "--batch-wait", converter = DurationConverter.class, paramLabel = "DURATION",
+      description = "Wait this long between waves (with --batch).")
+  Duration batchWait;
+
+  @Option(names = "--max-failures", paramLabel = "N",
+      description = "Stop the rollout once N sessions did not end ok: later waves end 'skipped', never sent.")
+  Integer maxFailures;
+
+  @Option(names = "--fail-fast", description = "Stop the rollout at the first session that does not end ok "
+      + "(--max-failures 1).")
+  boolean failFast;
+
   @Override
   public Integer call() {
     String source = CodeArgument.read(code);
     HubConnection connection = hub.connect();
-    JsonObject started = connection.post("/api/broadcast", new JsonObject().put("selector", selector)
-        .put("code", source).put("timeout", ApiPaths.seconds(timeout)).put("wait", false), Duration.ofSeconds(30));
+    JsonObject request = new JsonObject().put("selector", selector)
+        .put("code", source).put("timeout", ApiPaths.seconds(timeout)).put("wait", false);
+    if (batch != null) {
+      request.put("batch", batch);
+    }
+    if (batchWait != null) {
+      request.put("batch_wait", batchWait.toMillis() / 1000.0);
+    }
+    if (maxFailures != null) {
+      request.put("max_failures", maxFailures);
+    }
+    if (failFast) {
+      request.put("fail_fast", true);
+    }
+    JsonObject started = connection.post("/api/broadcast", request, Duration.ofSeconds(30));
     String id = started.getString("id");
     int targets = started.getInteger("target_count", 0);
     if (noWait) {

@@ -76,6 +76,10 @@ final class HubConnection {
         .POST(HttpRequest.BodyPublishers.ofString(body.encode())), timeout);
   }
 
+  JsonObject delete(String path) {
+    return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), Duration.ofSeconds(30));
+  }
+
   private JsonObject send(HttpRequest.Builder request, Duration timeout) {
     if (authorization != null) {
       request.header("Authorization", authorization);
@@ -117,6 +121,9 @@ final class HubConnection {
     if (status == 401) {
       throw new CliException(CliException.UNREACHABLE, "the hub refused the token (set --token-file or "
           + "SESSIONHUB_TOKEN to the hub's token)");
+    }
+    if (status == 409) {
+      throw new CliException(CliException.FAILED, json.getString("message", "HTTP " + status));
     }
     if (status >= 400 && status < 500) {
       throw new CliException(CliException.USAGE, json.getString("message", "HTTP " + status));

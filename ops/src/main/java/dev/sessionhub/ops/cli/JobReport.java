@@ -16,7 +16,8 @@ import java.util.Map;
  */
 final class JobReport {
 
-  static final String[] STATES = {"ok", "error", "timeout", "unreachable", "unknown", "pending"};
+  static final String[] STATES = {"ok", "error", "timeout", "unreachable", "unknown", "cancelled", "skipped",
+      "pending"};
 
   private JobReport() {
   }
@@ -80,6 +81,10 @@ final class JobReport {
       if (!state.equals("ok") && n > 0) {
         s.append(", ").append(n).append(' ').append(state);
       }
+    }
+    int late = counts.getInteger("finished_after_cancel", 0);
+    if (late > 0) {
+      s.append(" (").append(late).append(" finished after the cancel: their sessions could not stop them)");
     }
     return s.toString();
   }
