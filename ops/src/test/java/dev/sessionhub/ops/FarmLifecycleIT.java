@@ -7,16 +7,20 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -70,6 +74,7 @@ class FarmLifecycleIT {
     RunningFarm farm = startFarm("");
     terminal.keys("C-c");
     assertNothingLeft(farm);
+    assertCleanedUp(farm);
     Poll.until(STOP, "the farm says it stopped", () -> screen().contains("farm: stopped the hub and its sessions."));
   }
 
@@ -79,6 +84,7 @@ class FarmLifecycleIT {
     RunningFarm farm = startFarm(" | tee '" + log + "'");
     terminal.keys("C-c");
     assertNothingLeft(farm);
+    assertCleanedUp(farm);
     assertTrue(Files.readString(log, StandardCharsets.UTF_8).contains(READY), "tee got the farm's output");
   }
 
@@ -87,6 +93,7 @@ class FarmLifecycleIT {
     RunningFarm farm = startFarm("");
     assertTrue(farm.script.destroy(), "SIGTERM sent");
     assertNothingLeft(farm);
+    assertCleanedUp(farm);
   }
 
   @Test
@@ -94,6 +101,7 @@ class FarmLifecycleIT {
     RunningFarm farm = startFarm(" | tee '" + dir.resolve("farm.log") + "'");
     terminal.kill();
     assertNothingLeft(farm);
+    assertCleanedUp(farm);
   }
 
   @Test
@@ -101,11 +109,14 @@ class FarmLifecycleIT {
     RunningFarm farm = startFarm("");
     assertTrue(farm.script.destroyForcibly(), "SIGKILL sent");
     assertNothingLeft(farm);
+    // No trap ran, so the run directory stays until the next farm removes it (its owner's pid is gone).
+    assertTrue(Files.isDirectory(farm.runDir), "the run directory of a farm killed with -9");
+    deleteTree(farm.runDir);
   }
 
   /** A farm that has printed its ready line: its processes and the ports they hold. */
   private record RunningFarm(ProcessHandle script, List<ProcessHandle> processes, String marker,
-      TreeSet<Integer> ports) {
+      TreeSet<Integer> ports, Path runDir) {
   }
 
   /** Types the farm's command (one session, free ports) and waits for its ready line. */
@@ -134,16 +145,33 @@ class FarmLifecycleIT {
     ports.add(Integer.parseInt(group("--hz-port (\\d+)", commandLine(hub))));
     ports.add(Integer.parseInt(group("(?m)^127\\.0\\.0\\.1:(\\d+) +blender ", screen)));  // the farm's ls table
     ports.forEach(p -> assertFalse(FreePorts.isFree(p), "port " + p + " is held while the farm runs"));
-    return new RunningFarm(script, processes, "farm-" + httpPort, ports);
+    Path runDir = Path.of(group("--ready-file (\\S+)/hub\\.ready", commandLine(hub)));
+    assertTrue(Files.isDirectory(runDir), "the farm's run directory " + runDir);
+    return new RunningFarm(script, processes, "farm-" + httpPort, ports, runDir);
   }
 
   /** Within 10 s: every process of the farm has ended, none names it, and its ports bind again. */
   private void assertNothingLeft(RunningFarm farm) {
+    long start = System.nanoTime();
     try {
       Poll.until(STOP, "nothing of the farm left", () -> leftOf(farm).isEmpty());
+      System.out.printf("%s: nothing left after %d ms%n", farm.marker, (System.nanoTime() - start) / 1_000_000);
     } catch (AssertionError e) {
       throw new AssertionError("left " + STOP.toSeconds() + " s after the farm was stopped: " + leftOf(farm)
           + "\nterminal:\n" + screenOrError(), e);
+    }
+  }
+
+  /** The farm's exit trap ran to its end: the run directory (logs, ready files) is gone. */
+  private static void assertCleanedUp(RunningFarm farm) {
+    Poll.until(STOP, "the farm's run directory " + farm.runDir + " removed", () -> !Files.exists(farm.runDir));
+  }
+
+  private static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 
@@ -162,8 +190,8 @@ class FarmLifecycleIT {
   private String screen() {
     try {
       return terminal.screen();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
