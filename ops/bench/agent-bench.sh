@@ -27,7 +27,7 @@ jport=$(free_port)
 "$root/ops/bin/sessionhub" session --base-port "$jport" --max-port "$jport" --eval-work $work_java \
   --port-file "$tmp/java.port" > "$tmp/java.log" 2>&1 & children_add $!; jpid=$!
 pport=$(free_port)
-python3 "$here/seed_session.py" "$pport" --work $work_python > "$tmp/python.log" 2>&1 & children_add $!; ppid=$!
+python3 "$here/seed_session.py" "$pport" --work $work_python > "$tmp/python.log" 2>&1 & children_add $!
 for _ in $(seq 1 200); do [ -s "$tmp/java.port" ] && grep -q listening "$tmp/python.log" && break; sleep 0.1; done
 
 frames() {  # frame stats of the session on port $1 as "p50 p99"
