@@ -15,15 +15,19 @@ jar="$root/ops/target/sessionhub.jar"
 work_java=150000   # per-frame evaluation work, chosen so both sessions idle at roughly 1 ms a frame
 work_python=9000
 
-tmp="$(mktemp -d)"; pids=()
-trap 'kill ${pids[@]} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# What this script starts stops when it stops, also on Ctrl-C, SIGTERM, SIGHUP and kill -9: ops/bin/lib/children.sh.
+# shellcheck source=../bin/lib/children.sh
+. "$root/ops/bin/lib/children.sh"
+tmp="$(mktemp -d)"
+remove_tmp() { rm -rf "$tmp"; }
+children_on_exit remove_tmp
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 jport=$(free_port)
 "$root/ops/bin/sessionhub" session --base-port "$jport" --max-port "$jport" --eval-work $work_java \
-  --port-file "$tmp/java.port" > "$tmp/java.log" 2>&1 & pids+=($!); jpid=$!
+  --port-file "$tmp/java.port" > "$tmp/java.log" 2>&1 & children_add $!; jpid=$!
 pport=$(free_port)
-python3 "$here/seed_session.py" "$pport" --work $work_python > "$tmp/python.log" 2>&1 & pids+=($!); ppid=$!
+python3 "$here/seed_session.py" "$pport" --work $work_python > "$tmp/python.log" 2>&1 & children_add $!
 for _ in $(seq 1 200); do [ -s "$tmp/java.port" ] && grep -q listening "$tmp/python.log" && break; sleep 0.1; done
 
 frames() {  # frame stats of the session on port $1 as "p50 p99"

@@ -41,8 +41,12 @@ done
 sessionhub="$root/ops/bin/sessionhub"
 span=$((2 * agents))
 
-tmp="$(mktemp -d)"; pids=()
-trap 'kill ${pids[@]} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# What this script starts stops when it stops, also on Ctrl-C, SIGTERM, SIGHUP and kill -9: ops/bin/lib/children.sh.
+# shellcheck source=../bin/lib/children.sh
+. "$root/ops/bin/lib/children.sh"
+tmp="$(mktemp -d)"
+remove_tmp() { rm -rf "$tmp"; }
+children_on_exit remove_tmp
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_range() {  # first base in 8000, 10000, ... whose $span ports all bind on 127.0.0.1, below the ephemeral range
   python3 - "$span" <<'EOF'
@@ -72,7 +76,7 @@ echo "range: $base-$top"
 
 echo "starting sessionhub sim --agents $agents --command-threads $threads on $base-$top..."
 "$sessionhub" sim --agents "$agents" --base-port "$base" --max-port "$top" --command-threads "$threads" \
-  --ready-file "$tmp/sim.ports" > "$tmp/sim.log" 2>&1 & pids+=($!)
+  --ready-file "$tmp/sim.ports" > "$tmp/sim.log" 2>&1 & children_add $!
 for _ in $(seq 1 1800); do [ -s "$tmp/sim.ports" ] && break; sleep 0.1; done
 [ -s "$tmp/sim.ports" ] || { echo "sim did not start:" >&2; cat "$tmp/sim.log" >&2; exit 1; }
 up=$(awk -v b="$base" -v t="$top" '$1>=b && $1<=t' "$tmp/sim.ports" | wc -l)
@@ -84,7 +88,7 @@ echo "starting sessionhub hub --scan $target --scan-interval 60s, waiting until 
 http=$(free_port); hz=$(free_port)
 t_launch=$(now)
 "$sessionhub" hub --rate-limit 0 --http-port "$http" --hz-port "$hz" --cluster "broadcastbench-$$-$RANDOM" --scan "$target" \
-  --scan-interval 60s --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 & pids+=($!)
+  --scan-interval 60s --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 & children_add $!
 disc_json=$(python3 - "$tmp/hub.ready" "$t_launch" "$agents" <<'EOF'
 import json, os, sys, time, urllib.request
 ready_file, t_launch, want = sys.argv[1], float(sys.argv[2]), int(sys.argv[3])

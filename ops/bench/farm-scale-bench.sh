@@ -38,9 +38,11 @@ sessionhub="$root/ops/bin/sessionhub"
 
 tmp="$(mktemp -d)"; farm=""
 cleanup() { [ -n "$farm" ] && netns_farm_down "$farm"; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# What this script starts stops when it stops, also on Ctrl-C, SIGTERM, SIGHUP and kill -9: ops/bin/lib/children.sh
+# (the farm's namespaces go with cleanup; after kill -9, with the next netns_farm_reap).
+# shellcheck source=../bin/lib/children.sh
+. "$root/ops/bin/lib/children.sh"
+children_on_exit cleanup
 netns_farm_reap
 farm="$(netns_farm_up --slots "$hosts" --owner $$)"
 netns_farm_env "$farm"
@@ -64,6 +66,7 @@ ip netns exec "$(netns_farm_ns "$farm" 1)" "$sessionhub" hub --bind "$FARM_NET.1
   --cluster "scale-$farm" --scan "$range" --scan-interval "${interval}s" --token-file "$tmp/token" \
   --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 &
 hub=$!
+children_add "$hub"
 for _ in $(seq 1 1200); do [ -s "$tmp/hub.ready" ] && break; sleep 0.1; done
 [ -s "$tmp/hub.ready" ] || { echo "hub not ready:" >&2; tail -n 20 "$tmp/hub.log" >&2; exit 1; }
 for _ in $(seq 1 600); do [ -n "$(last_scan_at)" ] && break; sleep 0.2; done
@@ -76,6 +79,7 @@ for s in $(seq 1 "$hosts"); do
   netns_farm_exec "$farm" "$s" "$sessionhub" sim --agents "$agents" --bind "$FARM_NET.$((100 + s))" \
     --base-port 8000 --max-port "$top" --token-file "$tmp/token" --ready-file "$tmp/sim$s.ports" \
     > "$tmp/sim$s.log" 2>&1 &
+  children_add $!
 done
 for s in $(seq 1 "$hosts"); do
   for _ in $(seq 1 3000); do [ -s "$tmp/sim$s.ports" ] && break; sleep 0.1; done

@@ -35,9 +35,11 @@ sessionhub="$root/ops/bin/sessionhub"
 
 tmp="$(mktemp -d)"; farm=""
 cleanup() { [ -n "$farm" ] && netns_farm_down "$farm"; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# What this script starts stops when it stops, also on Ctrl-C, SIGTERM, SIGHUP and kill -9: ops/bin/lib/children.sh
+# (the farm's namespaces go with cleanup; after kill -9, with the next netns_farm_reap).
+# shellcheck source=../bin/lib/children.sh
+. "$root/ops/bin/lib/children.sh"
+children_on_exit cleanup
 netns_farm_reap
 farm="$(netns_farm_up --slots "$slots" --dead "$dead" --owner $$)"
 netns_farm_env "$farm"
@@ -59,6 +61,7 @@ for s in "${live[@]}"; do
   netns_farm_exec "$farm" "$s" "$sessionhub" sim --agents "$agents" --bind "$FARM_NET.$((100 + s))" \
     --base-port 8000 --max-port 8099 --token-file "$tmp/token" --ready-file "$tmp/sim$s.ports" \
     > "$tmp/sim$s.log" 2>&1 &
+  children_add $!
 done
 for s in "${live[@]}"; do
   for _ in $(seq 1 1200); do [ -s "$tmp/sim$s.ports" ] && break; sleep 0.1; done

@@ -28,8 +28,12 @@ sessionhub="$root/ops/bin/sessionhub"
 agents=100
 span=1000
 
-tmp="$(mktemp -d)"; pids=()
-trap 'kill ${pids[@]} 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# What this script starts stops when it stops, also on Ctrl-C, SIGTERM, SIGHUP and kill -9: ops/bin/lib/children.sh.
+# shellcheck source=../bin/lib/children.sh
+. "$root/ops/bin/lib/children.sh"
+tmp="$(mktemp -d)"
+remove_tmp() { rm -rf "$tmp"; }
+children_on_exit remove_tmp
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 free_range() {  # first base in 8000, 9000, ... 31000 whose $span ports all bind on 127.0.0.1 (below the ephemeral range)
   python3 - "$span" <<'EOF'
@@ -58,7 +62,7 @@ if [ "$base" = 8000 ]; then echo "range: $base-$top (all free)"; else echo "rang
 
 echo "starting sessionhub sim --agents $agents on $base-$top..."
 "$sessionhub" sim --agents $agents --base-port "$base" --max-port "$top" --ready-file "$tmp/sim.ports" \
-  > "$tmp/sim.log" 2>&1 & pids+=($!)
+  > "$tmp/sim.log" 2>&1 & children_add $!
 for _ in $(seq 1 600); do [ -s "$tmp/sim.ports" ] && break; sleep 0.1; done
 [ -s "$tmp/sim.ports" ] || { echo "sim did not start:" >&2; cat "$tmp/sim.log" >&2; exit 1; }
 up=$(awk -v b="$base" -v t="$top" '$1>=b && $1<=t' "$tmp/sim.ports" | wc -l)
@@ -91,7 +95,7 @@ echo "c. sessionhub hub --scan $target --scan-interval 1s..."
 http=$(free_port); hz=$(free_port)
 t_launch=$(now)
 "$sessionhub" hub --http-port "$http" --hz-port "$hz" --cluster "scanbench-$$-$RANDOM" --scan "$target" \
-  --scan-interval 1s --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 & pids+=($!)
+  --scan-interval 1s --ready-file "$tmp/hub.ready" > "$tmp/hub.log" 2>&1 & children_add $!
 hub_json=$(python3 - "$tmp/hub.ready" "$t_launch" "$agents" "$second" "$steady_cycles" <<'EOF'
 import json, os, sys, time, urllib.request
 ready_file, t_launch, want, second = sys.argv[1], float(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"

@@ -64,7 +64,21 @@ class Handler(SimpleXMLRPCRequestHandler):
         pass
 
 
+def exit_with_parent():
+    """Ends this process once the script that started it has gone, even killed with -9 (ops/bin/lib/children.sh):
+    a check of the parent pid every half second on a daemon thread, off the main loop."""
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def main():
+    exit_with_parent()
     port = int(sys.argv[1])
     fps = int(sys.argv[sys.argv.index("--fps") + 1]) if "--fps" in sys.argv else 60
     work = int(sys.argv[sys.argv.index("--work") + 1]) if "--work" in sys.argv else 12000

@@ -23,11 +23,16 @@ public final class Launcher {
     return Files.isExecutable(fromModule) ? fromModule : Path.of("ops", "bin", "sessionhub").toAbsolutePath();
   }
 
-  /** Starts a long-running subcommand; output goes to {@code log}. */
+  /**
+   * Starts a long-running subcommand; output goes to {@code log}. It stops by itself once this test JVM has ended
+   * (SESSIONHUB_PARENT_PID), so a test run that is killed leaves no hub or session behind.
+   */
   public static Process start(Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(script().toString()));
     command.addAll(List.of(args));
-    return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("SESSIONHUB_PARENT_PID", String.valueOf(ProcessHandle.current().pid()));
+    return builder.start();
   }
 
   /** Runs a subcommand to completion (at most {@code seconds}). */

@@ -109,8 +109,12 @@ final class HubCommand implements Callable<Integer> {
     return threeIntervals.compareTo(failover) > 0 ? threeIntervals : failover;
   }
 
+  @Mixin
+  ParentOptions parent = new ParentOptions();
+
   @Override
   public Integer call() throws Exception {
+    parent.resolve().ifPresent(p -> ParentWatch.exitWith(p, "hub"));
     HubOptions options = new HubOptions()
         .setHttpPort(httpPort)
         .setBindAddress(bind)

@@ -9,7 +9,8 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * What the long-running programs share: announce readiness through a file that appears whole or not at all,
- * and run until SIGTERM/SIGINT, then clean up before the JVM exits.
+ * and run until SIGTERM/SIGINT/SIGHUP, or until their parent has ended ({@link ParentWatch} exits the same way),
+ * then clean up before the JVM exits.
  */
 final class ProgramLifecycle {
 

@@ -66,8 +66,12 @@ final class SessionCommand implements Callable<Integer> {
   @Option(names = "--port-file", description = "Write the bound port here once listening.")
   Path portFile;
 
+  @Mixin
+  ParentOptions parent = new ParentOptions();
+
   @Override
   public Integer call() throws Exception {
+    parent.resolve().ifPresent(p -> ParentWatch.exitWith(p, "session"));
     AgentOptions options = new AgentOptions()
         .setBasePort(basePort)
         .setMaxPort(maxPort)

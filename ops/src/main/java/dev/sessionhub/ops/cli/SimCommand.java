@@ -46,8 +46,12 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--ready-file", description = "Write the list of ports here once every session listens.")
   Path readyFile;
 
+  @Mixin
+  ParentOptions parent = new ParentOptions();
+
   @Override
   public Integer call() throws Exception {
+    parent.resolve().ifPresent(p -> ParentWatch.exitWith(p, "sim"));
     if (agents < 1) {
       throw new CliException(CliException.USAGE, "--agents must be at least 1");
     }
