@@ -23,8 +23,13 @@ public final class PauseDetector implements AutoCloseable {
 
   /** How often the detector's thread wakes up. */
   static final Duration TICK = Duration.ofMillis(100);
-  /** The default gap that counts as a pause: far above a hub's GC pauses, far below Hazelcast's 8 s timeout. */
-  public static final Duration DEFAULT_THRESHOLD = Duration.ofSeconds(2);
+  /**
+   * The default gap that counts as a pause: below Hazelcast's 8 s heartbeat timeout (a shorter pause cannot have
+   * got this member removed, so nothing it held was given up), far above a hub's GC pauses, and above the stalls
+   * of a machine starved of CPU (2 s gaps were seen with a load of 36 on 2 cores: work dropped for a false pause
+   * is lost work).
+   */
+  public static final Duration DEFAULT_THRESHOLD = Duration.ofSeconds(5);
 
   private static final Logger LOG = LoggerFactory.getLogger(PauseDetector.class);
 

@@ -10,6 +10,7 @@ import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.selector.Selector;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -106,6 +107,10 @@ public final class JobService {
     Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now,
         requester.describe(), hubId, addresses, now.plus(span).plus(GRACE), rollout, List.of());
     RunningJob run = new RunningJob(job);
+    if (rollout.rolling()) {
+      // later waves may go to other hubs after a caller began to wait: never answer from memory alone
+      run.hasRemoteTargets();
+    }
     running.put(job.id(), run);
     run.finished().future().onComplete(ar -> viewOf(run).onComplete(view -> {
       running.remove(job.id());
@@ -147,7 +152,9 @@ public final class JobService {
     int next = from + wave.size();
     Promise<Void> waveDone = Promise.promise();
     dispatch(run, wave, startedAt, waveDone);
-    waveDone.future().onComplete(sent -> {
+    Context context = vertx.getOrCreateContext();
+    // batches report back on Hazelcast's threads: the rollout goes on on this job's Vert.x context
+    waveDone.future().onComplete(sent -> context.runOnContext(onContext -> {
       if (next >= targets.size()) {
         done.tryComplete();
         return;
@@ -163,19 +170,19 @@ public final class JobService {
                   + "); the command was never sent").onComplete(x -> done.tryComplete());
           return;
         }
-        Runnable sendNext = () -> rollOut(run, targets, next, waveSize, done);
-        long timer = vertx.setTimer(Math.max(1, now.rollout().batchWait().toMillis()), id -> {
+        // the wave waits where a cancel can take it (and send it at once, to end its targets cancelled)
+        run.waitingWave(() -> rollOut(run, targets, next, waveSize, done));
+        run.waitTimer(vertx.setTimer(Math.max(1, now.rollout().batchWait().toMillis()), id -> {
           Runnable due = run.takeWaitingWave(t -> { });
           if (due != null) {
             due.run();
           }
-        });
-        run.waitingWave(timer, sendNext);
+        }));
         if (cancels.isCancelled(now.id())) {
           cancelledHere(now.id());
         }
       });
-    });
+    }));
   }
 
   /** Ends targets this coordinator never sent (later waves), deciding them in memory like its own targets. */

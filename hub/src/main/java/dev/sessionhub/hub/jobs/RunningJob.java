@@ -42,10 +42,16 @@ final class RunningJob implements Predicate<TargetResult> {
     job = job.withWave(wave);
   }
 
-  /** The next wave of a rolling job, waiting on {@code timer} (its batch wait); a cancel starts it at once. */
-  void waitingWave(long timer, Runnable wave) {
-    nextWaveTimer = timer;
+  /** The next wave of a rolling job, waiting for its batch wait; a cancel starts it at once. */
+  synchronized void waitingWave(Runnable wave) {
     nextWave = wave;
+  }
+
+  /** The timer of the batch wait, cancelled if a cancel takes the wave first. */
+  synchronized void waitTimer(long timer) {
+    if (nextWave != null) {
+      nextWaveTimer = timer;
+    }
   }
 
   /** Takes the waiting wave (and its timer), if any, so it runs once. */
