@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * How a hub serves, joins its cluster and discovers sessions. Defaults follow DESIGN.md: HTTP on
- * 127.0.0.1:7700, Hazelcast on 5701, cluster {@code sessionhub}, a scan every 5 s, leases of 15 s.
+ * 127.0.0.1:7700, Hazelcast on 5701, cluster {@code sessionhub}, a scan every 5 s, leases as {@link #defaultLease}
+ * gives for the scan interval (20 s for 5 s).
  * Setters validate and return {@code this}; {@link #validate()} checks what spans fields.
  *
  * <p>TLS is optional on both sides. With a PEM certificate chain and key ({@link #setTlsCertPath(String)},
@@ -26,7 +27,8 @@ public final class HubOptions {
   public static final String DEFAULT_CLUSTER_NAME = "sessionhub";
   public static final int DEFAULT_HAZELCAST_PORT = 5701;
   public static final Duration DEFAULT_SCAN_INTERVAL = Duration.ofSeconds(5);
-  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(15);
+  /** Time a silent partition takes to notice (Hazelcast's 8 s heartbeat timeout, measured 7.5-10.2 s) and more. */
+  public static final Duration FAILOVER_ALLOWANCE = Duration.ofSeconds(15);
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofMillis(500);
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(3);
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
@@ -60,7 +62,8 @@ public final class HubOptions {
   private int hazelcastPort = DEFAULT_HAZELCAST_PORT;
   private List<String> members = new ArrayList<>();
   private String token;
-  private Duration lease = DEFAULT_LEASE;
+  /** Null: {@link #defaultLease} of the scan interval. */
+  private Duration lease;
   private Duration probeTimeout = DEFAULT_PROBE_TIMEOUT;
   private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
@@ -97,7 +100,9 @@ public final class HubOptions {
     setHazelcastPort(json.getInteger("hazelcastPort", hazelcastPort));
     json.getJsonArray("members", new JsonArray()).forEach(m -> addMember(String.valueOf(m)));
     setToken(json.getString("token"));
-    setLease(Duration.ofMillis(json.getLong("leaseMs", lease.toMillis())));
+    if (json.getValue("leaseMs") != null) {
+      setLease(Duration.ofMillis(json.getLong("leaseMs")));
+    }
     setProbeTimeout(Duration.ofMillis(json.getLong("probeTimeoutMs", probeTimeout.toMillis())));
     setPollTimeout(Duration.ofMillis(json.getLong("pollTimeoutMs", pollTimeout.toMillis())));
     setHeartbeatInterval(Duration.ofMillis(json.getLong("heartbeatIntervalMs", heartbeatInterval.toMillis())));
@@ -129,7 +134,7 @@ public final class HubOptions {
         .put("clusterName", clusterName)
         .put("hazelcastPort", hazelcastPort)
         .put("members", new JsonArray(new ArrayList<>(members)))
-        .put("leaseMs", lease.toMillis())
+        .put("leaseMs", getLease().toMillis())
         .put("probeTimeoutMs", probeTimeout.toMillis())
         .put("pollTimeoutMs", pollTimeout.toMillis())
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
@@ -164,8 +169,8 @@ public final class HubOptions {
     readable(tlsCertPath, "TLS certificate");
     readable(tlsKeyPath, "TLS private key");
     readable(agentCaPath, "agent CA bundle");
-    if (lease.compareTo(scanInterval) <= 0) {
-      throw new IllegalArgumentException("lease " + lease.toMillis() + " ms must be longer than the scan interval "
+    if (getLease().compareTo(scanInterval) <= 0) {
+      throw new IllegalArgumentException("lease " + getLease().toMillis() + " ms must be longer than the scan interval "
           + scanInterval.toMillis() + " ms, or every session would expire between polls");
     }
     return this;
@@ -259,8 +264,23 @@ public final class HubOptions {
     return this;
   }
 
+  /** The lease set, or {@link #defaultLease} of the scan interval. */
   public Duration getLease() {
-    return lease;
+    return lease != null ? lease : defaultLease(scanInterval);
+  }
+
+  /**
+   * The lease when none is given, the one rule for it: 3 scan intervals, and at least one interval plus {@link
+   * #FAILOVER_ALLOWANCE}. A session's entry may live in a partition whose owner just became unreachable; its
+   * hub's renewals wait until the cluster declares that member gone (up to ~10 s after a silent split) and only
+   * then land. A lease shorter than the time since the last renewal (up to one interval and a cycle) plus that
+   * wait expires live, reachable sessions during a partition: the netns farm's HubPartitionIT saw it with 12 s
+   * leases and 2 s scans.
+   */
+  public static Duration defaultLease(Duration scanInterval) {
+    Duration threeIntervals = scanInterval.multipliedBy(3);
+    Duration failover = scanInterval.plus(FAILOVER_ALLOWANCE);
+    return threeIntervals.compareTo(failover) > 0 ? threeIntervals : failover;
   }
 
   public HubOptions setLease(Duration lease) {

@@ -127,7 +127,8 @@ class JobsTest {
     assertEquals("unreachable", byAddress.get(address(doomed)).getString("state"),
         byAddress.get(address(doomed)).encode());
     assertEquals(new JsonObject().put("ok", 19).put("error", 1).put("timeout", 1).put("unreachable", 1)
-        .put("unknown", 0).put("pending", 0), job.getJsonObject("counts"));
+        .put("unknown", 0).put("cancelled", 0).put("skipped", 0).put("pending", 0).put("finished_after_cancel", 0),
+        job.getJsonObject("counts"));
     byAddress.values().stream().filter(r -> r.getString("state").equals("ok"))
         .forEach(r -> assertEquals("ok from None\n", r.getString("output")));
     assertTrue(byAddress.get(address(agents.all().get(3))).getString("message").contains("interrupted"),

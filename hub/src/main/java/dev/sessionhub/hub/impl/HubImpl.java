@@ -130,6 +130,7 @@ public final class HubImpl implements Hub {
       cancels.close();
       control.close();
       client.close();
+      prober.close();
       return Future.failedFuture(e);
     }
     MemberTrust trust = new MemberTrust(options.getTrustedMembers());

@@ -92,23 +92,6 @@ final class HubCommand implements Callable<Integer> {
       + "repeatable. Members elsewhere are reported and get no work, and work they send is refused.")
   List<String> trustedMembers = new ArrayList<>();
 
-  /** Time a silent partition takes to notice (Hazelcast's 8 s heartbeat timeout, measured 7.5-10.2 s) and more. */
-  static final Duration FAILOVER_ALLOWANCE = Duration.ofSeconds(15);
-
-  /**
-   * The lease when none is given: 3 scan intervals, and at least one interval plus {@link #FAILOVER_ALLOWANCE}.
-   * A session's entry may live in a partition whose owner just became unreachable; its hub's renewals wait until
-   * the cluster declares that member gone (up to ~10 s after a silent split) and only then land. A lease shorter
-   * than the time since the last renewal (up to one interval and a cycle) plus that wait expires live, reachable
-   * sessions during a partition: the netns farm's HubPartitionIT saw it with 12 s leases and 2 s scans (the old
-   * default of 15 s at the default 5 s interval leaves the same 9.5 s margin).
-   */
-  static Duration defaultLease(Duration scanInterval) {
-    Duration threeIntervals = scanInterval.multipliedBy(3);
-    Duration failover = scanInterval.plus(FAILOVER_ALLOWANCE);
-    return threeIntervals.compareTo(failover) > 0 ? threeIntervals : failover;
-  }
-
   @Mixin
   ParentOptions parent = new ParentOptions();
 
@@ -131,7 +114,9 @@ final class HubCommand implements Callable<Integer> {
         .setTlsKeyPath(tls.keyPath())
         .setAgentTls(agentTls)
         .setAgentCaPath(agentCa == null ? null : agentCa.toString());
-    options.setLease(lease != null ? lease : defaultLease(scanInterval));
+    if (lease != null) {
+      options.setLease(lease);
+    }
     scan.forEach(options::addScanTarget);
     members.forEach(options::addMember);
     trustedMembers.forEach(options::addTrustedMember);
