@@ -1393,10 +1393,7 @@ class AgentHttp(object):
                 try:
                     request = read_request(reader, deadline)
                 except socket.timeout:
-                    if reader.buffer:
-                        self._send(sock, http_response(408, 'text/plain; charset=utf-8',
-                                                       b'request headers not received in time\n', True))
-                    return
+                    return  # headers not complete in time (slow-loris, or an idle keep-alive): closed unanswered
                 if request is None:
                     return
                 response, close, linger = self.handle(request, reader)
