@@ -24,7 +24,7 @@ bl_info = {
     "category": "System",
 }
 
-_state = {"agent": None, "error": ""}
+_state = {"agent": None, "error": "", "quit": False}
 
 
 def _preferences():
@@ -41,14 +41,27 @@ def _parse_tags(text):
     return tags
 
 
+def _setting(prefs, name, variable):
+    """The environment variable when set (a farm's launch script), else the add-on preference."""
+    value = os.environ.get(variable)
+    if value is not None:
+        return value
+    return getattr(prefs, name) if prefs is not None else None
+
+
 def _options(prefs):
-    if prefs is None:
-        return agent_module.Options()
-    token_file = bpy.path.abspath(prefs.token_file) if prefs.token_file else None
+    base_port = int(_setting(prefs, "base_port", "SESSIONHUB_BASE_PORT") or 8000)
+    max_port = int(_setting(prefs, "max_port", "SESSIONHUB_MAX_PORT") or 8099)
+    token_file = _setting(prefs, "token_file", "SESSIONHUB_TOKEN_FILE")
     return agent_module.Options(
-        base_port=prefs.base_port, max_port=max(prefs.base_port, prefs.max_port), bind=prefs.bind or "127.0.0.1",
-        token=agent_module.read_token(None, token_file), name=prefs.session_name or None,
-        tags=_parse_tags(prefs.tags), hub_url=prefs.hub_url or None)
+        base_port=base_port, max_port=max(base_port, max_port),
+        bind=_setting(prefs, "bind", "SESSIONHUB_BIND") or "127.0.0.1",
+        token=agent_module.read_token(None, bpy.path.abspath(token_file) if token_file else None),
+        name=_setting(prefs, "session_name", "SESSIONHUB_NAME") or None,
+        tags=_parse_tags(_setting(prefs, "tags", "SESSIONHUB_TAGS")),
+        hub_url=_setting(prefs, "hub_url", "SESSIONHUB_HUB") or None,
+        command_timeout=float(os.environ.get("SESSIONHUB_COMMAND_TIMEOUT", "30")),
+        port_file=os.environ.get("SESSIONHUB_PORT_FILE") or None)
 
 
 def start_agent():
@@ -76,11 +89,29 @@ def agent():
     return _state["agent"]
 
 
+def request_quit():
+    """Ends serve_forever() after the current command (whose answer is still sent); Blender -b then quits."""
+    _state["quit"] = True
+
+
 def serve_forever(should_stop=None):
-    """Serves commands on the main thread until the agent stops (for `blender -b`, where timers never run)."""
+    """Serves commands on the main thread until request_quit(), SIGTERM or SIGINT (for `blender -b`, where timers
+    never run); then stops the agent (deregistering, freeing the port) and returns, so Blender quits."""
+    import signal
     running = _state["agent"] or start_agent()
-    if running is not None:
-        running.serve_forever(should_stop=should_stop)
+    if running is None:
+        return
+    _state["quit"] = False
+
+    def quit_on_signal(signum, frame):
+        _state["quit"] = True
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, quit_on_signal)
+    try:
+        running.serve_forever(should_stop=lambda: _state["quit"] or bool(should_stop and should_stop()))
+    finally:
+        stop_agent()
 
 
 class SessionHubPreferences(bpy.types.AddonPreferences):
@@ -107,6 +138,7 @@ class SessionHubPreferences(bpy.types.AddonPreferences):
         layout.prop(self, "hub_url")
         layout.prop(self, "session_name")
         layout.prop(self, "tags")
+        layout.label(text="SESSIONHUB_BASE_PORT, _MAX_PORT, _BIND, _TOKEN_FILE, _HUB, _NAME, _TAGS override these")
         layout.operator(SESSIONHUB_OT_restart.bl_idname)
 
 
