@@ -25,9 +25,14 @@ public record PythonInterpreter(String label, List<String> command, Map<String, 
     return new PythonInterpreter("cpython2.7", List.of("python"), Map.of("PYENV_VERSION", "2.7.18"), "2.7.");
   }
 
-  /** A process builder running this interpreter with {@code args}. */
+  /**
+   * A process builder running this interpreter with {@code args}: the interpreter's own executable once
+   * {@link #require()} found it (pyenv's shims are bash scripts that take seconds on a busy machine and are what a
+   * signal would reach first), else the command as given.
+   */
   public ProcessBuilder builder(String... args) {
-    List<String> all = new ArrayList<>(command);
+    String resolved = RESOLVED.get(label);
+    List<String> all = new ArrayList<>(resolved == null ? command : List.of(resolved));
     all.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(all);
     builder.environment().putAll(environment);
@@ -48,15 +53,25 @@ public record PythonInterpreter(String label, List<String> command, Map<String, 
     return this;
   }
 
+  private static final Map<String, String> RESOLVED = new java.util.concurrent.ConcurrentHashMap<>();
+
   private String problem() {
+    if (RESOLVED.containsKey(label)) {
+      return null;
+    }
     try {
-      Process p = builder("-c", "import platform; print(platform.python_version())").redirectErrorStream(true).start();
+      Process p = builder("-c", "import platform, sys; print(platform.python_version() + ' ' + sys.executable)")
+          .redirectErrorStream(true).start();
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         return "it did not answer within 30 s";
       }
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      return p.exitValue() == 0 && out.startsWith(expectedVersion) ? null : "it says: " + out;
+      if (p.exitValue() != 0 || !out.startsWith(expectedVersion) || !out.contains(" ")) {
+        return "it says: " + out;
+      }
+      RESOLVED.put(label, out.substring(out.indexOf(' ') + 1).trim());
+      return null;
     } catch (IOException e) {
       return e.getMessage();
     } catch (InterruptedException e) {
