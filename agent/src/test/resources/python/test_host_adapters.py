@@ -174,6 +174,97 @@ class HostAdapterTest(unittest.TestCase):
         self.assertFalse(ran)
 
 
+class AgentEdgesTest(unittest.TestCase):
+    """Options, binding and HTTP framing details of the contract, on the agent module directly."""
+
+    def test_a_non_loopback_bind_needs_a_token(self):
+        with self.assertRaises(ValueError) as refused:
+            sa.Agent(sa.PlainHost(), sa.Options(bind='0.0.0.0', quiet=True))
+        self.assertIn('token', str(refused.exception))
+        sa.Options(bind='0.0.0.0', token='t').validate()  # with a token it may
+
+    def test_a_token_file_others_can_read_is_refused(self):
+        import tempfile
+        handle, path = tempfile.mkstemp()
+        os.write(handle, b'secret\n')
+        os.close(handle)
+        try:
+            os.chmod(path, 0o644)
+            self.assertRaises(ValueError, sa.read_token, None, path)
+            os.chmod(path, 0o600)
+            self.assertEqual('secret', sa.read_token(None, path))
+        finally:
+            os.remove(path)
+
+    def test_agents_bind_the_first_free_port_and_free_it_at_once_on_stop(self):
+        probe = sa.bind_first_free('127.0.0.1', 0, 0)
+        base = probe.getsockname()[1]
+        probe.close()
+        first = sa.Agent(sa.PlainHost(), sa.Options(base_port=base, max_port=base + 5, quiet=True)).start()
+        second = sa.Agent(sa.PlainHost(), sa.Options(base_port=base, max_port=base + 5, quiet=True)).start()
+        try:
+            self.assertEqual(base, first.port)
+            self.assertNotEqual(first.port, second.port)
+            self.assertNotEqual(first.session_id, second.session_id)
+        finally:
+            second.stop()
+            first.stop()
+        again = sa.Agent(sa.PlainHost(), sa.Options(base_port=base, max_port=base, quiet=True)).start()
+        self.assertEqual(base, again.port)
+        again.stop()
+
+    def exchange(self, port, requests, expect_close):
+        import socket
+        sock = socket.create_connection(('127.0.0.1', port), 10)
+        answers = []
+        try:
+            for request in requests:
+                sock.sendall(request)
+                head = b''
+                while b'\r\n\r\n' not in head:
+                    head += sock.recv(1)
+                length = int([line.split(b':')[1] for line in head.split(b'\r\n')
+                              if line.lower().startswith(b'content-length')][0])
+                body = b''
+                while len(body) < length:
+                    body += sock.recv(length - len(body))
+                answers.append((head, body))
+            sock.settimeout(1.0)
+            try:
+                closed = sock.recv(1) == b''
+            except socket.timeout:
+                closed = False  # still open (the agent's idle limit here is 5 s)
+            self.assertEqual(expect_close, closed)
+        finally:
+            sock.close()
+        return answers
+
+    def test_http_1_0_closes_unless_kept_alive_and_http_1_1_keeps_alive_with_chunked_bodies(self):
+        agent = sa.Agent(sa.PlainHost(), sa.Options(base_port=0, max_port=0, quiet=True, read_timeout=5)).start()
+        call = xmlrpclib.dumps((), 'scene_objects').encode('utf-8')
+        one_zero = b'POST /RPC2 HTTP/1.0\r\nContent-Length: %d\r\n\r\n' % len(call) + call
+        kept = b'POST /RPC2 HTTP/1.0\r\nConnection: keep-alive\r\nContent-Length: %d\r\n\r\n' % len(call) + call
+        chunked = (b'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n'
+                   + b'%x\r\n' % 10 + call[:10] + b'\r\n' + b'%x\r\n' % (len(call) - 10) + call[10:] + b'\r\n0\r\n\r\n')
+        try:
+            answers = self.exchange(agent.port, [one_zero], expect_close=True)
+            self.assertIn(b'Connection: close', answers[0][0])
+            answers = self.exchange(agent.port, [kept, kept], expect_close=False)
+            self.assertEqual(2, len(answers))
+            self.assertIn(b'Connection: keep-alive', answers[1][0])
+            answers = self.exchange(agent.port, [chunked, chunked], expect_close=False)
+            self.assertEqual(2, len(answers))
+            self.assertIn(b'<methodResponse><params>', answers[1][1])
+        finally:
+            agent.stop()
+
+    def test_the_hub_object_is_in_the_namespace_and_reaches_the_hub_lazily(self):
+        agent = sa.Agent(sa.PlainHost(), sa.Options(base_port=0, max_port=0, quiet=True,
+                                                    hub_url='http://127.0.0.1:9/', token='tok'))
+        self.assertEqual('<hub http://127.0.0.1:9>', repr(agent.runner.namespace['hub']))
+        self.assertEqual('http://agent:tok@127.0.0.1:9', sa._hub_base('http://127.0.0.1:9/', 'tok'))
+
+
 if __name__ == '__main__':
     result = unittest.main(exit=False, verbosity=2).result
     sys.exit(0 if result.wasSuccessful() and result.testsRun > 0 else 1)

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a Python unittest run by real CPython 3 and 2.7 against stand-in modules that follow each application's documented
  * main-thread API ({@code maya.utils.executeInMainThreadWithResult}, {@code hdefereval}, {@code
  * nuke.executeInMainThreadWithResult}). The real applications are not installable here: these adapters are not yet
- * verified in them.
+ * verified in them. The same run checks the agent module's edges: loopback-only without a token, token-file
+ * permissions, bind-first ports freed at once on stop, HTTP/1.0 and 1.1 keep-alive with chunked bodies, the hub object.
  */
 class PythonHostAdaptersTest {
 
@@ -51,7 +52,7 @@ class PythonHostAdaptersTest {
     System.out.println(out);
     assertEquals(0, process.exitValue(), out);
     Matcher ran = RAN.matcher(out);
-    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 6, out);
+    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 11, out);
     assertTrue(out.contains("\nOK"), out);
   }
 

@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and a broadcast run bpy code that adds a mesh and return what it printed, on Blender's main thread; the inventory
  * shows the new objects; a raising command ends {@code error} with the traceback, one past its time limit ends
  * {@code timeout} and the session answers the next; a Blender started with a hub URL appears through its
- * announcement within a second and leaves at once when it quits.
+ * announcement within a second, sees the others through the {@code hub} object in its namespace, and leaves at
+ * once when it quits.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class BlenderSessionsTest {
@@ -131,6 +132,12 @@ class BlenderSessionsTest {
           () -> HubApi.count(hub, "name=announced tag.show=demo source=announce") == 1);
       System.out.println("blender-sessions: announced Blender listed "
           + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - listening) + " ms after it listened");
+      JsonObject peers = route("127.0.0.1:" + announced.port(),
+          "print(sorted(s['address'] for s in hub.sessions('app=blender')), repr(hub))", 30);
+      assertEquals("ok", peers.getString("state"), peers.encode());
+      assertTrue(peers.getString("output").contains("'127.0.0.1:" + blenderA.port() + "'")
+          && peers.getString("output").contains("'127.0.0.1:" + announced.port() + "'"),
+          "the hub object in Blender's namespace lists the Blender sessions: " + peers.getString("output"));
       assertEquals(0, announced.quit(Duration.ofSeconds(30)), announced.log());
       long quit = System.nanoTime();
       Poll.until(Duration.ofSeconds(1), "the Blender that quit leaves the inventory at once (lease is 10 s)",
