@@ -258,6 +258,21 @@ class AgentEdgesTest(unittest.TestCase):
         finally:
             agent.stop()
 
+    def test_the_reader_refuses_xml_1_1_and_doctypes_unread(self):
+        reader = sa.XmlRpcReader()
+        for body, code, text in ((b'<?xml version="1.1"?><methodCall><methodName>x</methodName></methodCall>',
+                                  -32700, "XML version '1.1'"),
+                                 (b'<?xml version="1.0"?>\n<!-- c --><!DOCTYPE m [<!ENTITY e "x">]><methodCall/>',
+                                  -32700, 'DOCTYPE'),
+                                 (b'<methodCall><methodName>x</methodName><params><param><value><i8>9223372036854775808'
+                                  b'</i8></value></param></params></methodCall>', -32600, 'i8')):
+            try:
+                reader.decode_call(body)
+                self.fail('accepted %r' % body)
+            except sa.RpcFault as fault:
+                self.assertEqual(code, fault.code)
+                self.assertIn(text, fault.message)
+
     def test_the_hub_object_is_in_the_namespace_and_reaches_the_hub_lazily(self):
         agent = sa.Agent(sa.PlainHost(), sa.Options(base_port=0, max_port=0, quiet=True,
                                                     hub_url='http://127.0.0.1:9/', token='tok'))

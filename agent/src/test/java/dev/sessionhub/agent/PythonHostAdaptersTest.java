@@ -52,7 +52,7 @@ class PythonHostAdaptersTest {
     System.out.println(out);
     assertEquals(0, process.exitValue(), out);
     Matcher ran = RAN.matcher(out);
-    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 11, out);
+    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 12, out);
     assertTrue(out.contains("\nOK"), out);
   }
 

@@ -228,9 +228,15 @@ class XmlRpcReader(object):
         def refuse(*args):
             raise RpcFault(PARSE_ERROR, 'DOCTYPE, entities and external references are not allowed')
 
+        def declaration(version, encoding, standalone):
+            # expat reads a 1.1 document by the 1.0 rules; refused as the Java agent refuses it
+            if version is not None and version != '1.0':
+                raise RpcFault(PARSE_ERROR, "XML version '%s' is not supported, only 1.0" % version)
+
         parser.StartElementHandler = start
         parser.EndElementHandler = end
         parser.CharacterDataHandler = characters
+        parser.XmlDeclHandler = declaration
         parser.StartDoctypeDeclHandler = refuse
         parser.EntityDeclHandler = refuse
         parser.UnparsedEntityDeclHandler = refuse
