@@ -55,6 +55,7 @@ class Session(object):
         try:
             main_loop(done.is_set)
         finally:
+            self.proxy('close')()  # its keep-alive socket, else a ResourceWarning lands in a later command's output
             self.agent.stop()
         if 'error' in box:
             raise AssertionError('client failed:\n' + box['error'])
@@ -159,12 +160,14 @@ class HostAdapterTest(unittest.TestCase):
         results = []
 
         def calls(proxy):
+            other = xmlrpclib.ServerProxy(session.agent.url())
             first = threading.Thread(target=lambda: results.append(
-                fault_of(xmlrpclib.ServerProxy(session.agent.url()).command, 'while True:\n    pass', 1.0)))
+                fault_of(other.command, 'while True:\n    pass', 1.0)))
             first.start()
             sa.time.sleep(0.3)
             second = fault_of(proxy.command, "ran = True", 0.3)  # queued behind the loop, never runs
             first.join()
+            other('close')()
             return second, proxy.evaluate("'ran' in globals()")
 
         second, ran = session.drive(calls, lambda until: session.agent.serve_forever(should_stop=until))
