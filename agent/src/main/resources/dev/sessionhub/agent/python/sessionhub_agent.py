@@ -1084,6 +1084,7 @@ class BlenderHost(Host):
         self.exe = os.path.splitext(os.path.basename(bpy.app.binary_path or 'blender'))[0] or 'blender'
         self.headless = bool(bpy.app.background)
         self._agent = None
+        self._refreshed = 0.0
 
     def facts(self):
         bpy = self.bpy
@@ -1104,7 +1105,9 @@ class BlenderHost(Host):
         agent = self._agent
         if agent is None or agent.stopped:
             return None
-        agent.process_pending(0)
+        if not agent.process_pending(0) and _monotonic() - self._refreshed >= 1.0:
+            agent.refresh_facts()  # what a user changed by hand shows in server_data() within a second
+            self._refreshed = _monotonic()
         return self.poll_seconds
 
     def stop(self):

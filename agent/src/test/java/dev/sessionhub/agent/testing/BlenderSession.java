@@ -59,11 +59,38 @@ public final class BlenderSession implements AutoCloseable {
    * {@code settings} adds SESSIONHUB_* variables (SESSIONHUB_HUB, SESSIONHUB_NAME, SESSIONHUB_TAGS, ...).
    */
   public static BlenderSession start(Path dir, int base, int max, Map<String, String> settings) throws Exception {
+    return launch(dir, base, max, settings, false);
+  }
+
+  /** Skips the test unless {@code xvfb-run} is installed (fails it under CI=true). */
+  public static void requireVirtualDisplay() {
+    boolean present = Files.isExecutable(Path.of("/usr/bin/xvfb-run"));
+    if (!present) {
+      String message = "xvfb-run is not installed; ops/bin/install-test-deps installs it (Debian's xvfb)";
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(message + ", and CI=true requires it");
+      }
+      Assumptions.abort(message + ": skipped");
+    }
+  }
+
+  /**
+   * Starts Blender with its UI on a virtual display ({@code xvfb-run}, Mesa's software renderer): the add-on serves
+   * through a {@code bpy.app.timers} timer, as on an artist's desktop.
+   */
+  public static BlenderSession startWithUi(Path dir, int base, int max, Map<String, String> settings)
+      throws Exception {
+    return launch(dir, base, max, settings, true);
+  }
+
+  private static BlenderSession launch(Path dir, int base, int max, Map<String, String> settings, boolean ui)
+      throws Exception {
     Files.createDirectories(dir);
     Path zip = dir.resolve(PythonAgentFiles.BLENDER_ADDON_ZIP);
     Files.write(zip, PythonAgentFiles.blenderAddonZip());
-    Path script = dir.resolve("blender_start.py");
-    try (InputStream in = BlenderSession.class.getResourceAsStream("/python/blender_start.py")) {
+    String scriptName = ui ? "blender_start_ui.py" : "blender_start.py";
+    Path script = dir.resolve(scriptName);
+    try (InputStream in = BlenderSession.class.getResourceAsStream("/python/" + scriptName)) {
       Files.copy(in, script);
     }
     Path portFile = dir.resolve("agent.port");
@@ -74,8 +101,14 @@ public final class BlenderSession implements AutoCloseable {
     env.put("SESSIONHUB_BASE_PORT", String.valueOf(base));
     env.put("SESSIONHUB_MAX_PORT", String.valueOf(max));
     env.put("SESSIONHUB_PORT_FILE", portFile.toString());
-    ProcessBuilder builder = new ProcessBuilder("blender", "-b", "--factory-startup", "--python", script.toString())
+    ProcessBuilder builder = (ui
+        ? new ProcessBuilder("xvfb-run", "-a", "-s", "-screen 0 1280x720x24", "blender", "--factory-startup",
+            "--python", script.toString())
+        : new ProcessBuilder("blender", "-b", "--factory-startup", "--python", script.toString()))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("blender.log").toFile()));
+    if (ui) {
+      env.put("LIBGL_ALWAYS_SOFTWARE", "1");
+    }
     builder.environment().putAll(env);
     Process process = builder.start();
     try {
@@ -113,6 +146,14 @@ public final class BlenderSession implements AutoCloseable {
     }
   }
 
+  /** Waits for Blender (and a virtual display around it) to exit by itself; its exit code. */
+  public int awaitExit(Duration within) throws InterruptedException {
+    if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError("Blender did not exit within " + within + "; its log: " + log());
+    }
+    return process.exitValue();
+  }
+
   /** Asks Blender to quit (SIGTERM: the add-on stops serving, deregisters, frees the port); its exit code. */
   public int quit(Duration within) throws InterruptedException {
     process.destroy();
@@ -125,6 +166,7 @@ public final class BlenderSession implements AutoCloseable {
 
   @Override
   public void close() {
+    process.descendants().forEach(ProcessHandle::destroy);  // under xvfb-run: Blender and the X server
     if (process.isAlive()) {
       process.destroy();
       try {
