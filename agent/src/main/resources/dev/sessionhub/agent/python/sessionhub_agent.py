@@ -668,6 +668,7 @@ class CommandQueue(object):
         self.can_interrupt = can_interrupt and self.interrupter.available
         self.host_name = host_name
         self.tasks = queue_module.Queue()
+        self.arrived = threading.Event()
         self.lock = threading.Lock()
         self.pending = 0
         self.completed = 0
@@ -687,6 +688,7 @@ class CommandQueue(object):
             self.pending += 1
         task = CommandTask(function)
         self.tasks.put(task)
+        self.arrived.set()
         task.done.wait(limit)
         with task.lock:
             if task.state == DONE:
@@ -708,13 +710,12 @@ class CommandQueue(object):
         return not self.tasks.empty()
 
     def wait_for_work(self, timeout):
-        """Blocks until a command is queued (or the timeout passes); for pump threads. True if there is work."""
-        try:
-            task = self.tasks.get(True, timeout)
-        except queue_module.Empty:
-            return False
-        self.tasks.put(task)  # order kept: pumps and the main thread share one consumer (the main thread)
-        return True
+        """Blocks until a command is queued (or the timeout passes); for pump threads. True if there is work.
+        Only the main thread takes commands off the queue, so their order is kept."""
+        if self.tasks.empty():
+            self.arrived.wait(timeout)
+        self.arrived.clear()
+        return not self.tasks.empty()
 
     def run_pending(self, wait=0.0):
         """Runs the queued commands on the calling (main) thread; waits up to `wait` seconds for the first."""
@@ -1412,7 +1413,7 @@ class AgentHttp(object):
                 if close:
                     return
         except HttpError as e:
-            self.agent.stats['refused'] += 1
+            self.agent.count('refused')
             if e.status is not None:
                 self._send(sock, http_response(e.status, 'text/plain; charset=utf-8',
                                                (e.message + '\n').encode('utf-8'), True))
@@ -1430,18 +1431,18 @@ class AgentHttp(object):
 
     def _answer(self, request, reader):
         agent = self.agent
-        agent.stats['requests'] += 1
+        agent.count('requests')
         close = request.wants_close()
         rpc_path = request.path in ('/', '/RPC2')
         authenticated = self.auth.allows(request.header('authorization'))
         open_call = self.options.open_discovery and request.method == 'POST' and rpc_path
         if not authenticated and not open_call:
-            agent.stats['refused'] += 1
+            agent.count('refused')
             return (401, TEXT, b'token required\n', ['WWW-Authenticate: Basic realm="sessionhub"'], True,
                     request.has_body())
         if request.method == 'POST' and rpc_path:
             body = read_body(reader, request, self.options.max_body_bytes, self.options.read_timeout)
-            agent.stats['calls'] += 1
+            agent.count('calls')
             return (200, XML, self._call(body, authenticated), [], close, False)
         close = close or request.has_body()
         if request.method == 'GET' and request.path == '/status':
@@ -1462,7 +1463,7 @@ class AgentHttp(object):
                 raise HttpError(401, 'token required')
             return self.writer.response(self.agent.dispatcher.dispatch(method, params))
         except RpcFault as fault:
-            self.agent.stats['faults'] += 1
+            self.agent.count('faults')
             return self.writer.fault(fault.code, fault.message)
 
     @staticmethod
@@ -1684,14 +1685,16 @@ class HubLink(object):
 class Options(object):
     """What an agent is told; every default is the Java agent's."""
 
-    def __init__(self, base_port=DEFAULT_BASE_PORT, max_port=DEFAULT_MAX_PORT, bind=DEFAULT_BIND, token=None,
+    def __init__(self, base_port=DEFAULT_BASE_PORT, max_port=None, bind=DEFAULT_BIND, token=None,
                  name=None, tags=None, hub_url=None, hub_ca=None, tls_cert=None, tls_key=None,
                  max_body_bytes=DEFAULT_MAX_BODY_BYTES, max_xml_depth=DEFAULT_MAX_XML_DEPTH,
                  queue_length=DEFAULT_QUEUE_LENGTH, command_timeout=DEFAULT_COMMAND_TIMEOUT,
                  read_timeout=DEFAULT_READ_TIMEOUT, heartbeat=DEFAULT_HEARTBEAT, open_discovery=False,
                  port_file=None, quiet=False):
         self.base_port = base_port
-        self.max_port = max_port if max_port is not None else (0 if base_port == 0 else DEFAULT_MAX_PORT)
+        if max_port is None:  # the Java agent's range: up to 8099, or just the base when that is above it
+            max_port = 0 if base_port == 0 else max(base_port, DEFAULT_MAX_PORT)
+        self.max_port = max_port
         self.bind = bind
         self.token = token
         self.name = name
@@ -1745,6 +1748,7 @@ class Agent(object):
         self.pid = os.getpid()
         self.stopped = False
         self.stats = {'requests': 0, 'calls': 0, 'faults': 0, 'refused': 0}
+        self._stats_lock = threading.Lock()
         self.last_command = ''
         self.tags = dict(options.tags)
         if options.name:
@@ -1871,6 +1875,11 @@ class Agent(object):
                 u'<code>/RPC2</code>; JSON at <a href="/status">/status</a>.</p><table>%s</table></body></html>'
                 % (self.port, rows))
         return page.encode('utf-8')
+
+    def count(self, counter):
+        """Adds one to a /status counter (connection threads count concurrently)."""
+        with self._stats_lock:
+            self.stats[counter] += 1
 
     def log(self, message):
         if not self.options.quiet:
