@@ -397,8 +397,13 @@ _XML_FORBIDDEN = re.compile(u'[^\u0009\u000a\u0020-\ud7ff\ue000-\ufffd\U00010000
                             if sys.maxunicode > 0xffff else u'[^\u0009\u000a\u0020-\ud7ff\ue000-\ufffd]')
 
 
+_XML_SPECIAL = re.compile(u'[&<>\r]')
+
+
 def xml_escape(text):
     """Character data any XML 1.0 parser reads back unchanged: CR as &#13;, forbidden characters as U+FFFD."""
+    if not _XML_SPECIAL.search(text) and not _XML_FORBIDDEN.search(text):
+        return text  # the common case: nothing to change
     text = text.replace(u'&', u'&amp;').replace(u'<', u'&lt;').replace(u'>', u'&gt;')
     text = _XML_FORBIDDEN.sub(lambda m: u'&#13;' if m.group(0) == u'\r' else u'\ufffd', text)
     return text
