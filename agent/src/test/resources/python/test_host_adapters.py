@@ -62,6 +62,14 @@ class Session(object):
         return box['value']
 
 
+def wait_until(condition, what, seconds=20.0):
+    deadline = sa.time.time() + seconds
+    while not condition():
+        if sa.time.time() > deadline:
+            raise AssertionError('not within %s s: %s' % (seconds, what))
+        sa.time.sleep(0.01)
+
+
 def fault_of(function, *args):
     try:
         function(*args)
@@ -164,13 +172,29 @@ class HostAdapterTest(unittest.TestCase):
             first = threading.Thread(target=lambda: results.append(
                 fault_of(other.command, 'while True:\n    pass', 1.0)))
             first.start()
-            sa.time.sleep(0.3)
-            second = fault_of(proxy.command, "ran = True", 0.3)  # queued behind the loop, never runs
+            wait_until(lambda: session.agent.commands.depth() == 1, 'the loop is pending')
+            queued = []
+            behind_proxy = xmlrpclib.ServerProxy(session.agent.url())
+            behind = threading.Thread(target=lambda: queued.append(fault_of(behind_proxy.command, "ran = True", 0.5)))
+            behind.start()
+            wait_until(lambda: session.agent.commands.depth() == 2, 'a second command is pending')
+            busy = fault_of(proxy.command, "print('no room')")  # two pending: the loop and the one behind it
+            behind.join()
             first.join()
             other('close')()
-            return second, proxy.evaluate("'ran' in globals()")
+            behind_proxy('close')()
+            deadline = sa.time.time() + 10
+            while True:  # the interrupted loop leaves the queue when the main thread has handled its interruption
+                try:
+                    return queued[0], busy, proxy.evaluate("'ran' in globals()")
+                except xmlrpclib.Fault as fault:
+                    if fault.faultCode != -32001 or sa.time.time() > deadline:
+                        raise
+                    sa.time.sleep(0.05)
 
-        second, ran = session.drive(calls, lambda until: session.agent.serve_forever(should_stop=until))
+        second, busy, ran = session.drive(calls, lambda until: session.agent.serve_forever(should_stop=until))
+        self.assertEqual(-32001, busy[0])
+        self.assertIn('session busy', busy[1])
         self.assertEqual(-32002, second[0])
         self.assertIn('never ran', second[1])
         self.assertEqual(-32002, results[0][0])

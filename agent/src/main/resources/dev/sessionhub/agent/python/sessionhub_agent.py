@@ -1466,6 +1466,8 @@ class AgentHttp(object):
             method, params = self.reader.decode_call(body)
             if not authenticated and method != self.OPEN_METHOD:
                 raise HttpError(401, 'token required')
+            if method == 'server_data' and not params:
+                return self.agent.encoded_server_data(self.writer)  # the hot path of every scan and poll
             return self.writer.response(self.agent.dispatcher.dispatch(method, params))
         except RpcFault as fault:
             self.agent.count('faults')
@@ -1759,6 +1761,8 @@ class Agent(object):
         if options.name:
             self.tags['name'] = options.name
         self.published = {'app_version': '', 'file_path': '', 'scene_objects': []}
+        self._encoded_server_data = (-1, b'')
+        self._facts_version = 0
         self.commands = CommandQueue(options.queue_length, options.command_timeout,
                                      can_interrupt=host.interrupts, host_name=host.app)
         self.commands.after_batch = self.refresh_facts
@@ -1843,12 +1847,22 @@ class Agent(object):
             host = '[%s]' % host
         return '%s%s:%d/' % (self._scheme(), host, self.port)
 
+    def encoded_server_data(self, writer):
+        """The server_data() answer as bytes, encoded once per change of the published facts."""
+        version, encoded = self._encoded_server_data
+        current = self._facts_version
+        if version != current:
+            encoded = writer.response(self.server_data())  # facts read after the version: never older than it
+            self._encoded_server_data = (current, encoded)
+        return encoded
+
     def refresh_facts(self):
         """Reads the host's facts; runs on the main thread (after commands and about once a second)."""
         facts = self.host.facts()
         self.published = {'app_version': as_text(facts.get('app_version', '')),
                           'file_path': as_text(facts.get('file_path', '') or ''),
                           'scene_objects': [as_text(name) for name in facts.get('scene_objects', [])]}
+        self._facts_version += 1  # after publishing: a cached answer of an older version is encoded again
 
     def server_data(self):
         published = self.published
