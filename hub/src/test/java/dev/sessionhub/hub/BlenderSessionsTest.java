@@ -80,8 +80,18 @@ class BlenderSessionsTest {
     return r.json().getJsonArray("results").getJsonObject(0);
   }
 
+  private static String python3(String code, String... args) throws Exception {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("python3", "-c", code));
+    command.addAll(java.util.List.of(args));
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 finished");
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
   @Test
-  void aScanFindsBothBlendersBesideTheJavaSessionAndCommandsRunBpyOnTheirMainThread() {
+  void aScanFindsBothBlendersBesideTheJavaSessionAndCommandsRunBpyOnTheirMainThread() throws Exception {
     Poll.until(Duration.ofSeconds(30), "the hub finds two Blenders and the Java session",
         () -> HubApi.count(hub, "app=blender") == 2 && HubApi.count(hub, "name=java-tool") == 1);
     JsonObject a = HubApi.sessions(hub, "name=layout-a").getJsonArray("sessions").getJsonObject(0);
@@ -93,6 +103,12 @@ class BlenderSessionsTest {
     assertEquals("ok", routed.getString("state"), routed.encode());
     assertEquals("FromHub True\n", routed.getString("output"));
 
+    String viaXmlRpc = python3("import sys, xmlrpc.client\n"
+        + "hub = xmlrpc.client.ServerProxy(sys.argv[1] + '/RPC2', allow_none=True)\n"
+        + "print(hub.hub.command(sys.argv[2], sys.argv[3]), end='')\n", hub, address(blenderB),
+        ADD_MESH.replace("FromHub", "ViaXmlRpc"));
+    assertEquals("ViaXmlRpc True\n", viaXmlRpc, "hub.command over the hub's XML-RPC, python3's stock client");
+
     HubApi.Reply reply = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "app=blender")
         .put("code", ADD_MESH.replace("FromHub", "Broadcast")).put("timeout", 30).put("wait", true));
     assertEquals(200, reply.status(), reply.json().encode());
@@ -103,7 +119,8 @@ class BlenderSessionsTest {
     }
     Poll.until(Duration.ofSeconds(10), "the inventory shows the new objects",
         () -> HubApi.count(hub, "app=blender object=Broadcast") == 2
-            && HubApi.count(hub, "name=layout-a object=FromHub") == 1);
+            && HubApi.count(hub, "name=layout-a object=FromHub") == 1
+            && HubApi.count(hub, "name=layout-b object=ViaXmlRpc") == 1);
   }
 
   @Test
