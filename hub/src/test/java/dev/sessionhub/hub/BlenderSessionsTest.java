@@ -13,8 +13,11 @@ import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -42,7 +45,7 @@ class BlenderSessionsTest {
 
   private BlenderSession blenderA;
   private BlenderSession blenderB;
-  private AgentUnderTest java;
+  private AgentUnderTest javaSession;
   private HubCluster cluster;
   private String hub;
 
@@ -52,7 +55,8 @@ class BlenderSessionsTest {
     int base = FreePorts.range(6);
     blenderA = BlenderSession.start(dir.resolve("a"), base, base + 5, Map.of("SESSIONHUB_NAME", "layout-a"));
     blenderB = BlenderSession.start(dir.resolve("b"), base, base + 5, Map.of("SESSIONHUB_NAME", "layout-b"));
-    java = JavaAgentUnderTest.start(new AgentOptions().setBasePort(base).setMaxPort(base + 5).setName("java-tool"));
+    javaSession = JavaAgentUnderTest.start(
+        new AgentOptions().setBasePort(base).setMaxPort(base + 5).setName("java-tool"));
     cluster = HubCluster.start(1, o -> o.addScanTarget("127.0.0.1:" + base + "-" + (base + 5))
         .setScanInterval(Duration.ofMillis(400)).setLease(Duration.ofSeconds(10)));
     hub = cluster.node(0).url();
@@ -60,7 +64,7 @@ class BlenderSessionsTest {
 
   @AfterAll
   void stop() throws Exception {
-    for (AutoCloseable c : new AutoCloseable[] {blenderA, blenderB, java, cluster}) {
+    for (AutoCloseable c : new AutoCloseable[] {blenderA, blenderB, javaSession, cluster}) {
       if (c != null) {
         c.close();
       }
@@ -81,11 +85,11 @@ class BlenderSessionsTest {
   }
 
   private static String python3(String code, String... args) throws Exception {
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("python3", "-c", code));
-    command.addAll(java.util.List.of(args));
+    List<String> command = new ArrayList<>(List.of("python3", "-c", code));
+    command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS), "python3 finished");
-    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertEquals(0, p.exitValue(), out);
     return out;
   }
