@@ -87,7 +87,8 @@ class BlenderAddonTest {
       assertTrue(before.containsKey(key), "the original add-on's key " + key);
     }
     assertEquals("HeroSphere MESH 482\n", summary.getString("added"));
-    assertEquals(new JsonArray().add("Cube").add("Light").add("Camera").add("HeroSphere"), summary.getJsonArray("after"));
+    assertEquals(new JsonArray().add("Cube").add("Light").add("Camera").add("HeroSphere"),
+        summary.getJsonArray("after"));
     assertEquals("Cube,Light,Camera,HeroSphere", summary.getString("scene_objects"));
     assertEquals("True\n", summary.getString("main_thread"), "asserted from inside Blender");
     assertEquals(4, summary.getInteger("evaluate"));

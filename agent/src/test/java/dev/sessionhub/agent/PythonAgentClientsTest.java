@@ -100,7 +100,8 @@ class PythonAgentClientsTest {
           + seed.toString().replace("'", "\\'") + "')"));
       assertTrue(out.startsWith("['Cube', 'Camera']"), agent.label() + ": " + out);
       assertTrue(out.contains("<type 'list'>"), out);
-      assertTrue(out.contains("RESULT: \"\\nBlender data is: testapp-bin\\nScene Objects are: ['Cube', 'Camera']\\n\\n\""),
+      assertTrue(out.contains(
+          "RESULT: \"\\nBlender data is: testapp-bin\\nScene Objects are: ['Cube', 'Camera']\\n\\n\""),
           agent.label() + ": " + out);
     }
   }

@@ -105,7 +105,8 @@ public final class BlenderSession implements AutoCloseable {
         ? new ProcessBuilder("xvfb-run", "-a", "-s", "-screen 0 1280x720x24", "blender", "--factory-startup",
             "--python", script.toString())
         : new ProcessBuilder("blender", "-b", "--factory-startup", "--python", script.toString()))
-        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("blender.log").toFile()));
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("blender.log").toFile()));
     if (ui) {
       env.put("LIBGL_ALWAYS_SOFTWARE", "1");
     }
