@@ -41,7 +41,9 @@ import org.junit.jupiter.api.TestInstance;
  * and broken requests (XXE, entity bombs, deep nesting, huge and endless bodies, slow-loris clients, broken
  * UTF-8, wrong types and counts, wrong methods, paths and tokens, a request replayed after the token changed,
  * huge headers, many connections). Every case gets its typed answer and a normal authenticated call succeeds
- * after it; at the end the JVM holds no more threads, descriptors or heap than before, within a small margin.
+ * after it; at the end the serving process holds no more threads, descriptors or memory than before, within a
+ * small margin. Written once, run against every implementation: the Java agent here (this JVM), the Python agent in
+ * {@link PythonAgentBadInputSuiteTest} (the child process, from {@code /proc}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentBadInputSuiteTest {
