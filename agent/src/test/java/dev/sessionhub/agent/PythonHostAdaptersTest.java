@@ -65,4 +65,11 @@ class PythonHostAdaptersTest {
   void adaptersHoldTheContractUnderCPython27(@TempDir Path dir) throws Exception {
     runUnder(PythonInterpreter.cpython27().require(), dir);
   }
+
+  /** The oldest and newest Python 3 the agent claims, where pyenv has them (skipped otherwise, CI included). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"3.7.16", "3.13.0"})
+  void adaptersHoldTheContractUnderOtherCPythons(String version, @TempDir Path dir) throws Exception {
+    runUnder(PythonInterpreter.pyenv(version).optional(), dir);
+  }
 }

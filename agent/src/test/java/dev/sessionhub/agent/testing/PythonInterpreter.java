@@ -25,6 +25,19 @@ public record PythonInterpreter(String label, List<String> command, Map<String, 
     return new PythonInterpreter("cpython2.7", List.of("python"), Map.of("PYENV_VERSION", "2.7.18"), "2.7.");
   }
 
+  /** Another CPython through pyenv ({@code PYENV_VERSION=version python}), e.g. "3.7.16". */
+  public static PythonInterpreter pyenv(String version) {
+    return new PythonInterpreter("cpython" + version, List.of("python"), Map.of("PYENV_VERSION", version),
+        version + " ");
+  }
+
+  /** Skips the test, even under CI=true, unless this interpreter is present: for versions CI need not have. */
+  public PythonInterpreter optional() {
+    String problem = problem();
+    Assumptions.assumeTrue(problem == null, () -> label + " is not available here (" + problem + "): skipped");
+    return this;
+  }
+
   /**
    * A process builder running this interpreter with {@code args}: the interpreter's own executable once
    * {@link #require()} found it (pyenv's shims are bash scripts that take seconds on a busy machine and are what a
