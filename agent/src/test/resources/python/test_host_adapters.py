@@ -300,6 +300,49 @@ class AgentEdgesTest(unittest.TestCase):
                 self.assertEqual(code, fault.code)
                 self.assertIn(text, fault.message)
 
+    def test_the_hub_link_registers_heartbeats_registers_again_when_forgotten_and_deregisters(self):
+        try:
+            from xmlrpc.server import SimpleXMLRPCServer
+        except ImportError:  # Python 2.7
+            from SimpleXMLRPCServer import SimpleXMLRPCServer
+        calls = []
+        beats = []
+        hub = SimpleXMLRPCServer(('127.0.0.1', 0), allow_none=True, logRequests=False)
+
+        def register(announcement):
+            calls.append(('register', announcement['session_id'], announcement['url']))
+            return {'address': '127.0.0.1:%d' % announcement['port'], 'lease_ms': 5000, 'heartbeat_ms': 100}
+
+        def heartbeat(address, session_id):
+            beats.append(address)
+            calls.append(('heartbeat', address, session_id))
+            return len(beats) != 2  # the hub "forgets" the session once: it must register again
+
+        def deregister(address, session_id):
+            calls.append(('deregister', address, session_id))
+            return True
+
+        hub.register_function(register, 'hub.register')
+        hub.register_function(heartbeat, 'hub.heartbeat')
+        hub.register_function(deregister, 'hub.deregister')
+        server = threading.Thread(target=hub.serve_forever)
+        server.daemon = True
+        server.start()
+        try:
+            agent = sa.Agent(sa.PlainHost(), sa.Options(base_port=0, max_port=0, quiet=True, heartbeat=0.05,
+                                                        hub_url='http://127.0.0.1:%d' % hub.server_address[1]))
+            agent.start()
+            address = '127.0.0.1:%d' % agent.port
+            wait_until(lambda: [c[0] for c in calls].count('register') >= 2 and len(beats) >= 3,
+                       'register, heartbeats, a register again after a forgotten heartbeat, and more heartbeats')
+            agent.stop()
+            self.assertEqual(('register', agent.session_id, 'http://127.0.0.1:%d/' % agent.port), calls[0])
+            self.assertEqual(('heartbeat', address, agent.session_id), calls[1])
+            self.assertEqual(('deregister', address, agent.session_id), calls[-1])
+        finally:
+            hub.shutdown()
+            hub.server_close()
+
     def test_the_hub_object_is_in_the_namespace_and_reaches_the_hub_lazily(self):
         agent = sa.Agent(sa.PlainHost(), sa.Options(base_port=0, max_port=0, quiet=True,
                                                     hub_url='http://127.0.0.1:9/', token='tok'))

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * main-thread API ({@code maya.utils.executeInMainThreadWithResult}, {@code hdefereval}, {@code
  * nuke.executeInMainThreadWithResult}). The real applications are not installable here: these adapters are not yet
  * verified in them. The same run checks the agent module's edges: loopback-only without a token, token-file
- * permissions, bind-first ports freed at once on stop, HTTP/1.0 and 1.1 keep-alive with chunked bodies, the hub object.
+ * permissions, bind-first ports freed at once on stop, HTTP/1.0 and 1.1 keep-alive with chunked bodies, the hub object,
+ * and the hub link (register, heartbeat, register again when the hub forgot it, deregister on stop).
  */
 class PythonHostAdaptersTest {
 
@@ -52,7 +53,7 @@ class PythonHostAdaptersTest {
     System.out.println(out);
     assertEquals(0, process.exitValue(), out);
     Matcher ran = RAN.matcher(out);
-    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 12, out);
+    assertTrue(ran.find() && Integer.parseInt(ran.group(1)) >= 13, out);
     assertTrue(out.contains("\nOK"), out);
   }
 
