@@ -10,17 +10,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sessionhub.agent.testing.Abuse;
+import dev.sessionhub.agent.testing.AgentUnderTest;
+import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.Bait;
 import dev.sessionhub.agent.testing.BadInputSuite;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.ProcessHealth;
-import dev.sessionhub.agent.testing.TestHost;
 import dev.sessionhub.agent.testing.Wire;
 import dev.sessionhub.agent.testing.XmlPayloads;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcResponse;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +34,18 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The agent's bad-input suite: one running agent with a token on a real loopback socket meets a table of hostile
  * and broken requests (XXE, entity bombs, deep nesting, huge and endless bodies, slow-loris clients, broken
  * UTF-8, wrong types and counts, wrong methods, paths and tokens, a request replayed after the token changed,
  * huge headers, many connections). Every case gets its typed answer and a normal authenticated call succeeds
- * after it; at the end the JVM holds no more threads, descriptors or heap than before, within a small margin.
+ * after it; at the end the serving process holds no more threads, descriptors or memory than before, within a
+ * small margin. Written once, run against every implementation: the Java agent here (this JVM), the Python agent in
+ * {@link PythonAgentBadInputSuiteTest} (the child process, from {@code /proc}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentBadInputSuiteTest {
 
   private static final String TOKEN = "agent-tok-1";
@@ -55,57 +59,58 @@ class AgentBadInputSuiteTest {
 
   private static final XmlRpcCodec CODEC = XmlRpcCodec.withDefaults();
 
-  private static Vertx vertx;
-  private static TestHost host;
-  private static Agent agent;
-  private static int port;
-  private static volatile String token = TOKEN;
+  private AgentUnderTest agent;
+  private int port;
+  private volatile String token = TOKEN;
 
-  @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    host = new TestHost("bad-input-suite");
-    port = FreePorts.one();
-    agent = startAgent(TOKEN);
+  /** The implementation under test; {@link PythonAgentBadInputSuiteTest} names the Python agent's. */
+  protected AgentUnderTest.Factory implementation() {
+    return JavaAgentUnderTest::start;
   }
 
-  private static Agent startAgent(String withToken) throws Exception {
-    return Agent.start(vertx, new AgentOptions().setPort(port).setToken(withToken)
+  @BeforeAll
+  void start() throws Exception {
+    port = FreePorts.one();
+    agent = implementation().start(options(TOKEN));
+  }
+
+  private AgentOptions options(String withToken) {
+    return new AgentOptions().setPort(port).setToken(withToken)
         .setMaxBodyBytes(MAX_BODY).setRequestReadTimeout(READ_TIMEOUT)
-        .setCommandTimeout(Duration.ofSeconds(5)).setCommandQueueLength(4), host).await(30, TimeUnit.SECONDS);
+        .setCommandTimeout(Duration.ofSeconds(5)).setCommandQueueLength(4);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    agent.close().await(10, TimeUnit.SECONDS);
-    vertx.close().await(10, TimeUnit.SECONDS);
-    host.close();
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
   }
 
-  private static String bearer(String t) {
+  private String bearer(String t) {
     return "Authorization: Bearer " + t;
   }
 
-  private static String basic(String userAndPassword) {
+  private String basic(String userAndPassword) {
     return "Authorization: Basic " + Base64.getEncoder().encodeToString(userAndPassword.getBytes(
         StandardCharsets.UTF_8));
   }
 
   /** A whole authenticated POST of {@code xml} to /RPC2. */
-  private static Wire.Answer rpc(String xml) {
+  private Wire.Answer rpc(String xml) {
     return Wire.send(port, Wire.post(port, "/RPC2", xml, bearer(token)));
   }
 
-  private static Wire.Answer rpc(byte[] body) {
+  private Wire.Answer rpc(byte[] body) {
     return Wire.send(port, Wire.post(port, "/RPC2", body, bearer(token)));
   }
 
-  private static Wire.Answer raw(String request) {
+  private Wire.Answer raw(String request) {
     return Wire.send(port, request);
   }
 
   /** server_data with the current token answers this agent's struct. */
-  private static void serverDataAnswers() {
+  private void serverDataAnswers() {
     Wire.Answer a = rpc(SERVER_DATA);
     assertEquals(200, a.status(), a::toString);
     XmlRpcResponse r;
@@ -122,8 +127,8 @@ class AgentBadInputSuiteTest {
   void everyBadInputGetsItsTypedAnswerAndTheAgentLeaksNothing() throws Exception {
     try (Bait bait = new Bait()) {
       warmUp();
-      ProcessHealth baseline = ProcessHealth.now();
-      BadInputSuite suite = new BadInputSuite("agent", AgentBadInputSuiteTest::serverDataAnswers);
+      ProcessHealth baseline = agent.health();
+      BadInputSuite suite = new BadInputSuite("agent " + agent.label(), this::serverDataAnswers);
       xmlAttacks(suite, bait);
       sizesAndTimeouts(suite);
       encodingsAndTypes(suite);
@@ -133,20 +138,21 @@ class AgentBadInputSuiteTest {
       BadInputSuite.Report report = suite.runAndAssert();
       assertEquals(0, bait.connections(), "no XXE payload made the agent connect anywhere");
       assertTrue(report.cases() >= 60, report.summary());
-      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 8, 16, 64L << 20, Duration.ofSeconds(30));
-      System.out.println("bad-input[agent]: baseline " + baseline + ", after the suite " + after);
+      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 8, 16, 64L << 20, Duration.ofSeconds(30),
+          agent::health);
+      System.out.println("bad-input[agent " + agent.label() + "]: baseline " + baseline + ", after the suite " + after);
       serverDataAnswers();
     }
   }
 
   /** Event-loop threads, the interpreter and the worker pool come to life before the baseline is taken. */
-  private static void warmUp() throws Exception {
+  private void warmUp() throws Exception {
     assertEquals(200, rpc(call("command", str("print(1)"))).status());
     ExecutorService pool = Executors.newFixedThreadPool(16);
     try {
       List<Future<?>> calls = new ArrayList<>();
       for (int i = 0; i < 32; i++) {
-        calls.add(pool.submit(AgentBadInputSuiteTest::serverDataAnswers));
+        calls.add(pool.submit(this::serverDataAnswers));
       }
       for (Future<?> f : calls) {
         f.get(30, TimeUnit.SECONDS);
@@ -157,7 +163,7 @@ class AgentBadInputSuiteTest {
     }
   }
 
-  private static void xmlAttacks(BadInputSuite suite, Bait bait) {
+  private void xmlAttacks(BadInputSuite suite, Bait bait) {
     suite.add("xxe external entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
         () -> rpc(XmlPayloads.externalEntity(bait.url("secret"))));
     suite.add("xxe file entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
@@ -184,7 +190,7 @@ class AgentBadInputSuiteTest {
         () -> rpc(XmlPayloads.nestedElements(5000)));
   }
 
-  private static void sizesAndTimeouts(BadInputSuite suite) {
+  private void sizesAndTimeouts(BadInputSuite suite) {
     byte[] big = new byte[MAX_BODY * 3];
     java.util.Arrays.fill(big, (byte) 'a');
     suite.add("body over the limit with Content-Length", status(413),
@@ -220,23 +226,23 @@ class AgentBadInputSuiteTest {
         () -> Abuse.keepAliveThenDribble(port, keepAlive(SERVER_DATA), DRIBBLE, Duration.ofSeconds(15)));
     suite.add("32 slow-loris clients while others are served", closed(408).within(CUT_WITHIN_MS + 1000),
         () -> Abuse.slowLorisCrowd(port, 16, Wire.postHead(port, "/RPC2", 5000, bearer(token)),
-            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, AgentBadInputSuiteTest::serverDataAnswers,
+            SERVER_DATA.getBytes(StandardCharsets.UTF_8), DRIBBLE, this::serverDataAnswers,
             Duration.ofSeconds(1)));
   }
 
   /** A keep-alive (no Connection: close) authenticated POST of {@code xml}. */
-  private static byte[] keepAlive(String xml) {
+  private byte[] keepAlive(String xml) {
     byte[] body = xml.getBytes(StandardCharsets.UTF_8);
     return Wire.concat(("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: "
         + body.length + "\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1), body);
   }
 
-  private static byte[] chunkedHead() {
+  private byte[] chunkedHead() {
     return ("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Type: text/xml\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private static byte[] chunks(int total, int size) {
+  private byte[] chunks(int total, int size) {
     StringBuilder s = new StringBuilder();
     for (int sent = 0; sent < total; sent += size) {
       s.append(Integer.toHexString(size)).append("\r\n").append("a".repeat(size)).append("\r\n");
@@ -244,7 +250,7 @@ class AgentBadInputSuiteTest {
     return s.append("0\r\n\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
-  private static void encodingsAndTypes(BadInputSuite suite) {
+  private void encodingsAndTypes(BadInputSuite suite) {
     suite.add("invalid UTF-8", fault(FaultCode.PARSE_ERROR, "UTF-8"),
         () -> rpc(XmlPayloads.commandWithBytes((byte) 0xC3, (byte) 0x28, (byte) 0xFF)));
     suite.add("overlong UTF-8 slash", fault(FaultCode.PARSE_ERROR, "UTF-8"),
@@ -295,7 +301,7 @@ class AgentBadInputSuiteTest {
         () -> rpc("<?xml version=\"1.0\"?><methodResponse><params/></methodResponse>"));
   }
 
-  private static void httpLevel(BadInputSuite suite) {
+  private void httpLevel(BadInputSuite suite) {
     suite.add("GET /RPC2", status(405),
         () -> raw("GET /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
     suite.add("PUT /", status(405),
@@ -321,7 +327,7 @@ class AgentBadInputSuiteTest {
         () -> Wire.send(port, Wire.post(port, "/" + "u".repeat(10 * 1024), SERVER_DATA, bearer(token))));
   }
 
-  private static String[] manyHeaders(int n) {
+  private String[] manyHeaders(int n) {
     String[] headers = new String[n + 1];
     headers[0] = bearer(token);
     for (int i = 1; i <= n; i++) {
@@ -330,7 +336,7 @@ class AgentBadInputSuiteTest {
     return headers;
   }
 
-  private static void authentication(BadInputSuite suite) {
+  private void authentication(BadInputSuite suite) {
     suite.add("no Authorization header", status(401),
         () -> Wire.send(port, Wire.post(port, "/RPC2", SERVER_DATA)));
     suite.add("Basic with a wrong token", status(401),
@@ -359,24 +365,23 @@ class AgentBadInputSuiteTest {
     suite.add("GET /status without a token", status(401),
         () -> raw("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     suite.add("replayed request after the token changed", status(401),
-        AgentBadInputSuiteTest::replayAfterTokenChange);
+        this::replayAfterTokenChange);
   }
 
   /**
    * Captures a proper authenticated request, restarts the agent on the same port with a new token, and replays
    * the captured bytes: refused. The health check afterwards uses the new token.
    */
-  private static Wire.Answer replayAfterTokenChange() throws Exception {
+  private Wire.Answer replayAfterTokenChange() throws Exception {
     byte[] captured = Wire.post(port, "/RPC2", SERVER_DATA, bearer(token));
     assertEquals(200, Wire.send(port, captured).status(), "the captured request works while its token is current");
-    agent.close().await(10, TimeUnit.SECONDS);
-    agent = startAgent(NEW_TOKEN);
+    agent.restart(options(NEW_TOKEN));
     token = NEW_TOKEN;
     assertEquals(port, agent.port());
     return Wire.send(port, captured);
   }
 
-  private static void load(BadInputSuite suite) {
+  private void load(BadInputSuite suite) {
     suite.add("300 idle connections held open", status(200),
         () -> Abuse.whileIdleConnectionsOpen(port, 300, () -> rpc(SERVER_DATA)));
     suite.add("64 concurrent calls", status(200),

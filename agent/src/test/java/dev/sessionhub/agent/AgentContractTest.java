@@ -7,57 +7,57 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sessionhub.agent.testing.AgentUnderTest;
 import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.RawHttp;
-import dev.sessionhub.agent.testing.TestHost;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The agent wire contract, checked with the Apache XML-RPC client (a client we did not write) against a real
- * agent on a loopback port chosen at run time.
+ * agent on a loopback port chosen at run time. Written once and run against every implementation: the Java agent
+ * here, the Python agent under python3 and CPython 2.7 in {@link PythonAgentContractTest}.
  */
-@ExtendWith(VertxExtension.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AgentContractTest {
 
-  private static Vertx vertx;
-  private static TestHost host;
-  private static Agent agent;
-  private static XmlRpcClient client;
+  private AgentUnderTest agent;
+  private XmlRpcClient client;
+
+  /** The implementation under test; subclasses name theirs. */
+  protected AgentUnderTest.Factory implementation() {
+    return JavaAgentUnderTest::start;
+  }
 
   @BeforeAll
-  static void start() throws Exception {
-    vertx = Vertx.vertx();
-    host = new TestHost("contract");
-    agent = Agent.start(vertx, new AgentOptions().setPort(FreePorts.one()).addTag("show", "abc").setName("lighting"),
-        host).await(30, TimeUnit.SECONDS);
+  void start() throws Exception {
+    agent = implementation().start(
+        new AgentOptions().setPort(FreePorts.one()).addTag("show", "abc").setName("lighting"));
     XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
-    config.setServerURL(new URL(agent.url()));
+    config.setServerURL(new URL("http://127.0.0.1:" + agent.port() + "/"));
     config.setReplyTimeout(30_000);
     client = new XmlRpcClient();
     client.setConfig(config);
   }
 
   @AfterAll
-  static void stop() throws Exception {
-    agent.close().await(5, TimeUnit.SECONDS);
-    vertx.close().await(5, TimeUnit.SECONDS);
-    host.close();
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
   }
 
-  private static Object call(String method, Object... params) throws XmlRpcException {
+  private Object call(String method, Object... params) throws XmlRpcException {
     return client.execute(method, params);
   }
 
@@ -71,14 +71,14 @@ class AgentContractTest {
     }
     assertTrue(data.get("scene_objects") instanceof Object[], "scene_objects is an array");
     assertArrayEquals(new Object[] {"Cube", "Camera"}, (Object[]) data.get("scene_objects"));
-    assertEquals((int) ProcessHandle.current().pid(), data.get("pid"));
+    assertEquals((int) agent.pid(), data.get("pid"));
     assertEquals(agent.port(), data.get("port"));
     assertEquals("testapp-bin", data.get("exe"));
     assertEquals("testapp", data.get("app"));
     assertEquals("1.2.3", data.get("app_version"));
     assertEquals("/shows/demo/sh010.blend", data.get("file_path"));
     assertEquals(agent.sessionId(), data.get("session_id"));
-    assertEquals(Boolean.FALSE, data.get("main_thread"));
+    assertEquals(agent.mainThread(), data.get("main_thread"));
     assertEquals(Boolean.FALSE, data.get("headless"));
     assertEquals(Map.of("show", "abc", "name", "lighting"), data.get("tags"));
   }
@@ -86,11 +86,11 @@ class AgentContractTest {
   @Test
   void sceneObjectsFollowsWhatTheHostPublishes() throws Exception {
     assertEquals("Cube,Camera", call("scene_objects"));
-    host.publish(List.of("Cube", "Camera", "Sphere"));
+    agent.publish(List.of("Cube", "Camera", "Sphere"));
     try {
       assertEquals("Cube,Camera,Sphere", call("scene_objects"));
     } finally {
-      host.publish(List.of("Cube", "Camera"));
+      agent.publish(List.of("Cube", "Camera"));
     }
   }
 
@@ -202,12 +202,9 @@ class AgentContractTest {
 
   @Test
   void everyStartHasANewSessionId() throws Exception {
-    Agent other = Agent.start(vertx, new AgentOptions().setPort(0), host).await(30, TimeUnit.SECONDS);
-    try {
+    try (AgentUnderTest other = implementation().start(new AgentOptions().setPort(0))) {
       assertNotEquals(agent.sessionId(), other.sessionId());
       assertNotEquals(agent.port(), other.port());
-    } finally {
-      other.close().await(5, TimeUnit.SECONDS);
     }
     assertFalse(agent.sessionId().isEmpty());
   }

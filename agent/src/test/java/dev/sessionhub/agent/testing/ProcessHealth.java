@@ -18,6 +18,34 @@ public record ProcessHealth(int threads, long fds, long heapBytes) {
     return new ProcessHealth(ManagementFactory.getThreadMXBean().getThreadCount(), openFds(), heapAfterGc());
   }
 
+  /**
+   * What another process (a child agent) holds, from {@code /proc/PID}: threads, descriptors, and its resident
+   * memory in place of a heap; -1 for what cannot be read.
+   */
+  public static ProcessHealth ofProcess(long pid) {
+    Path proc = Path.of("/proc", String.valueOf(pid));
+    int threads = -1;
+    long rss = -1;
+    try {
+      for (String line : Files.readAllLines(proc.resolve("status"))) {
+        if (line.startsWith("Threads:")) {
+          threads = Integer.parseInt(line.substring(8).trim());
+        } else if (line.startsWith("VmRSS:")) {
+          rss = Long.parseLong(line.substring(6).replace("kB", "").trim()) * 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return new ProcessHealth(-1, -1, -1);
+    }
+    long fds;
+    try (Stream<Path> list = Files.list(proc.resolve("fd"))) {
+      fds = list.count();
+    } catch (IOException e) {
+      fds = -1;
+    }
+    return new ProcessHealth(threads, fds, rss);
+  }
+
   /** Open descriptors of this process, or -1 where {@code /proc} is not available. */
   public static long openFds() {
     try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
@@ -38,10 +66,16 @@ public record ProcessHealth(int threads, long fds, long heapBytes) {
    */
   public static ProcessHealth assertBackTo(ProcessHealth base, int threadMargin, int fdMargin, long heapMarginBytes,
       Duration deadline) {
+    return assertBackTo(base, threadMargin, fdMargin, heapMarginBytes, deadline, ProcessHealth::now);
+  }
+
+  /** As above, sampling with {@code sample} (e.g. a child process's {@link #ofProcess}). */
+  public static ProcessHealth assertBackTo(ProcessHealth base, int threadMargin, int fdMargin, long heapMarginBytes,
+      Duration deadline, java.util.function.Supplier<ProcessHealth> sample) {
     ProcessHealth[] last = new ProcessHealth[1];
     try {
       Poll.until(deadline, "threads, descriptors and heap back near the baseline", () -> {
-        last[0] = now();
+        last[0] = sample.get();
         return last[0].threads <= base.threads + threadMargin
             && (base.fds < 0 || last[0].fds <= base.fds + fdMargin)
             && last[0].heapBytes <= base.heapBytes + heapMarginBytes;
