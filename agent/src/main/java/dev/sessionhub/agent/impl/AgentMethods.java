@@ -1,7 +1,7 @@
 package dev.sessionhub.agent.impl;
 
 import dev.sessionhub.agent.impl.command.CommandQueue;
-import dev.sessionhub.agent.impl.python.PythonNamespace;
+import dev.sessionhub.agent.impl.python.SessionPython;
 import dev.sessionhub.shared.rpc.Params;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.rpc.RpcMethod;
@@ -10,7 +10,6 @@ import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The session methods of the wire contract: {@code server_data}, {@code scene_objects}, {@code command} and
@@ -31,7 +30,7 @@ final class AgentMethods {
   }
 
   static void registerAll(RpcDispatcher dispatcher, ServerDataSource serverData, CommandQueue commands,
-      Supplier<PythonNamespace> python) {
+      SessionPython python) {
     dispatcher.register(new RpcMethod("server_data",
         "Describes this session: hostname, app_version, file_path, exe, scene_objects, pid and more.",
         List.of(List.of("struct")), params -> {
@@ -52,16 +51,16 @@ final class AgentMethods {
           String code = Params.string("command", params, 0, "code");
           if (params.size() == 2 && params.get(1) != null) {
             Duration limit = seconds(params.get(1));
-            return commands.submit(abort -> (Object) python.get().exec(code, abort), limit).toCompletionStage();
+            return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort), limit).toCompletionStage();
           }
-          return commands.submit(abort -> (Object) python.get().exec(code, abort)).toCompletionStage();
+          return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort)).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("evaluate",
         "Evaluates a Python expression in the session's namespace and returns its value.",
         List.of(List.of("any", "string")), params -> {
           Params.arity("evaluate", params, 1, 1);
           String expression = Params.string("evaluate", params, 0, "expr");
-          return commands.submit(abort -> python.get().eval(expression, abort)).toCompletionStage();
+          return commands.submit(abort -> python.namespace(abort).eval(expression, abort)).toCompletionStage();
         }));
   }
 }

@@ -63,6 +63,9 @@ final class SessionCommand implements Callable<Integer> {
       description = "Longest a command may run (default ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
+  @Mixin
+  PythonWarmupOption pythonWarmup = new PythonWarmupOption();
+
   @Option(names = "--port-file", description = "Write the bound port here once listening.")
   Path portFile;
 
@@ -79,7 +82,8 @@ final class SessionCommand implements Callable<Integer> {
         .setTlsCertPath(tls.certPath())
         .setTlsKeyPath(tls.keyPath())
         .setName(name)
-        .setCommandTimeout(commandTimeout);
+        .setCommandTimeout(commandTimeout)
+        .setPythonWarmup(pythonWarmup.enabled());
     tags.forEach(options::addTag);
     options.validate();
     HeadlessSession session = new HeadlessSession(app, fps, evalWork);

@@ -1,0 +1,44 @@
+package dev.sessionhub.agent.impl;
+
+import dev.sessionhub.agent.impl.python.SessionPython;
+import dev.sessionhub.shared.xmlrpc.FaultCode;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
+import java.util.List;
+
+/**
+ * What an agent warms once it has bound, on a daemon thread of its own (never an event loop, never the session's
+ * main thread): the XML-RPC codec on the paths {@code server_data} and {@code command} take, then its Python
+ * ({@link SessionPython#warmHere()}). A young JVM otherwise loads and interprets all of it on the first call.
+ */
+final class AgentWarmup {
+
+  /** Codec round trips: enough for the classes to load and the hot loops to be compiled by C1. */
+  private static final int CODEC_ROUNDS = 50;
+
+  private AgentWarmup() {
+  }
+
+  static void start(XmlRpcCodec codec, ServerDataSource serverData, SessionPython python) {
+    Thread thread = new Thread(() -> {
+      warmCodec(codec, serverData);
+      python.warmHere();
+    }, "sessionhub-warmup");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  static void warmCodec(XmlRpcCodec codec, ServerDataSource serverData) {
+    try {
+      for (int i = 0; i < CODEC_ROUNDS; i++) {
+        codec.decodeCall(codec.encodeCall("command", List.of("print(" + i + ")", 30.0)));
+        codec.encodeResponse(i + "\n");
+        codec.encodeFault(FaultCode.APPLICATION_ERROR, "NameError: name 'x" + i + "' is not defined");
+        codec.decodeCall(codec.encodeCall("server_data", List.of()));
+        codec.encodeResponse(serverData.current().toStruct());
+      }
+    } catch (XmlRpcCodecException | RuntimeException e) {
+      // Best effort: the calls themselves will load whatever this did not.
+    }
+  }
+}
