@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Driver of first-command-bench.sh: starts N `sessionhub session` processes at once, and for each measures the
-time from launch to its port accepting connections, the latency of its first command sent DELAY seconds after
-the port was bound, the latency of its tenth command, and its RSS (VmRSS) right after the first command.
+time from launch to its port accepting connections, the latency of one server_data() sent as soon as it is
+(as discovery would), the latency of its first command sent DELAY seconds after the port was bound, of its
+tenth command, and its RSS (VmRSS) right after the first command. Command k is `print(k)`: every command is
+new source, so each is compiled (the agent caches compiled code by source text).
 
 usage: first_command.py LAUNCHER N DELAY LABEL [ENV=VALUE ...]    prints one JSON line per session
 """
@@ -13,9 +15,8 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 import xmlrpc.client
-
-CODE = "print(1)"
 
 
 def free_port():
@@ -46,13 +47,18 @@ def wait_bound(port, proc, deadline):
     raise RuntimeError("port %d not bound in time" % port)
 
 
-def timed_command(proxy):
+def timed_command(proxy, k):
     start = time.monotonic()
-    out = proxy.command(CODE)
+    out = proxy.command("print(%d)" % k)
     elapsed = time.monotonic() - start
-    if out != "1\n":
+    if out != "%d\n" % k:
         raise RuntimeError("unexpected output %r" % out)
     return elapsed
+
+
+def status(port):
+    with urllib.request.urlopen("http://127.0.0.1:%d/status" % port, timeout=10) as r:
+        return json.load(r)
 
 
 def one_session(launcher, delay, env, result, log_dir):
@@ -66,12 +72,16 @@ def one_session(launcher, delay, env, result, log_dir):
         bound = wait_bound(port, proc, launched + 60)
         result["bind_ms"] = (bound - launched) * 1000
         proxy = xmlrpc.client.ServerProxy("http://127.0.0.1:%d/" % port, allow_none=True)
+        start = time.monotonic()
+        proxy.server_data()
+        result["server_data_ms"] = (time.monotonic() - start) * 1000
         time.sleep(max(0.0, bound + delay - time.monotonic()))
-        result["first_ms"] = timed_command(proxy) * 1000
+        result["first_ms"] = timed_command(proxy, 1) * 1000
         result["rss_mb"] = rss_kb(proc.pid) / 1024.0
-        for _ in range(8):
-            timed_command(proxy)
-        result["tenth_ms"] = timed_command(proxy) * 1000
+        for k in range(2, 10):
+            timed_command(proxy, k)
+        result["tenth_ms"] = timed_command(proxy, 10) * 1000
+        result["python_ready_ms"] = status(port).get("python_ready_ms", -1)
     except Exception as e:  # reported, not raised: the other sessions' figures still count
         result["error"] = str(e)
 

@@ -3,6 +3,7 @@ package dev.sessionhub.agent.impl.python;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.python.core.CompileMode;
 import org.python.core.CompilerFlags;
 import org.python.core.Py;
@@ -40,6 +41,7 @@ public final class PythonRuntime {
       "class C(object):\n    n = 0\n    def inc(self):\n        C.n += 1\n        return self\nprint(C().inc().n)",
       "s = u'caf\\u00e9 ' * 3\nprint(s.strip().upper(), s.split()[0], ','.join(['a', 'b']))");
 
+  private static final AtomicInteger CREATED = new AtomicInteger();
   private static final Object INIT_LOCK = new Object();
   private static volatile boolean initialized;
 
@@ -55,12 +57,18 @@ public final class PythonRuntime {
   /** Initialises Jython if this JVM has not yet (≈1 s, once), then builds a fresh system state. Blocking. */
   public static PythonRuntime create(int maxOutputChars) {
     initializeJython();
+    CREATED.incrementAndGet();
     PySystemState state = new PySystemState();
     ThreadRoutedOutput output = new ThreadRoutedOutput(maxOutputChars);
     PyObject stream = Py.java2py(output);
     state.stdout = stream;
     state.stderr = stream;
     return new PythonRuntime(state, output);
+  }
+
+  /** How many runtimes this JVM has made so far (a simulator's agents share one; tests count them). */
+  public static int createdInThisJvm() {
+    return CREATED.get();
   }
 
   private static void initializeJython() {
