@@ -51,7 +51,8 @@ final class AgentMethods {
           String code = Params.string("command", params, 0, "code");
           if (params.size() == 2 && params.get(1) != null) {
             Duration limit = seconds(params.get(1));
-            return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort), limit).toCompletionStage();
+            return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort), limit)
+                .toCompletionStage();
           }
           return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort)).toCompletionStage();
         }));

@@ -11,10 +11,11 @@ import org.python.core.PyException;
  * One agent's Python: its persistent namespace, made once from a (possibly shared) {@link WarmingRuntime}.
  *
  * <p>With warm-up ({@link #warmHere()}, called on a background thread once the agent has bound), that thread
- * makes or waits for the runtime, then makes the namespace, runs its set-up code and a first command-shaped {@code exec}, so
- * the first real command finds everything loaded. A command that arrives before that ends waits for the same
- * future ({@link #namespace(AbortSignal)}), never starting a second one; if the warm-up failed, every command
- * gets that failure. Without warm-up the first command makes the namespace on its own thread, as before.
+ * makes or waits for the runtime, then makes the namespace, runs its set-up code and a first command-shaped
+ * {@code exec}, so the first real command finds everything loaded. A command that arrives before that ends
+ * waits for the same future ({@link #namespace(AbortSignal)}), never starting a second one; if the warm-up
+ * failed, every command gets that failure. Without warm-up the first command makes the namespace on its own
+ * thread, as before.
  */
 public final class SessionPython {
 

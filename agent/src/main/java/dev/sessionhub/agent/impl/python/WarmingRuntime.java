@@ -7,10 +7,11 @@ import java.util.function.Supplier;
 /**
  * A Jython runtime made once and shared by everyone who needs it, and the only way the agent gets one.
  *
- * <p>{@link #warmInBackground()} makes it on a daemon thread of its own and warms it ({@link PythonRuntime#warmUp});
- * if nobody called that, the first {@link #get()} makes it on the calling thread without warm-up, as the agent
- * always did before warm-up existed. Either way it is made once: whoever asks while it is being made waits for
- * the same future, and a failure is kept and handed to every later caller rather than retried.
+ * <p>{@link #warmInBackground()} makes and warms it ({@link PythonRuntime#warmUp}) on a daemon thread of its own,
+ * {@link #warmHere()} on the calling thread; if nobody called either, the first {@link #get()} makes it on the
+ * calling thread without warm-up, as the agent always did before warm-up existed. Either way it is made once:
+ * whoever asks while it is being made waits for the same future, and a failure is kept and handed to every later
+ * caller rather than retried.
  */
 public final class WarmingRuntime {
 
@@ -63,11 +64,6 @@ public final class WarmingRuntime {
       make(0);
     }
     return runtime;
-  }
-
-  /** True once the runtime is made and warmed. */
-  public boolean ready() {
-    return runtime.isDone() && !runtime.isCompletedExceptionally();
   }
 
   private void make(int warmUpRounds) {
