@@ -5,6 +5,8 @@ import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodecException;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an agent warms once it has bound, on a daemon thread of its own (never an event loop, never the session's
@@ -12,6 +14,8 @@ import java.util.List;
  * ({@link SessionPython#warmHere()}). A young JVM otherwise loads and interprets all of it on the first call.
  */
 final class AgentWarmup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AgentWarmup.class);
 
   /** Codec round trips: enough for the classes to load and the hot loops to be compiled by C1. */
   private static final int CODEC_ROUNDS = 50;
@@ -21,8 +25,13 @@ final class AgentWarmup {
 
   static void start(XmlRpcCodec codec, ServerDataSource serverData, SessionPython python) {
     Thread thread = new Thread(() -> {
+      long start = System.nanoTime();
       warmCodec(codec, serverData);
+      long codecDone = System.nanoTime();
       python.warmHere();
+      LOG.info("warm-up done in {} ms (XML-RPC codec {} ms, Python {}: {} ms)",
+          (System.nanoTime() - start) / 1_000_000, (codecDone - start) / 1_000_000,
+          python.state().name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - codecDone) / 1_000_000);
     }, "sessionhub-warmup");
     thread.setDaemon(true);
     thread.start();

@@ -3,6 +3,8 @@ package dev.sessionhub.agent.impl.python;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Jython runtime made once and shared by everyone who needs it, and the only way the agent gets one.
@@ -15,9 +17,15 @@ import java.util.function.Supplier;
  */
 public final class WarmingRuntime {
 
-  /** Warm-up rounds; see {@link PythonRuntime#warmUp(int)} and ops/BENCHMARKS.md "Young sessions". */
+  private static final Logger LOG = LoggerFactory.getLogger(WarmingRuntime.class);
+
+  /**
+   * Warm-up rounds ({@link PythonRuntime#warmUp(int)}; system property {@code sessionhub.python.warmUpRounds}).
+   * One: each further round cost about twice the runtime's own creation under load and did not make the first
+   * command measurably faster (ops/BENCHMARKS.md, "Young sessions").
+   */
   public static final int DEFAULT_WARM_UP_ROUNDS =
-      Integer.getInteger("sessionhub.python.warmUpRounds", 3);
+      Integer.getInteger("sessionhub.python.warmUpRounds", 1);
 
   private final Supplier<PythonRuntime> factory;
   private final int rounds;
@@ -68,11 +76,15 @@ public final class WarmingRuntime {
 
   private void make(int warmUpRounds) {
     try {
+      long start = System.nanoTime();
       PythonRuntime made = factory.get();
       if (made == null) {
         throw new IllegalStateException("the Python runtime factory returned nothing");
       }
+      long madeAt = System.nanoTime();
       made.warmUp(warmUpRounds);
+      LOG.debug("Python runtime made in {} ms, {} warm-up rounds in {} ms", (madeAt - start) / 1_000_000,
+          warmUpRounds, (System.nanoTime() - madeAt) / 1_000_000);
       runtime.complete(made);
     } catch (Throwable t) {
       runtime.completeExceptionally(t);
