@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What an agent warms once it has bound, on a daemon thread of its own (never an event loop, never the session's
- * main thread): the XML-RPC codec on the paths {@code server_data} and {@code command} take, then its Python
- * ({@link SessionPython#warmHere()}). A young JVM otherwise loads and interprets all of it on the first call.
+ * main thread): its Python first ({@link SessionPython#warmHere()}: what a command waits for), then the XML-RPC
+ * codec on the paths {@code server_data} and {@code command} take. A young JVM otherwise loads and interprets all
+ * of it on the first call.
  */
 final class AgentWarmup {
 
@@ -26,12 +27,11 @@ final class AgentWarmup {
   static void start(XmlRpcCodec codec, ServerDataSource serverData, SessionPython python) {
     Thread thread = new Thread(() -> {
       long start = System.nanoTime();
-      warmCodec(codec, serverData);
-      long codecDone = System.nanoTime();
       python.warmHere();
-      LOG.info("warm-up done in {} ms (XML-RPC codec {} ms, Python {}: {} ms)",
-          (System.nanoTime() - start) / 1_000_000, (codecDone - start) / 1_000_000,
-          python.state().name().toLowerCase(java.util.Locale.ROOT), (System.nanoTime() - codecDone) / 1_000_000);
+      warmCodec(codec, serverData);
+      LOG.info("warm-up done in {} ms (Python {} after {} ms, then the XML-RPC codec)",
+          (System.nanoTime() - start) / 1_000_000, python.state().name().toLowerCase(java.util.Locale.ROOT),
+          python.readyAfterMillis());
     }, "sessionhub-warmup");
     thread.setDaemon(true);
     thread.start();

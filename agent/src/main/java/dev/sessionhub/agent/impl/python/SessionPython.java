@@ -12,7 +12,8 @@ import org.python.core.PyException;
  *
  * <p>With warm-up ({@link #warmHere()}, called on a background thread once the agent has bound), that thread
  * makes or waits for the runtime, then makes the namespace, runs its set-up code and a first command-shaped
- * {@code exec}, so the first real command finds everything loaded. A command that arrives before that ends
+ * {@code exec}, so the first real command finds everything loaded; the runtime's warm-up rounds come after, with
+ * commands already free to run. A command that arrives before that ends
  * waits for the same future ({@link #namespace(AbortSignal)}), never starting a second one; if the warm-up
  * failed, every command gets that failure. Without warm-up the first command makes the namespace on its own
  * thread, as before.
@@ -47,6 +48,7 @@ public final class SessionPython {
     if (started.compareAndSet(false, true)) {
       startNanos = System.nanoTime();
       make(true);
+      runtime.warmUpOnce();
     }
   }
 
@@ -55,12 +57,18 @@ public final class SessionPython {
    * loop): made here if nobody began making it, else waited for. The wait ends early if {@code abort} fires.
    */
   public PythonNamespace namespace(AbortSignal abort) throws PythonUnavailable {
-    if (started.compareAndSet(false, true)) {
-      startNanos = System.nanoTime();
-      make(false);
+    if (!started.get()) {
+      // No warm-up for this session: make the runtime here, or wait for whoever is making it (a simulator's
+      // shared warm-up), then this namespace, which is quick.
+      long asked = System.nanoTime();
+      awaitAbortably(runtime.get(), abort, asked);
+      if (started.compareAndSet(false, true)) {
+        startNanos = asked;
+        make(false);
+      }
     }
     if (!namespace.isDone()) {
-      awaitAbortably(abort);
+      awaitAbortably(namespace, abort, startNanos);
     }
     try {
       return namespace.getNow(null);
@@ -87,7 +95,7 @@ public final class SessionPython {
 
   private void make(boolean warm) {
     try {
-      PythonNamespace made = (warm ? runtime.warmHere() : runtime.get()).get().newNamespace(globals);
+      PythonNamespace made = runtime.get().get().newNamespace(globals);
       if (setupCode != null) {
         made.run(setupCode);
       }
@@ -103,16 +111,21 @@ public final class SessionPython {
     }
   }
 
-  private void awaitAbortably(AbortSignal abort) throws PythonUnavailable {
+  /** Waits for {@code future} on the calling thread until it completes (either way) or {@code abort} fires. */
+  private static void awaitAbortably(CompletableFuture<?> future, AbortSignal abort, long sinceNanos)
+      throws PythonUnavailable {
+    if (future.isDone()) {
+      return;
+    }
     Thread waiting = Thread.currentThread();
     abort.whileRunning(reason -> waiting.interrupt());
     try {
-      namespace.get();
+      future.get();
     } catch (InterruptedException e) {
       throw new PythonUnavailable("the command's time ran out while the session's Python runtime was still "
-          + "starting (" + (System.nanoTime() - startNanos) / 1_000_000 + " ms so far)", true);
+          + "starting (" + (System.nanoTime() - sinceNanos) / 1_000_000 + " ms so far)", true);
     } catch (ExecutionException e) {
-      // Reported by the caller's getNow.
+      // Reported by the caller, from the namespace's future.
     } finally {
       abort.whileRunning(reason -> { });
       Thread.interrupted();

@@ -9,11 +9,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A Jython runtime made once and shared by everyone who needs it, and the only way the agent gets one.
  *
- * <p>{@link #warmInBackground()} makes and warms it ({@link PythonRuntime#warmUp}) on a daemon thread of its own,
- * {@link #warmHere()} on the calling thread; if nobody called either, the first {@link #get()} makes it on the
- * calling thread without warm-up, as the agent always did before warm-up existed. Either way it is made once:
- * whoever asks while it is being made waits for the same future, and a failure is kept and handed to every later
- * caller rather than retried.
+ * <p>The first {@link #get()} makes it on the calling thread; {@link #warmInBackground()} does so on a daemon
+ * thread of its own. Either way it is made once: whoever asks while it is being made waits for the same future,
+ * and a failure is kept and handed to every later caller rather than retried. {@link #warmUpOnce()} then runs
+ * the warm-up rounds ({@link PythonRuntime#warmUp}) once, after the runtime is handed out: commands never wait
+ * for them.
  */
 public final class WarmingRuntime {
 
@@ -30,9 +30,10 @@ public final class WarmingRuntime {
   private final Supplier<PythonRuntime> factory;
   private final int rounds;
   private final AtomicBoolean started = new AtomicBoolean();
+  private final AtomicBoolean warmed = new AtomicBoolean();
   private final CompletableFuture<PythonRuntime> runtime = new CompletableFuture<>();
 
-  /** @param factory makes the runtime (called at most once); {@code rounds} of warm-up follow in the background */
+  /** @param factory makes the runtime (called at most once); {@code rounds} of warm-up follow it */
   public WarmingRuntime(Supplier<PythonRuntime> factory, int rounds) {
     this.factory = factory;
     this.rounds = rounds;
@@ -43,48 +44,54 @@ public final class WarmingRuntime {
     return new WarmingRuntime(() -> PythonRuntime.create(maxOutputChars), DEFAULT_WARM_UP_ROUNDS);
   }
 
-  /** Starts making and warming the runtime on a new daemon thread, unless it is made or being made already. */
+  /** Makes the runtime, then warms it, on a new daemon thread, unless it is made or being made already. */
   public void warmInBackground() {
     if (started.compareAndSet(false, true)) {
-      Thread thread = new Thread(() -> make(rounds), "sessionhub-python-warmup");
+      Thread thread = new Thread(() -> {
+        make();
+        warmUpOnce();
+      }, "sessionhub-python-warmup");
       thread.setDaemon(true);
       thread.start();
     }
   }
 
   /**
-   * The runtime's future; makes and warms it on the calling thread (blocking) if nobody has started to. Never
-   * call it from an event loop.
+   * The runtime's future; makes it on the calling thread (blocking) if nobody has started to. Never call it from
+   * an event loop.
    */
-  public CompletableFuture<PythonRuntime> warmHere() {
+  public CompletableFuture<PythonRuntime> get() {
     if (started.compareAndSet(false, true)) {
-      make(rounds);
+      make();
     }
     return runtime;
   }
 
   /**
-   * The runtime's future; makes it on the calling thread (blocking, no warm-up) if nobody has started to. Never
-   * call it from an event loop.
+   * Runs the warm-up rounds on the calling thread if the runtime is made and nobody has run them; commands may
+   * run meanwhile on other threads (a runtime serves several threads at once, as a simulator's does).
    */
-  public CompletableFuture<PythonRuntime> get() {
-    if (started.compareAndSet(false, true)) {
-      make(0);
+  public void warmUpOnce() {
+    PythonRuntime made = runtime.getNow(null);
+    if (made != null && rounds > 0 && warmed.compareAndSet(false, true)) {
+      long start = System.nanoTime();
+      try {
+        made.warmUp(rounds);
+      } catch (RuntimeException e) {
+        LOG.debug("Python warm-up rounds failed (commands are not affected): {}", e.toString());
+      }
+      LOG.debug("{} Python warm-up rounds in {} ms", rounds, (System.nanoTime() - start) / 1_000_000);
     }
-    return runtime;
   }
 
-  private void make(int warmUpRounds) {
+  private void make() {
     try {
       long start = System.nanoTime();
       PythonRuntime made = factory.get();
       if (made == null) {
         throw new IllegalStateException("the Python runtime factory returned nothing");
       }
-      long madeAt = System.nanoTime();
-      made.warmUp(warmUpRounds);
-      LOG.debug("Python runtime made in {} ms, {} warm-up rounds in {} ms", (madeAt - start) / 1_000_000,
-          warmUpRounds, (System.nanoTime() - madeAt) / 1_000_000);
+      LOG.debug("Python runtime made in {} ms", (System.nanoTime() - start) / 1_000_000);
       runtime.complete(made);
     } catch (Throwable t) {
       runtime.completeExceptionally(t);
