@@ -27,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -45,6 +46,8 @@ public final class AgentImpl implements Agent {
   private final ServerDataSource serverData;
   private final ProcessFacts facts;
   private HubLink hubLink;
+  private Runnable warmUp;
+  private final AtomicBoolean warmUpStarted = new AtomicBoolean();
   private volatile boolean closed;
 
   private AgentImpl(AgentOptions options, HttpServer server, PortBinder binder, ServerDataSource serverData,
@@ -116,8 +119,9 @@ public final class AgentImpl implements Agent {
         serverData.boundTo(server.actualPort());
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
         url.set(agent.url());
+        agent.warmUp = () -> AgentWarmup.start(codec, serverData, python);
         if (options.isPythonWarmup()) {
-          AgentWarmup.start(codec, serverData, python);
+          agent.startWarmUp();
         }
         if (options.getHubUrl() != null) {
           agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(), options.getHubCaPath(),
@@ -143,6 +147,16 @@ public final class AgentImpl implements Agent {
     }
     return new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
         "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+  }
+
+  /**
+   * Starts this agent's warm-up ({@link AgentWarmup}) now, whatever its options say; a simulator warms one of its
+   * agents this way once all have bound, and the rest share that agent's runtime and JIT. Once per agent.
+   */
+  public void startWarmUp() {
+    if (warmUpStarted.compareAndSet(false, true)) {
+      warmUp.run();
+    }
   }
 
   @Override

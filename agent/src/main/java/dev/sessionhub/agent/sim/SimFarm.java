@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code sessionhub sim}: many lightweight agents in one JVM for scale tests and benchmarks. They share one
  * Vert.x, one Jython system state and a small pool of command threads; each still binds its own port, answers
- * the full wire contract and runs its commands in order. With the template's Python warm-up on, the shared
- * runtime is made and warmed once on a background thread after every agent has bound (each agent's namespace,
- * a few kilobytes, is still made by its first command); off, the first command anywhere makes it.
+ * the full wire contract and runs its commands in order. With the template's Python warm-up on, the first agent
+ * warms up once every agent has bound, on a background thread: the shared runtime, its own namespace and the
+ * XML-RPC codec's code, which all agents share (every other agent's namespace, a few kilobytes, is still made by
+ * its first command); off, the first command anywhere makes the runtime.
  */
 public final class SimFarm implements AutoCloseable {
 
@@ -72,8 +73,8 @@ public final class SimFarm implements AutoCloseable {
       Future.all(starting).await(60, TimeUnit.SECONDS);
       starting.forEach(f -> agents.add(f.result()));
     }
-    if (template.isPythonWarmup()) {
-      runtime.warmInBackground();
+    if (template.isPythonWarmup() && !agents.isEmpty()) {
+      ((AgentImpl) agents.get(0)).startWarmUp();
     }
     return new SimFarm(vertx, pool, agents);
   }

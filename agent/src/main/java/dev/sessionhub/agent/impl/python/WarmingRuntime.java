@@ -9,9 +9,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Jython runtime made once and shared by everyone who needs it, and the only way the agent gets one.
  *
- * <p>The first {@link #get()} makes it on the calling thread; {@link #warmInBackground()} does so on a daemon
- * thread of its own. Either way it is made once: whoever asks while it is being made waits for the same future,
- * and a failure is kept and handed to every later caller rather than retried. {@link #warmUpOnce()} then runs
+ * <p>The first {@link #get()} makes it on the calling thread (a warm-up thread, or a command's when nothing warms
+ * up). It is made once: whoever asks while it is being made waits for the same future, and a failure is kept and
+ * handed to every later caller rather than retried. {@link #warmUpOnce()} then runs
  * the warm-up rounds ({@link PythonRuntime#warmUp}) once, after the runtime is handed out: commands never wait
  * for them.
  */
@@ -42,18 +42,6 @@ public final class WarmingRuntime {
   /** A runtime of its own for one agent. */
   public static WarmingRuntime create(int maxOutputChars) {
     return new WarmingRuntime(() -> PythonRuntime.create(maxOutputChars), DEFAULT_WARM_UP_ROUNDS);
-  }
-
-  /** Makes the runtime, then warms it, on a new daemon thread, unless it is made or being made already. */
-  public void warmInBackground() {
-    if (started.compareAndSet(false, true)) {
-      Thread thread = new Thread(() -> {
-        make();
-        warmUpOnce();
-      }, "sessionhub-python-warmup");
-      thread.setDaemon(true);
-      thread.start();
-    }
   }
 
   /**
