@@ -50,6 +50,7 @@ public final class AgentOptions {
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private boolean openDiscovery;
+  private boolean pythonWarmup;
   private String tlsCertPath;
   private String tlsKeyPath;
   private String hubCaPath;
@@ -72,6 +73,7 @@ public final class AgentOptions {
     this.requestReadTimeout = other.requestReadTimeout;
     this.heartbeatInterval = other.heartbeatInterval;
     this.openDiscovery = other.openDiscovery;
+    this.pythonWarmup = other.pythonWarmup;
     this.tlsCertPath = other.tlsCertPath;
     this.tlsKeyPath = other.tlsKeyPath;
     this.hubCaPath = other.hubCaPath;
@@ -85,6 +87,7 @@ public final class AgentOptions {
     setBindAddress(json.getString("bindAddress", bindAddress));
     setToken(json.getString("token"));
     setOpenDiscovery(json.getBoolean("openDiscovery", false));
+    setPythonWarmup(json.getBoolean("pythonWarmup", false));
     setHubUrl(json.getString("hubUrl"));
     setName(json.getString("name"));
     JsonObject t = json.getJsonObject("tags");
@@ -122,6 +125,7 @@ public final class AgentOptions {
         .put("hubCaPath", hubCaPath);
     json.put("tokenSet", token != null);
     json.put("openDiscovery", openDiscovery);
+    json.put("pythonWarmup", pythonWarmup);
     return json;
   }
 
@@ -200,6 +204,20 @@ public final class AgentOptions {
 
   public AgentOptions setOpenDiscovery(boolean openDiscovery) {
     this.openDiscovery = openDiscovery;
+    return this;
+  }
+
+  /**
+   * Whether the agent loads and warms its Python runtime on a background thread as soon as it has bound, so its
+   * first command runs as fast as later ones (off: the first command loads it, as an embedding application that
+   * starts many agents and rarely sends them commands may prefer). Never delays the port or {@code server_data}.
+   */
+  public boolean isPythonWarmup() {
+    return pythonWarmup;
+  }
+
+  public AgentOptions setPythonWarmup(boolean pythonWarmup) {
+    this.pythonWarmup = pythonWarmup;
     return this;
   }
 

@@ -7,6 +7,7 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.RawHttp;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -71,6 +72,45 @@ class SessionProgramIT {
   }
 
   @Test
+  void aSessionWarmsItsPythonBeforeItsFirstCommandUnlessToldNotTo(@TempDir Path dir) throws Exception {
+    int base = FreePorts.range(4);
+    Path warmPort = dir.resolve("warm.port");
+    Path coldPort = dir.resolve("cold.port");
+    Process warm = Launcher.start(dir.resolve("warm.log"), "session", "--base-port", String.valueOf(base),
+        "--max-port", String.valueOf(base + 3), "--port-file", warmPort.toString());
+    Process cold = Launcher.start(dir.resolve("cold.log"), "session", "--base-port", String.valueOf(base),
+        "--max-port", String.valueOf(base + 3), "--port-file", coldPort.toString(), "--python-warmup", "off");
+    try {
+      Poll.until(Duration.ofSeconds(60), "both port files", () -> Files.exists(warmPort) && Files.exists(coldPort));
+      int hot = Integer.parseInt(Files.readString(warmPort).trim());
+      int off = Integer.parseInt(Files.readString(coldPort).trim());
+      Poll.until(Duration.ofSeconds(90), "the session's Python is ready without a command",
+          () -> Boolean.TRUE.equals(status(hot).getBoolean("python_ready")));
+      assertEquals(0, status(hot).getInteger("commands"));
+      assertEquals("cold", status(off).getString("python"), "--python-warmup off leaves it to the first command");
+      for (int port : new int[] {hot, off}) {
+        assertEquals("1\n", codec.decodeResponse(RawHttp.post(port, "/RPC2",
+            codec.encodeCall("command", List.of("print(1)"))).body()).value());
+        assertEquals("ready", status(port).getString("python"));
+      }
+    } finally {
+      for (Process p : List.of(warm, cold)) {
+        p.destroy();
+        p.waitFor(20, TimeUnit.SECONDS);
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  private static JsonObject status(int port) {
+    try {
+      return new JsonObject(RawHttp.get(port, "/status").text());
+    } catch (Exception e) {
+      throw new AssertionError("GET /status on " + port, e);
+    }
+  }
+
+  @Test
   void badFlagsAndUnsafeTokensAreClearErrors(@TempDir Path dir) throws Exception {
     Launcher.Result open = Launcher.run(60, "session", "--bind", "0.0.0.0", "--port-file",
         dir.resolve("x").toString());
@@ -87,5 +127,10 @@ class SessionProgramIT {
     Launcher.Result badPort = Launcher.run(60, "session", "--base-port", "99999");
     assertTrue(badPort.exitCode() != 0);
     assertTrue(badPort.stderr().contains("base port 99999 is outside 1-65535"), badPort.stderr());
+
+    Launcher.Result badWarmup = Launcher.run(60, "session", "--python-warmup", "sometimes");
+    assertEquals(2, badWarmup.exitCode(), badWarmup.stderr());
+    assertTrue(badWarmup.stderr().contains("--python-warmup (or SESSIONHUB_PYTHON_WARMUP) must be on or off, got "
+        + "'sometimes'"), badWarmup.stderr());
   }
 }

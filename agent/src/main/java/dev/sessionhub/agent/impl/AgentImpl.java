@@ -10,8 +10,9 @@ import dev.sessionhub.agent.impl.http.BodyReader;
 import dev.sessionhub.agent.impl.http.HeaderDeadline;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.agent.impl.python.PythonError;
-import dev.sessionhub.agent.impl.python.PythonNamespace;
-import dev.sessionhub.agent.impl.python.PythonRuntime;
+import dev.sessionhub.agent.impl.python.PythonUnavailable;
+import dev.sessionhub.agent.impl.python.SessionPython;
+import dev.sessionhub.agent.impl.python.WarmingRuntime;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.xmlrpc.CodecLimits;
@@ -26,6 +27,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -44,6 +46,8 @@ public final class AgentImpl implements Agent {
   private final ServerDataSource serverData;
   private final ProcessFacts facts;
   private HubLink hubLink;
+  private Runnable warmUp;
+  private final AtomicBoolean warmUpStarted = new AtomicBoolean();
   private volatile boolean closed;
 
   private AgentImpl(AgentOptions options, HttpServer server, PortBinder binder, ServerDataSource serverData,
@@ -56,15 +60,16 @@ public final class AgentImpl implements Agent {
   }
 
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock) {
-    return start(vertx, options, host, clock, () -> PythonRuntime.create(MAX_OUTPUT_CHARS));
+    return start(vertx, options, host, clock, WarmingRuntime.create(MAX_OUTPUT_CHARS));
   }
 
   /**
-   * Starts an agent whose Python namespace comes from {@code runtime} (called at most once, on the session's main
-   * thread, at the first command). A JVM hosting many sessions passes one shared runtime.
+   * Starts an agent whose Python namespace comes from {@code runtime}. A JVM hosting many sessions passes one
+   * shared runtime. With {@link AgentOptions#isPythonWarmup()} the namespace is made on a background thread once
+   * the port is bound; otherwise by the first command, on the session's main thread.
    */
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock,
-      Supplier<PythonRuntime> runtime) {
+      WarmingRuntime runtime) {
     return vertx.executeBlocking(() -> {
       ServerTls.check(vertx, options);
       return ProcessFacts.collect(clock);
@@ -73,13 +78,8 @@ public final class AgentImpl implements Agent {
       AgentStats stats = new AgentStats();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
           options.getCommandTimeout(), AgentImpl::toFault);
-      Supplier<PythonNamespace> python = new Lazy<>(() -> {
-        PythonNamespace namespace = runtime.get().newNamespace(host.pythonGlobals());
-        if (options.getHubUrl() != null) {
-          namespace.run(HubProxy.setupCode(options.getHubUrl(), options.getToken(), options.getHubCaPath()));
-        }
-        return namespace;
-      });
+      SessionPython python = new SessionPython(runtime, host.pythonGlobals(), options.getHubUrl() == null ? null
+          : HubProxy.setupCode(options.getHubUrl(), options.getToken(), options.getHubCaPath()));
       RpcDispatcher dispatcher = new RpcDispatcher();
       AgentMethods.registerAll(dispatcher, serverData, commands, python);
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
@@ -95,6 +95,9 @@ public final class AgentImpl implements Agent {
         c.put("refused", stats.refused());
         c.put("commands", commands.completed());
         c.put("queue_depth", commands.depth());
+        c.put("python", python.state().name().toLowerCase(java.util.Locale.ROOT));
+        c.put("python_ready", python.state() == SessionPython.State.READY);
+        c.put("python_ready_ms", python.readyAfterMillis());
         c.putAll(host.statusExtras());
         return c;
       };
@@ -116,6 +119,10 @@ public final class AgentImpl implements Agent {
         serverData.boundTo(server.actualPort());
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
         url.set(agent.url());
+        agent.warmUp = () -> AgentWarmup.start(codec, serverData, python);
+        if (options.isPythonWarmup()) {
+          agent.startWarmUp();
+        }
         if (options.getHubUrl() != null) {
           agent.hubLink = new HubLink(vertx, options.getHubUrl(), options.getToken(), options.getHubCaPath(),
               () -> serverData.current().toStruct(), agent.announcedUrl(), options.getHeartbeatInterval());
@@ -130,12 +137,26 @@ public final class AgentImpl implements Agent {
     if (t instanceof XmlRpcFaultException) {
       return t;
     }
+    if (t instanceof PythonUnavailable e) {
+      return new XmlRpcFaultException(e.timedOut() ? FaultCode.COMMAND_TIMEOUT : FaultCode.INTERNAL_ERROR,
+          e.getMessage());
+    }
     if (t instanceof PythonError e) {
       return new XmlRpcFaultException(e.aborted() ? FaultCode.COMMAND_TIMEOUT : FaultCode.APPLICATION_ERROR,
           e.faultString());
     }
     return new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
         "internal error: " + t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage()));
+  }
+
+  /**
+   * Starts this agent's warm-up ({@link AgentWarmup}) now, whatever its options say; a simulator warms one of its
+   * agents this way once all have bound, and the rest share that agent's runtime and JIT. Once per agent.
+   */
+  public void startWarmUp() {
+    if (warmUpStarted.compareAndSet(false, true)) {
+      warmUp.run();
+    }
   }
 
   @Override
@@ -187,23 +208,5 @@ public final class AgentImpl implements Agent {
     closed = true;
     Future<Void> goodbye = hubLink == null ? Future.succeededFuture() : hubLink.close();
     return goodbye.transform(ar -> binder.close(server, options.getBasePort()));
-  }
-
-  /** A value computed once, on first use, by whichever thread asks first. */
-  private static final class Lazy<T> implements Supplier<T> {
-    private final Supplier<T> factory;
-    private T value;
-
-    Lazy(Supplier<T> factory) {
-      this.factory = factory;
-    }
-
-    @Override
-    public synchronized T get() {
-      if (value == null) {
-        value = factory.get();
-      }
-      return value;
-    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.sessionhub.agent.impl;
 
 import dev.sessionhub.agent.impl.command.CommandQueue;
-import dev.sessionhub.agent.impl.python.PythonNamespace;
+import dev.sessionhub.agent.impl.python.SessionPython;
 import dev.sessionhub.shared.rpc.Params;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.rpc.RpcMethod;
@@ -11,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The session methods of the wire contract: {@code server_data}, {@code scene_objects}, {@code command} and
@@ -32,7 +31,7 @@ final class AgentMethods {
   }
 
   static void registerAll(RpcDispatcher dispatcher, ServerDataSource serverData, CommandQueue commands,
-      Supplier<PythonNamespace> python) {
+      SessionPython python) {
     dispatcher.register(new RpcMethod("server_data",
         "Describes this session: hostname, app_version, file_path, exe, scene_objects, pid and more.",
         List.of(List.of("struct")), params -> {
@@ -56,10 +55,10 @@ final class AgentMethods {
           String id = params.size() == 3 ? Params.string("command", params, 2, "id") : null;
           if (params.size() >= 2 && params.get(1) != null) {
             Duration limit = seconds(params.get(1));
-            return commands.submit(abort -> (Object) python.get().exec(code, abort), limit, id)
+            return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort), limit, id)
                 .toCompletionStage();
           }
-          return commands.submit(abort -> (Object) python.get().exec(code, abort), Duration.ofDays(1), id)
+          return commands.submit(abort -> (Object) python.namespace(abort).exec(code, abort), Duration.ofDays(1), id)
               .toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("cancel",
@@ -78,7 +77,7 @@ final class AgentMethods {
         List.of(List.of("any", "string")), params -> {
           Params.arity("evaluate", params, 1, 1);
           String expression = Params.string("evaluate", params, 0, "expr");
-          return commands.submit(abort -> python.get().eval(expression, abort)).toCompletionStage();
+          return commands.submit(abort -> python.namespace(abort).eval(expression, abort)).toCompletionStage();
         }));
   }
 }

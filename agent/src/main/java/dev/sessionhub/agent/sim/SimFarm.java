@@ -3,7 +3,7 @@ package dev.sessionhub.agent.sim;
 import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.impl.AgentImpl;
-import dev.sessionhub.agent.impl.python.PythonRuntime;
+import dev.sessionhub.agent.impl.python.WarmingRuntime;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -15,12 +15,14 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Supplier;
 
 /**
  * {@code sessionhub sim}: many lightweight agents in one JVM for scale tests and benchmarks. They share one
- * Vert.x, one Jython system state (created on the first command) and a small pool of command threads; each
- * still binds its own port, answers the full wire contract and runs its commands in order.
+ * Vert.x, one Jython system state and a small pool of command threads; each still binds its own port, answers
+ * the full wire contract and runs its commands in order. With the template's Python warm-up on, the first agent
+ * warms up once every agent has bound, on a background thread: the shared runtime, its own namespace and the
+ * XML-RPC codec's code, which all agents share (every other agent's namespace, a few kilobytes, is still made by
+ * its first command); off, the first command anywhere makes the runtime.
  */
 public final class SimFarm implements AutoCloseable {
 
@@ -55,13 +57,13 @@ public final class SimFarm implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    Supplier<PythonRuntime> runtime = new SharedRuntime();
+    WarmingRuntime runtime = WarmingRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
     List<Agent> agents = new ArrayList<>(count);
     int batch = 50;
     for (int start = 0; start < count; start += batch) {
       List<Future<Agent>> starting = new ArrayList<>();
       for (int i = start; i < Math.min(count, start + batch); i++) {
-        AgentOptions options = new AgentOptions(template).validate();
+        AgentOptions options = new AgentOptions(template).setPythonWarmup(false).validate();
         SimSession session = new SimSession(i, pool);
         Promise<Agent> started = Promise.promise();
         loops.get(i % loops.size()).runOnContext(v ->
@@ -70,6 +72,9 @@ public final class SimFarm implements AutoCloseable {
       }
       Future.all(starting).await(60, TimeUnit.SECONDS);
       starting.forEach(f -> agents.add(f.result()));
+    }
+    if (template.isPythonWarmup() && !agents.isEmpty()) {
+      ((AgentImpl) agents.get(0)).startWarmUp();
     }
     return new SimFarm(vertx, pool, agents);
   }
@@ -85,18 +90,4 @@ public final class SimFarm implements AutoCloseable {
     Future.join(closing).await(60, TimeUnit.SECONDS);
     pool.shutdownNow();
   }
-
-  /** One Jython runtime for the whole farm, made by whichever session runs a command first. */
-  private static final class SharedRuntime implements Supplier<PythonRuntime> {
-    private PythonRuntime runtime;
-
-    @Override
-    public synchronized PythonRuntime get() {
-      if (runtime == null) {
-        runtime = PythonRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
-      }
-      return runtime;
-    }
-  }
-
 }

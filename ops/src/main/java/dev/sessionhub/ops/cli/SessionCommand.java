@@ -63,6 +63,14 @@ final class SessionCommand implements Callable<Integer> {
       description = "Longest a command may run (default ${DEFAULT-VALUE}).")
   Duration commandTimeout;
 
+  @Mixin
+  PythonWarmupOption pythonWarmup = new PythonWarmupOption();
+
+  @Option(names = "--exit-after-self-test", hidden = true,
+      description = "Bind an ephemeral port, call server_data and run print(1) on itself, then exit (builds the CDS "
+          + "archive at package time).")
+  boolean exitAfterSelfTest;
+
   @Option(names = "--port-file", description = "Write the bound port here once listening.")
   Path portFile;
 
@@ -83,11 +91,23 @@ final class SessionCommand implements Callable<Integer> {
         .setTlsCertPath(tls.certPath())
         .setTlsKeyPath(tls.keyPath())
         .setName(name)
-        .setCommandTimeout(commandTimeout);
+        .setCommandTimeout(commandTimeout)
+        .setPythonWarmup(pythonWarmup.enabled());
     tags.forEach(options::addTag);
+    if (exitAfterSelfTest) {
+      options.setPort(0);
+    }
     options.validate();
     HeadlessSession session = new HeadlessSession(app, fps, evalWork);
     Agent agent = session.start(options, portFile);
+    if (exitAfterSelfTest) {
+      String failed = SessionSelfTest.run(agent);
+      session.close();
+      if (failed != null) {
+        throw new CliException(CliException.FAILED, "self-test failed: " + failed);
+      }
+      return 0;
+    }
     System.out.println("session " + agent.sessionId() + " listening on " + agent.url());
     System.out.flush();
     session.awaitShutdown();

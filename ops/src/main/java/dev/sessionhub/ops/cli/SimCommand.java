@@ -43,6 +43,9 @@ final class SimCommand implements Callable<Integer> {
   @Option(names = "--command-threads", defaultValue = "4", description = "Threads running commands (default ${DEFAULT-VALUE}).")
   int commandThreads;
 
+  @Mixin
+  PythonWarmupOption pythonWarmup = new PythonWarmupOption();
+
   @Option(names = "--ready-file", description = "Write the list of ports here once every session listens.")
   Path readyFile;
 
@@ -58,7 +61,8 @@ final class SimCommand implements Callable<Integer> {
     int top = maxPort != null ? maxPort : Math.min(65535, basePort + 2 * agents);
     AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
         .setToken(tokens.resolve()).setHubUrl(hub).setHubCaPath(hubCa == null ? null : hubCa.toString())
-        .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath());
+        .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath())
+        .setPythonWarmup(pythonWarmup.enabled());
     template.validate();
     int eventLoops = 2;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));

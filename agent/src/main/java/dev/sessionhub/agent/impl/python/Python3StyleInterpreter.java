@@ -2,6 +2,7 @@ package dev.sessionhub.agent.impl.python;
 
 import org.python.core.CodeFlag;
 import org.python.core.CompileMode;
+import org.python.core.CompilerFlags;
 import org.python.core.Py;
 import org.python.core.PyObject;
 import org.python.core.PySystemState;
@@ -22,10 +23,16 @@ final class Python3StyleInterpreter extends PythonInterpreter {
   Python3StyleInterpreter(PyObject globals, PySystemState state, CompiledCode compiled) {
     super(globals, state);
     this.compiled = compiled;
-    cflags.source_is_utf8 = true;
-    cflags.encoding = "utf-8";
-    cflags.setFlag(CodeFlag.CO_FUTURE_PRINT_FUNCTION);
-    cflags.setFlag(CodeFlag.CO_FUTURE_DIVISION);
+    python3Style(cflags);
+  }
+
+  /** Sets {@code flags} to compile as every command is compiled; returns them. */
+  static CompilerFlags python3Style(CompilerFlags flags) {
+    flags.source_is_utf8 = true;
+    flags.encoding = "utf-8";
+    flags.setFlag(CodeFlag.CO_FUTURE_PRINT_FUNCTION);
+    flags.setFlag(CodeFlag.CO_FUTURE_DIVISION);
+    return flags;
   }
 
   /**
