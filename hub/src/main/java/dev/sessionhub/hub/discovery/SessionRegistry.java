@@ -19,9 +19,11 @@ public final class SessionRegistry {
   private final Inventory inventory;
   private final Clock clock;
   private final Duration lease;
-  private final String hubId;
+  /** This hub's member UUID now (a merge of split clusters gives the member a new one). */
+  private final java.util.function.Supplier<String> hubId;
 
-  public SessionRegistry(Inventory inventory, Clock clock, Duration lease, String hubId) {
+  public SessionRegistry(Inventory inventory, Clock clock, Duration lease,
+      java.util.function.Supplier<String> hubId) {
     this.inventory = inventory;
     this.clock = clock;
     this.lease = lease;
@@ -41,8 +43,8 @@ public final class SessionRegistry {
         return Future.succeededFuture(existing);
       }
       SessionRecord record = existing == null
-          ? new SessionRecord(address, host, port, url, info, source, hubId, now, now, lease)
-          : existing.renewed(info, hubId, now, lease);
+          ? new SessionRecord(address, host, port, url, info, source, hubId.get(), now, now, lease)
+          : existing.renewed(info, hubId.get(), now, lease);
       if (existing != null && source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE) {
         record = record.withSource(Source.ANNOUNCE);
       }
@@ -69,7 +71,7 @@ public final class SessionRegistry {
 
   /** This hub renewed the entry less than a quarter of a lease ago (see {@link #unchangedAndFresh}). */
   private boolean renewedRecently(SessionRecord existing, Instant now) {
-    return existing.hubId().equals(hubId)
+    return existing.hubId().equals(hubId.get())
         && Duration.between(existing.lastSeen(), now).compareTo(lease.dividedBy(4)) < 0;
   }
 
@@ -82,7 +84,7 @@ public final class SessionRegistry {
       if (renewedRecently(existing, clock.instant())) {
         return Future.succeededFuture(true);
       }
-      return inventory.put(existing.renewed(existing.info(), hubId, clock.instant(), lease)).map(v -> true);
+      return inventory.put(existing.renewed(existing.info(), hubId.get(), clock.instant(), lease)).map(v -> true);
     });
   }
 

@@ -107,7 +107,7 @@ public final class HubImpl implements Hub {
       inventory.close();
     };
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
-    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
+    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster::localMemberId);
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
@@ -116,7 +116,7 @@ public final class HubImpl implements Hub {
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
-    CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster.localMemberId(),
+    CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster::localMemberId,
         new SendFence(hazelcast, pauses, clock), cancels);
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
@@ -138,7 +138,7 @@ public final class HubImpl implements Hub {
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     HostOwners owners = new HostOwners(hazelcast, targets);
-    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
+    JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
         audit, secrets, trust, owners, cancels);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();

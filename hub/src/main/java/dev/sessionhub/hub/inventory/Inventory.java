@@ -37,6 +37,8 @@ public final class Inventory {
   private final IMap<String, HazelcastJsonValue> map;
   private final InventoryView view;
   private final java.time.Clock clock;
+  private final com.hazelcast.partition.PartitionService partitions;
+  private final com.hazelcast.cluster.Cluster members;
   /**
    * Where selector queries over the view run: its own threads, so an in-memory query never waits behind
    * blocking cluster calls (result writes to a frozen member held every thread of Vert.x's worker pool).
@@ -51,6 +53,8 @@ public final class Inventory {
     this.vertx = vertx;
     this.clock = clock;
     this.map = hazelcast.getMap(MAP_NAME);
+    this.partitions = hazelcast.getPartitionService();
+    this.members = hazelcast.getCluster();
     this.view = new InventoryView(clock);
     this.viewQueries = vertx.createSharedWorkerExecutor("sessionhub-view-queries", 2);
   }
@@ -70,8 +74,11 @@ public final class Inventory {
    * the event listener is registered so nothing falls between; after a merge of split clusters, after this
    * process was paused, and periodically, since events can be lost while partitions migrate.
    */
-  public Future<Void> resyncView() {
+  public Future<Boolean> resyncView() {
     return vertx.executeBlocking(() -> {
+      // a snapshot read while partitions migrate may miss entries: only a read between two safe checks may drop
+      // records from the view; any other read only adds what is newer
+      boolean safeBefore = partitions.isClusterSafe();
       java.time.Instant readFrom = clock.instant();
       List<SessionRecord> snapshot = new ArrayList<>();
       for (HazelcastJsonValue v : map.values()) {
@@ -80,11 +87,12 @@ public final class Inventory {
           snapshot.add(r);
         }
       }
-      view.reconcile(snapshot, readFrom);
-      return null;
+      boolean complete = safeBefore && partitions.isClusterSafe()
+          && view.peersBack(members.getMembers().size(), clock.instant());
+      view.reconcile(snapshot, readFrom, complete);
+      return complete;
     }, false);
   }
-
 
   /**
    * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
@@ -150,6 +158,10 @@ public final class Inventory {
   public Future<List<SessionRecord>> find(Selector selector) {
     if (view.ready()) {
       return viewQueries.executeBlocking(() -> view.find(selector), false);
+    }
+    if (view.waitingForPeers()) {
+      return Future.failedFuture(new IllegalStateException("not ready: this hub was paused and is rejoining its "
+          + "cluster, so its inventory may lack sessions; ask another hub, or retry in a few seconds"));
     }
     return findInCluster(selector);
   }

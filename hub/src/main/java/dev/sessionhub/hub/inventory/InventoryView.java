@@ -25,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       ({@link #offer});
  *   <li>a removal or expiry removes the record held only if that is not newer than the record the event
  *       removed ({@link #retire}); a stale expiry never removes a renewed entry;
- *   <li>a snapshot of the map ({@link #reconcile}) adds what is newer and removes what the map no longer has,
- *       except records renewed after the snapshot began.
+ *   <li>a snapshot of the map ({@link #reconcile}) adds what is newer and, when no partition migrated while it
+ *       was read, removes what the map no longer has, except records renewed after the snapshot began.
  * </ul>
  * While the copy may have missed events (after a merge of split clusters, after this process was paused) it is
  * {@linkplain #invalidate() not ready}, and the inventory answers from the map until a snapshot has been
@@ -65,23 +65,60 @@ public final class InventoryView {
   }
 
   /**
-   * Brings the view in line with {@code snapshot}, a full read of the map that began at {@code readFrom}:
-   * every record in it is offered; a record held but absent from it is dropped unless it was seen at or after
-   * {@code readFrom} (an event brought it in while the read ran). Makes the view ready.
+   * Brings the view in line with {@code snapshot}, a read of the map that began at {@code readFrom}: every record
+   * in it is offered. Only a {@code complete} read (no partition migrated while it ran) also drops the records
+   * absent from it, unless they were seen at or after {@code readFrom} (an event brought them in while the read
+   * ran), and makes the view ready; a read during migrations may have missed entries, so it only adds.
    */
-  void reconcile(Iterable<SessionRecord> snapshot, Instant readFrom) {
+  void reconcile(Iterable<SessionRecord> snapshot, Instant readFrom, boolean complete) {
     Set<String> inMap = new HashSet<>();
     for (SessionRecord r : snapshot) {
       inMap.add(r.address());
       offer(r);
     }
-    records.values().removeIf(held -> !inMap.contains(held.address()) && held.lastSeen().isBefore(readFrom));
-    ready = true;
+    if (complete) {
+      records.values().removeIf(held -> !inMap.contains(held.address()) && held.lastSeen().isBefore(readFrom));
+      ready = true;
+    }
   }
 
   /** The view may have missed events: until the next {@link #reconcile} the inventory answers from the map. */
   void invalidate() {
     ready = false;
+  }
+
+  /** Members this hub expects back (after a pause) and until when it waits for them; null when not waiting. */
+  private volatile PeerWait peerWait;
+
+  private record PeerWait(int members, Instant until) {
+  }
+
+  /**
+   * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
+   * the inventory until it merges back. Until {@code members} members are back (or {@code until}), the
+   * inventory says it is not ready instead of answering from that fraction.
+   */
+  void waitForPeers(int members, Instant until) {
+    peerWait = new PeerWait(members, until);
+    ready = false;
+  }
+
+  /** Whether the hub waits for its peers after a pause (see {@link #waitForPeers}). */
+  public boolean waitingForPeers() {
+    return peerWait != null;
+  }
+
+  /** Ends the wait once {@code members} are in the cluster again or its time ran out; true when not waiting. */
+  boolean peersBack(int members, Instant now) {
+    PeerWait wait = peerWait;
+    if (wait == null) {
+      return true;
+    }
+    if (members >= wait.members() || now.isAfter(wait.until())) {
+      peerWait = null;
+      return true;
+    }
+    return false;
   }
 
   public boolean ready() {

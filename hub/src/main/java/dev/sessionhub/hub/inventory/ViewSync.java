@@ -22,6 +22,8 @@ public final class ViewSync implements AutoCloseable {
 
   /** The safety-net period: bounds how long any missed event can leave the view wrong. */
   static final Duration PERIOD = Duration.ofSeconds(30);
+  /** How long a hub that was paused waits for its peers before it answers from what it has. */
+  static final Duration PEER_WAIT = Duration.ofSeconds(45);
   /** How long after a member left the view is re-read: partitions have usually settled by then. */
   static final Duration AFTER_MEMBER_LEFT = Duration.ofSeconds(3);
 
@@ -40,7 +42,12 @@ public final class ViewSync implements AutoCloseable {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
-    pauses.onPause(paused -> vertx.runOnContext(v -> invalidateAndRead("paused " + paused.toMillis() + " ms")));
+    pauses.onPause(paused -> vertx.runOnContext(v -> {
+      // the member list still names the peers this hub had before it stopped: wait for that many again
+      inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(),
+          java.time.Instant.now().plus(PEER_WAIT));
+      read("paused " + paused.toMillis() + " ms");
+    }));
   }
 
   public ViewSync start() {
@@ -60,6 +67,9 @@ public final class ViewSync implements AutoCloseable {
       }
     });
     timer = vertx.setPeriodic(PERIOD.toMillis(), id -> read("periodic"));
+    if (!inventory.view().ready()) {
+      read("start");
+    }
     return this;
   }
 
@@ -80,8 +90,10 @@ public final class ViewSync implements AutoCloseable {
         LOG.warn("could not re-read the inventory view ({}): {}", why, ar.cause().toString());
       }
       reading.set(false);
-      if (again.getAndSet(false) || (ar.failed() && !inventory.view().ready())) {
-        vertx.setTimer(1_000, id -> read("again after: " + why));
+      boolean incomplete = ar.failed() || !ar.result();
+      if (again.getAndSet(false) || incomplete) {
+        // partitions were migrating (or the read failed): read again once they may have settled
+        vertx.setTimer(incomplete ? 2_000 : 1_000, id -> read("again after: " + why));
       }
     });
   }

@@ -28,7 +28,8 @@ public final class CommandRunner {
   private final AgentClient client;
   private final JobStore store;
   private final Clock clock;
-  private final String hubId;
+  /** This hub's member UUID now (a merge of split clusters gives the member a new one). */
+  private final java.util.function.Supplier<String> hubId;
   private final SendFence fence;
   private final JobCancels cancels;
   private final AgentClient control;
@@ -40,7 +41,7 @@ public final class CommandRunner {
    *     they cancel (those may hold every worker of {@code client})
    */
   public CommandRunner(Vertx vertx, AgentClient client, AgentClient control, JobStore store, Clock clock,
-      String hubId, SendFence fence, JobCancels cancels) {
+      java.util.function.Supplier<String> hubId, SendFence fence, JobCancels cancels) {
     this.fence = fence;
     this.cancels = cancels;
     this.control = control;
@@ -128,10 +129,11 @@ public final class CommandRunner {
   /** {@code command} answers the output as a string; anything else is an agent that is broken or hostile. */
   private TargetResult answered(String jobId, String address, Object value, long ms) {
     if (value instanceof String output) {
-      return TargetResult.ok(jobId, address, output, clock.instant(), ms, hubId);
+      return TargetResult.ok(jobId, address, output, clock.instant(), ms, hubId.get());
     }
     return TargetResult.failed(jobId, address, TargetState.ERROR, FaultCode.INTERNAL_ERROR.code(),
-        "command answered " + wireType(value) + " instead of its output as a string", clock.instant(), ms, hubId);
+        "command answered " + wireType(value) + " instead of its output as a string", clock.instant(), ms,
+        hubId.get());
   }
 
   private static String wireType(Object value) {
@@ -156,25 +158,25 @@ public final class CommandRunner {
   private TargetResult failure(String jobId, String address, Throwable cause, long ms) {
     if (!(cause instanceof AgentCallException e)) {
       return TargetResult.failed(jobId, address, TargetState.ERROR, FaultCode.INTERNAL_ERROR.code(),
-          String.valueOf(cause), clock.instant(), ms, hubId);
+          String.valueOf(cause), clock.instant(), ms, hubId.get());
     }
     if (e.kind() == AgentCallException.Kind.NOT_SENT && cancels.isCancelled(jobId)
         || e.kind() == AgentCallException.Kind.FAULT && e.faultCode() == FaultCode.COMMAND_CANCELLED.code()) {
       return TargetResult.failed(jobId, address, TargetState.CANCELLED, FaultCode.COMMAND_CANCELLED.code(),
-          e.getMessage(), clock.instant(), ms, hubId);
+          e.getMessage(), clock.instant(), ms, hubId.get());
     }
     return switch (e.kind()) {
       case FAULT -> e.faultCode() == FaultCode.COMMAND_TIMEOUT.code()
           ? TargetResult.failed(jobId, address, TargetState.TIMEOUT, e.faultCode(), e.getMessage(), clock.instant(),
-              ms, hubId)
+              ms, hubId.get())
           : TargetResult.failed(jobId, address, TargetState.ERROR, e.faultCode(), e.getMessage(), clock.instant(),
-              ms, hubId);
+              ms, hubId.get());
       case TIMEOUT -> TargetResult.failed(jobId, address, TargetState.TIMEOUT, FaultCode.COMMAND_TIMEOUT.code(),
-          e.getMessage(), clock.instant(), ms, hubId);
+          e.getMessage(), clock.instant(), ms, hubId.get());
       case UNREACHABLE, NOT_SENT -> TargetResult.failed(jobId, address, TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
-          e.getMessage(), clock.instant(), ms, hubId);
+          e.getMessage(), clock.instant(), ms, hubId.get());
       case PROTOCOL, OVERLOADED -> TargetResult.failed(jobId, address, TargetState.ERROR,
-          FaultCode.INTERNAL_ERROR.code(), e.getMessage(), clock.instant(), ms, hubId);
+          FaultCode.INTERNAL_ERROR.code(), e.getMessage(), clock.instant(), ms, hubId.get());
     };
   }
 

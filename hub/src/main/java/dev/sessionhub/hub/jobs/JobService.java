@@ -46,7 +46,8 @@ public final class JobService {
   private final Inventory inventory;
   private final JobStore store;
   private final Clock clock;
-  private final String hubId;
+  /** This hub's member UUID now: Hazelcast gives a member a new one when its cluster merges into another. */
+  private final java.util.function.Supplier<String> hubId;
   private final CommandRunner localRunner;
   private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
   private final AuditLog audit;
@@ -57,7 +58,8 @@ public final class JobService {
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
-      String hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets, MemberTrust trust,
+      java.util.function.Supplier<String> hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets,
+      MemberTrust trust,
       HostOwners owners, JobCancels cancels) {
     this.owners = owners;
     this.cancels = cancels;
@@ -105,7 +107,7 @@ public final class JobService {
     int waves = Math.max(1, (targets.size() + waveSize - 1) / waveSize);
     Duration span = timeout.multipliedBy(waves).plus(rollout.batchWait().multipliedBy(waves - 1L));
     Job job = new Job(UUID.randomUUID().toString(), kind, selector, code, timeout.toMillis(), now,
-        requester.describe(), hubId, addresses, now.plus(span).plus(GRACE), rollout, List.of());
+        requester.describe(), hubId.get(), addresses, now.plus(span).plus(GRACE), rollout, List.of());
     RunningJob run = new RunningJob(job);
     if (rollout.rolling()) {
       // later waves may go to other hubs after a caller began to wait: never answer from memory alone
@@ -255,7 +257,7 @@ public final class JobService {
       if (!sent.contains(address)) {
         writes.add(store.putResult(TargetResult.failed(view.job().id(), address, TargetState.CANCELLED,
             FaultCode.COMMAND_CANCELLED.code(), "cancelled before it was sent (its coordinator had left the "
-                + "cluster); the command did not run", clock.instant(), 0, hubId)));
+                + "cluster); the command did not run", clock.instant(), 0, hubId.get())));
       }
     }
     return Future.join(writes).mapEmpty();
@@ -276,7 +278,7 @@ public final class JobService {
       }
       byOwner.computeIfAbsent(ownerOf(r.address()), m -> new LinkedHashMap<>()).put(r.address(), r.url());
     }
-    SendFence.BatchTicket ticket = new SendFence.BatchTicket(hubId, waveStart,
+    SendFence.BatchTicket ticket = new SendFence.BatchTicket(hubId.get(), waveStart,
         waveStart.plusMillis(job.timeoutMs()));
     List<Future<Void>> batches = new ArrayList<>();
     byOwner.forEach((owner, batch) -> batches.add(sendBatch(run, owner, batch, timeoutAware, cancellable, ticket, true)));
@@ -377,7 +379,7 @@ public final class JobService {
         continue;
       }
       TargetResult result = TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
-          Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId);
+          Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId.get());
       if (run.isRunHere(address)) {
         if (run.test(result)) {
           writes.add(store.putResult(result));

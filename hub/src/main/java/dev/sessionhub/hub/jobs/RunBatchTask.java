@@ -112,7 +112,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
 
   @Override
   public Integer call() throws Exception {
-    Object runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
+    Object runner = runnerOfStartingHub();
     if (!(runner instanceof CommandRunner commands)) {
       throw new IllegalStateException("no hub runs on member " + hazelcast.getCluster().getLocalMember());
     }
@@ -129,6 +129,22 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     return new SendFence.BatchTicket(coordinatorId, java.time.Instant.ofEpochMilli(dispatchedAtMs),
         java.time.Instant.ofEpochMilli(sendByMs));
   }
+
+  /**
+   * This member's command runner. A member joins the cluster (and is dealt hosts) a moment before its hub has
+   * registered its runner; a batch that arrives in between waits for it, up to {@link #HUB_START_WAIT}.
+   */
+  private Object runnerOfStartingHub() throws InterruptedException {
+    long until = System.nanoTime() + HUB_START_WAIT.toNanos();
+    Object runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
+    while (runner == null && System.nanoTime() < until && hazelcast.getLifecycleService().isRunning()) {
+      Thread.sleep(50); // a bounded poll on an executor thread, never on an event loop
+      runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
+    }
+    return runner;
+  }
+
+  private static final Duration HUB_START_WAIT = Duration.ofSeconds(15);
 
   @Override
   public void writeData(ObjectDataOutput out) throws IOException {

@@ -48,7 +48,7 @@ class SessionRegistryTest {
     clock = new MovableClock(Instant.now());
     inventory = new Inventory(vertx, member, clock);
     events = new InventoryEvents(vertx, inventory).start();
-    registry = new SessionRegistry(inventory, clock, LEASE, "hub-a");
+    registry = new SessionRegistry(inventory, clock, LEASE, () -> "hub-a");
     Poll.until(Duration.ofSeconds(10), "the view loaded", () -> inventory.view().ready());
   }
 

@@ -66,8 +66,12 @@ class InventoryViewTest {
     view.offer(seen("h:8001", "renewed-during-read", T0.plusSeconds(4)));
     view.offer(seen("h:8002", "older-here", T0.plusSeconds(1)));
     assertFalse(view.ready());
+    view.reconcile(List.of(seen("h:8003", "missed", T0)), T0.plusSeconds(3), false);
+    assertNotNull(view.get("h:8000"), "a read while partitions migrated removes nothing");
+    assertNotNull(view.get("h:8003"), "but adds what it found");
+    assertFalse(view.ready(), "and does not make the view ready");
     view.reconcile(List.of(seen("h:8002", "older-here", T0.plusSeconds(2)), seen("h:8003", "missed", T0)),
-        T0.plusSeconds(3));
+        T0.plusSeconds(3), true);
     assertTrue(view.ready());
     assertNull(view.get("h:8000"), "not in the map and not renewed since the read began");
     assertNotNull(view.get("h:8001"), "renewed after the read began: the snapshot could not have it");
