@@ -50,6 +50,7 @@ public final class AgentOptions {
   private Duration requestReadTimeout = DEFAULT_REQUEST_READ_TIMEOUT;
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private boolean openDiscovery;
+  private boolean openMetrics;
   private String tlsCertPath;
   private String tlsKeyPath;
   private String hubCaPath;
@@ -72,6 +73,7 @@ public final class AgentOptions {
     this.requestReadTimeout = other.requestReadTimeout;
     this.heartbeatInterval = other.heartbeatInterval;
     this.openDiscovery = other.openDiscovery;
+    this.openMetrics = other.openMetrics;
     this.tlsCertPath = other.tlsCertPath;
     this.tlsKeyPath = other.tlsKeyPath;
     this.hubCaPath = other.hubCaPath;
@@ -85,6 +87,7 @@ public final class AgentOptions {
     setBindAddress(json.getString("bindAddress", bindAddress));
     setToken(json.getString("token"));
     setOpenDiscovery(json.getBoolean("openDiscovery", false));
+    setOpenMetrics(json.getBoolean("openMetrics", false));
     setHubUrl(json.getString("hubUrl"));
     setName(json.getString("name"));
     JsonObject t = json.getJsonObject("tags");
@@ -122,6 +125,7 @@ public final class AgentOptions {
         .put("hubCaPath", hubCaPath);
     json.put("tokenSet", token != null);
     json.put("openDiscovery", openDiscovery);
+    json.put("openMetrics", openMetrics);
     return json;
   }
 
@@ -200,6 +204,16 @@ public final class AgentOptions {
 
   public AgentOptions setOpenDiscovery(boolean openDiscovery) {
     this.openDiscovery = openDiscovery;
+    return this;
+  }
+
+  /** Whether {@code GET /metrics} answers without the token (it reveals counts only, never code or addresses). */
+  public boolean isOpenMetrics() {
+    return openMetrics;
+  }
+
+  public AgentOptions setOpenMetrics(boolean openMetrics) {
+    this.openMetrics = openMetrics;
     return this;
   }
 

@@ -8,6 +8,8 @@ import dev.sessionhub.agent.impl.http.AgentHttpHandler;
 import dev.sessionhub.agent.impl.http.AgentStats;
 import dev.sessionhub.agent.impl.http.BodyReader;
 import dev.sessionhub.agent.impl.http.HeaderDeadline;
+import dev.sessionhub.agent.impl.metrics.AgentHealth;
+import dev.sessionhub.agent.impl.metrics.AgentMetrics;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.agent.impl.python.PythonError;
 import dev.sessionhub.agent.impl.python.PythonNamespace;
@@ -71,15 +73,18 @@ public final class AgentImpl implements Agent {
     }, false).compose(facts -> {
       ServerDataSource serverData = new ServerDataSource(host, facts, options);
       AgentStats stats = new AgentStats();
+      AgentMetrics metrics = new AgentMetrics();
+      AgentHealth health = new AgentHealth();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
-          options.getCommandTimeout(), AgentImpl::toFault);
-      Supplier<PythonNamespace> python = new Lazy<>(() -> {
+          options.getCommandTimeout(), AgentImpl::toFault, metrics);
+      metrics.readFrom(commands::depth, host::statusExtras);
+      Supplier<PythonNamespace> python = watched(health, new Lazy<>(() -> {
         PythonNamespace namespace = runtime.get().newNamespace(host.pythonGlobals());
         if (options.getHubUrl() != null) {
           namespace.run(HubProxy.setupCode(options.getHubUrl(), options.getToken(), options.getHubCaPath()));
         }
         return namespace;
-      });
+      }));
       RpcDispatcher dispatcher = new RpcDispatcher();
       AgentMethods.registerAll(dispatcher, serverData, commands, python);
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
@@ -100,7 +105,7 @@ public final class AgentImpl implements Agent {
       };
       AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()), options.isOpenDiscovery(),
           new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
-          stats, () -> serverData.current().toStruct(), counters);
+          stats, () -> serverData.current().toStruct(), counters, metrics, health, options.isOpenMetrics());
       // HTTP/1.x only (the wire contract): with cleartext HTTP/2 on, Vert.x holds a connection back until its
       // first request's headers are complete, out of reach of the header deadline.
       HttpServerOptions serverOptions = ServerTls.apply(options, new HttpServerOptions()
@@ -114,6 +119,7 @@ public final class AgentImpl implements Agent {
           options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
+        health.bound();
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
         url.set(agent.url());
         if (options.getHubUrl() != null) {
@@ -124,6 +130,20 @@ public final class AgentImpl implements Agent {
         return (Agent) agent;
       });
     });
+  }
+
+  /** Tells {@code health} whether creating the session's Python namespace worked. */
+  private static Supplier<PythonNamespace> watched(AgentHealth health, Supplier<PythonNamespace> python) {
+    return () -> {
+      try {
+        PythonNamespace namespace = python.get();
+        health.pythonStarted();
+        return namespace;
+      } catch (RuntimeException | Error e) {
+        health.pythonFailed(e);
+        throw e;
+      }
+    };
   }
 
   private static Throwable toFault(Throwable t) {

@@ -10,6 +10,7 @@ import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;
+import dev.sessionhub.hub.metrics.DiscoveryMetrics;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.scan.ScanTarget;
@@ -59,10 +60,20 @@ public final class DiscoveryService {
   /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
   private final SilentHosts silentHosts;
   private long cycles;
+  private final DiscoveryMetrics metrics;
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
       HostOwners owners, Duration interval, Clock clock, String httpUrl) {
+    this(vertx, hazelcast, inventory, registry, scanner, prober, client, cluster, targets, owners, interval, clock,
+        httpUrl, DiscoveryMetrics.NONE);
+  }
+
+  /** The same, reporting each cycle's time and each failed re-poll to {@code metrics}. */
+  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
+      TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
+      HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryMetrics metrics) {
+    this.metrics = metrics;
     this.silentHosts = new SilentHosts(prober);
     this.vertx = vertx;
     this.hazelcast = hazelcast;
@@ -125,6 +136,7 @@ public final class DiscoveryService {
             startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
             report.probed(), report.sessions().size(), polled, owned.silentCount(), owned.silentSample());
         lastStatus = status;
+        metrics.cycleEnded(System.nanoTime() - start);
         cluster.publish(status);
         return status;
       });
@@ -200,7 +212,10 @@ public final class DiscoveryService {
       SessionInfo info = SessionInfo.fromStruct(struct);
       return registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info,
           r.source()).<Void>mapEmpty();
-    }).recover(e -> Future.succeededFuture());
+    }).recover(e -> {
+      metrics.pollFailed(e instanceof IllegalArgumentException ? "not_a_session" : DiscoveryMetrics.kindOf(e));
+      return Future.succeededFuture();
+    });
   }
 
   private Member localMember() {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import dev.sessionhub.hub.client.AgentCallException;
+import dev.sessionhub.hub.metrics.DiscoveryMetrics;
 
 /**
  * One pass of discovery over a (possibly huge, lazily expanded) sequence of addresses: probe each port, and call
@@ -39,6 +40,7 @@ public final class TargetScanner {
   private final boolean tls;
   private final Predicate<HostPort> known;
   private final int maxCalls;
+  private final DiscoveryMetrics metrics;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
     this(vertx, prober, client, maxInFlight, false);
@@ -56,6 +58,13 @@ public final class TargetScanner {
    */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
       Predicate<HostPort> known, int maxCalls) {
+    this(vertx, prober, client, maxInFlight, tls, known, maxCalls, DiscoveryMetrics.NONE);
+  }
+
+  /** The same, counting each probe's outcome and each failed {@code server_data()} in {@code metrics}. */
+  public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
+      Predicate<HostPort> known, int maxCalls, DiscoveryMetrics metrics) {
+    this.metrics = metrics;
     this.known = known;
     this.maxCalls = maxCalls;
     this.vertx = vertx;
@@ -139,6 +148,9 @@ public final class TargetScanner {
         inFlight++;
         prober.probe(address.host(), address.port()).onComplete(ar -> {
           inFlight--;
+          if (ar.succeeded()) {
+            metrics.probed(ar.result());
+          }
           if (ar.succeeded() && ar.result() != PortState.SILENT) {
             answered.put(address.host(), true);
           }
@@ -181,9 +193,11 @@ public final class TargetScanner {
             found.add(session);
             onFound.accept(session);
           } catch (IllegalArgumentException notASession) {
+            metrics.pollFailed("not_a_session");
             notSessions.add(address + ": " + notASession.getMessage());
           }
         } else {
+          metrics.pollFailed(DiscoveryMetrics.kindOf(ar.cause()));
           notSessions.add(address + ": " + ar.cause().getMessage());
         }
         return Future.succeededFuture();

@@ -26,6 +26,9 @@ import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
 import dev.sessionhub.hub.http.JobEventStream;
+import dev.sessionhub.hub.http.OpsEndpoints;
+import dev.sessionhub.hub.metrics.HubHealth;
+import dev.sessionhub.hub.metrics.HubMetrics;
 import dev.sessionhub.hub.jobs.CommandRunner;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobStore;
@@ -85,7 +88,7 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
-    AgentClient client;
+    ApacheAgentClient client;
     try {
       client = new ApacheAgentClient(vertx, new AgentClientOptions()
           .setPoolSize(options.getAgentCalls())
@@ -96,6 +99,8 @@ public final class HubImpl implements Hub {
       return Future.failedFuture(badCaBundle);
     }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
+    HubMetrics metrics = new HubMetrics().watchInventory(inventory.view())
+        .watchAgentCalls(client::busyWorkers, client::queuedCalls).watchCluster(hazelcast);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     PauseDetector pauses = new PauseDetector(PauseDetector.DEFAULT_THRESHOLD, clock);
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
@@ -104,16 +109,18 @@ public final class HubImpl implements Hub {
       pauses.close();
       events.stop();
       inventory.close();
+      metrics.close();
     };
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
-        TargetScanner.DEFAULT_MAX_CALLS);
+        TargetScanner.DEFAULT_MAX_CALLS, metrics);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId(),
         new SendFence(hazelcast, pauses, clock));
+    runner.observe(metrics);
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
     try {
@@ -133,6 +140,7 @@ public final class HubImpl implements Hub {
     HostOwners owners = new HostOwners(hazelcast, targets);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
         audit, secrets, trust, owners);
+    jobs.observe(metrics);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
@@ -141,14 +149,15 @@ public final class HubImpl implements Hub {
     HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
         new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
         options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes(),
-        options.getRequestReadTimeout()));
+        options.getRequestReadTimeout()), new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
+        options.isOpenMetrics()));
     KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
         .setKeyPath(options.getTlsKeyPath()) : null;
     Future<Void> tlsLoaded = checkTls(vertx, tls, options);
     return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
       String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
-          client, cluster, targets, owners, options.getScanInterval(), clock, url);
+          client, cluster, targets, owners, options.getScanInterval(), clock, url, metrics);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {

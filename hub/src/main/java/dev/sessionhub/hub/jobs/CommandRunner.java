@@ -30,6 +30,7 @@ public final class CommandRunner {
   private final Clock clock;
   private final String hubId;
   private final SendFence fence;
+  private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
 
   public CommandRunner(Vertx vertx, AgentClient client, JobStore store, Clock clock, String hubId, SendFence fence) {
     this.fence = fence;
@@ -76,6 +77,7 @@ public final class CommandRunner {
       long ms = (System.nanoTime() - start) / 1_000_000;
       TargetResult result = ar.succeeded() ? answered(jobId, address, ar.result(), ms)
           : failure(jobId, address, ar.cause(), ms);
+      metrics.commandEnded(result.state(), System.nanoTime() - start);
       if (decide == null) {
         return store.putResult(result);
       }
@@ -131,4 +133,8 @@ public final class CommandRunner {
     };
   }
 
+  /** Counts each command's end and time in {@code metrics} (set once, by the composition root). */
+  public void observe(dev.sessionhub.hub.metrics.JobMetrics metrics) {
+    this.metrics = metrics;
+  }
 }

@@ -52,6 +52,7 @@ public final class JobService {
   private final ClusterSecrets secrets;
   private final MemberTrust trust;
   private final HostOwners owners;
+  private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
@@ -98,6 +99,7 @@ public final class JobService {
     run.finished().future().onComplete(ar -> viewOf(run).onComplete(view -> {
       running.remove(job.id());
       if (view.succeeded()) {
+        metrics.jobFinished(view.result());
         audit.jobFinished(view.result());
       }
     }));
@@ -273,5 +275,10 @@ public final class JobService {
 
   public Future<List<JobView>> recent(int limit) {
     return store.recent(limit);
+  }
+
+  /** Counts each job this hub coordinates, and its targets' ends, in {@code metrics} (set once, at wiring). */
+  public void observe(dev.sessionhub.hub.metrics.JobMetrics metrics) {
+    this.metrics = metrics;
   }
 }

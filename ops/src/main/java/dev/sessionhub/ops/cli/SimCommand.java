@@ -40,6 +40,9 @@ final class SimCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Option(names = "--open-metrics", description = "Serve each session's GET /metrics without the token.")
+  boolean openMetrics;
+
   @Option(names = "--command-threads", defaultValue = "4", description = "Threads running commands (default ${DEFAULT-VALUE}).")
   int commandThreads;
 
@@ -54,7 +57,8 @@ final class SimCommand implements Callable<Integer> {
     int top = maxPort != null ? maxPort : Math.min(65535, basePort + 2 * agents);
     AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
         .setToken(tokens.resolve()).setHubUrl(hub).setHubCaPath(hubCa == null ? null : hubCa.toString())
-        .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath());
+        .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath())
+        .setOpenMetrics(openMetrics);
     template.validate();
     int eventLoops = 2;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));

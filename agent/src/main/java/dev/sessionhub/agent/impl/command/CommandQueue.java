@@ -1,5 +1,6 @@
 package dev.sessionhub.agent.impl.command;
 
+import dev.sessionhub.agent.impl.metrics.AgentMetrics;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import io.vertx.core.Context;
@@ -32,12 +33,20 @@ public final class CommandQueue {
   private final Function<Throwable, Throwable> errorMapper;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
+  private final AgentMetrics metrics;
 
   /**
    * @param errorMapper turns what a task threw into what the caller sees (e.g. a Python error into a fault)
    */
   public CommandQueue(Vertx vertx, Executor mainThread, int capacity, Duration timeout,
       Function<Throwable, Throwable> errorMapper) {
+    this(vertx, mainThread, capacity, timeout, errorMapper, new AgentMetrics());
+  }
+
+  /** The same, counting each command's end and run time in {@code metrics}. */
+  public CommandQueue(Vertx vertx, Executor mainThread, int capacity, Duration timeout,
+      Function<Throwable, Throwable> errorMapper, AgentMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.mainThread = mainThread;
     this.capacity = capacity;
@@ -64,6 +73,7 @@ public final class CommandQueue {
     Duration limit = requested.compareTo(timeout) < 0 ? requested : timeout;
     if (pending.incrementAndGet() > capacity) {
       pending.decrementAndGet();
+      metrics.commandEnded("busy");
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.SESSION_BUSY,
           "session busy: " + capacity + " commands already queued; retry later"));
     }
@@ -77,10 +87,19 @@ public final class CommandQueue {
     } catch (RejectedExecutionException e) {
       pending.decrementAndGet();
       vertx.cancelTimer(timer);
+      metrics.commandEnded("error");
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
           "session is shutting down"));
     }
-    return promise.future();
+    return promise.future().andThen(ar -> metrics.commandEnded(outcome(ar.cause())));
+  }
+
+  private static String outcome(Throwable failure) {
+    if (failure == null) {
+      return "ok";
+    }
+    return failure instanceof XmlRpcFaultException f && f.fault().code() == FaultCode.COMMAND_TIMEOUT.code()
+        ? "timeout" : "error";
   }
 
   private <T> void runOnMainThread(CommandTask<T> task, AtomicReference<State> state, AbortSignal abort,
@@ -91,11 +110,13 @@ public final class CommandQueue {
     }
     T result = null;
     Throwable failure = null;
+    long began = System.nanoTime();
     try {
       result = task.run(abort);
     } catch (Throwable t) {
       failure = errorMapper.apply(t);
     } finally {
+      metrics.commandRan(System.nanoTime() - began);
       state.set(State.DONE);
       pending.decrementAndGet();
       completed.incrementAndGet();
