@@ -67,9 +67,14 @@ public final class HubMetrics implements DiscoveryMetrics, JobMetrics, AutoClose
         .description("Time one discovery cycle took: scan of this hub's hosts, then re-polls")
         .serviceLevelObjectives(DURATION_BUCKETS).register(registry);
     for (TargetState s : TargetState.values()) {
+      if (s == TargetState.UNKNOWN) {
+        continue; // never the end of a command a hub ran itself: only a coordinator's mark
+      }
       commands.put(s, Timer.builder("sessionhub.command.duration")
           .description("Time of each command this hub sent to a session, by how the target ended")
           .tag("state", s.wire()).serviceLevelObjectives(DURATION_BUCKETS).register(registry));
+    }
+    for (TargetState s : TargetState.values()) {
       targets.put(s, Counter.builder("sessionhub.job.targets")
           .description("Targets of jobs this hub coordinated, by terminal state (counted once, by the coordinator)")
           .tag("state", s.wire()).register(registry));
@@ -98,9 +103,9 @@ public final class HubMetrics implements DiscoveryMetrics, JobMetrics, AutoClose
 
   /** The agent client's pool: workers busy, calls waiting for one. */
   public HubMetrics watchAgentCalls(IntSupplier busy, IntSupplier queued) {
-    Gauge.builder("sessionhub.agent.call.workers.busy", busy, IntSupplier::getAsInt)
+    Gauge.builder("sessionhub.agent.call.workers.busy", busy, IntSupplier::getAsInt).strongReference(true)
         .description("Agent-call workers running a call now").register(registry);
-    Gauge.builder("sessionhub.agent.calls.queued", queued, IntSupplier::getAsInt)
+    Gauge.builder("sessionhub.agent.calls.queued", queued, IntSupplier::getAsInt).strongReference(true)
         .description("Agent calls waiting for a worker now").register(registry);
     return this;
   }
@@ -166,7 +171,10 @@ public final class HubMetrics implements DiscoveryMetrics, JobMetrics, AutoClose
 
   @Override
   public void commandEnded(TargetState state, long nanos) {
-    commands.get(state).record(nanos, TimeUnit.NANOSECONDS);
+    Timer timer = commands.get(state);
+    if (timer != null) {
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
