@@ -10,7 +10,6 @@ import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;
-import dev.sessionhub.hub.metrics.DiscoveryMetrics;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.scan.ScanTarget;
@@ -60,19 +59,19 @@ public final class DiscoveryService {
   /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
   private final SilentHosts silentHosts;
   private long cycles;
-  private final DiscoveryMetrics metrics;
+  private final DiscoveryObserver metrics;
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
       HostOwners owners, Duration interval, Clock clock, String httpUrl) {
     this(vertx, hazelcast, inventory, registry, scanner, prober, client, cluster, targets, owners, interval, clock,
-        httpUrl, DiscoveryMetrics.NONE);
+        httpUrl, DiscoveryObserver.NONE);
   }
 
   /** The same, reporting each cycle's time and each failed re-poll to {@code metrics}. */
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
-      HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryMetrics metrics) {
+      HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
     this.metrics = metrics;
     this.silentHosts = new SilentHosts(prober);
     this.vertx = vertx;
@@ -210,10 +209,11 @@ public final class DiscoveryService {
   private Future<Void> poll(SessionRecord r) {
     return client.serverData(r.url()).compose(struct -> {
       SessionInfo info = SessionInfo.fromStruct(struct);
+      metrics.polled(new HostPort(r.host(), r.port()));
       return registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info,
           r.source()).<Void>mapEmpty();
     }).recover(e -> {
-      metrics.pollFailed(e instanceof IllegalArgumentException ? "not_a_session" : DiscoveryMetrics.kindOf(e));
+      metrics.pollFailed(new HostPort(r.host(), r.port()), DiscoveryObserver.kindOf(e), e.getMessage());
       return Future.succeededFuture();
     });
   }

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import dev.sessionhub.hub.client.AgentCallException;
-import dev.sessionhub.hub.metrics.DiscoveryMetrics;
 
 /**
  * One pass of discovery over a (possibly huge, lazily expanded) sequence of addresses: probe each port, and call
@@ -40,7 +39,7 @@ public final class TargetScanner {
   private final boolean tls;
   private final Predicate<HostPort> known;
   private final int maxCalls;
-  private final DiscoveryMetrics metrics;
+  private final DiscoveryObserver metrics;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
     this(vertx, prober, client, maxInFlight, false);
@@ -58,12 +57,12 @@ public final class TargetScanner {
    */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
       Predicate<HostPort> known, int maxCalls) {
-    this(vertx, prober, client, maxInFlight, tls, known, maxCalls, DiscoveryMetrics.NONE);
+    this(vertx, prober, client, maxInFlight, tls, known, maxCalls, DiscoveryObserver.NONE);
   }
 
   /** The same, counting each probe's outcome and each failed {@code server_data()} in {@code metrics}. */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
-      Predicate<HostPort> known, int maxCalls, DiscoveryMetrics metrics) {
+      Predicate<HostPort> known, int maxCalls, DiscoveryObserver metrics) {
     this.metrics = metrics;
     this.known = known;
     this.maxCalls = maxCalls;
@@ -149,7 +148,7 @@ public final class TargetScanner {
         prober.probe(address.host(), address.port()).onComplete(ar -> {
           inFlight--;
           if (ar.succeeded()) {
-            metrics.probed(ar.result());
+            metrics.probed(address, ar.result());
           }
           if (ar.succeeded() && ar.result() != PortState.SILENT) {
             answered.put(address.host(), true);
@@ -191,13 +190,14 @@ public final class TargetScanner {
             FoundSession session = new FoundSession(address, url,
                 info.port() == 0 ? info.withPort(address.port()) : info);
             found.add(session);
+            metrics.polled(address);
             onFound.accept(session);
           } catch (IllegalArgumentException notASession) {
-            metrics.pollFailed("not_a_session");
+            metrics.pollFailed(address, "not_a_session", notASession.getMessage());
             notSessions.add(address + ": " + notASession.getMessage());
           }
         } else {
-          metrics.pollFailed(DiscoveryMetrics.kindOf(ar.cause()));
+          metrics.pollFailed(address, DiscoveryObserver.kindOf(ar.cause()), ar.cause().getMessage());
           notSessions.add(address + ": " + ar.cause().getMessage());
         }
         return Future.succeededFuture();

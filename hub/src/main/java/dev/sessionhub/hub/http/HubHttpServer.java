@@ -53,6 +53,7 @@ public final class HubHttpServer {
       router.get("/health/live").handler(ops::live);
       router.get("/health/ready").handler(ops::ready);
       router.get("/metrics").handler(ops::metrics);
+      router.get("/api/diagnose/:address").handler(ops::diagnose);
     }
     router.get("/api/sessions").handler(sessions::list);
     router.get("/api/sessions/:address").handler(sessions::one);

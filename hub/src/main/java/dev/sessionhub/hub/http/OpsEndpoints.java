@@ -8,7 +8,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * The operator's endpoints on the hub's port: {@code GET /metrics} (Prometheus text; the token unless metrics
- * are open), {@code GET /health/live} and {@code /health/ready} (no token), and the per-request hooks that count
+ * are open), {@code GET /health/live} and {@code /health/ready} (no token), {@code GET /api/diagnose/{address}}
+ * (what {@code sessionhub doctor} reads), and the per-request hooks that count
  * HTTP requests by route template and status and the open event streams.
  */
 public final class OpsEndpoints {
@@ -17,9 +18,12 @@ public final class OpsEndpoints {
   private final HubMetrics metrics;
   private final HubHealth health;
   private final boolean openMetrics;
+  private final DiagnoseResource diagnose;
 
   /** @param openMetrics whether {@code /metrics} answers without the token */
-  public OpsEndpoints(Vertx vertx, HubMetrics metrics, HubHealth health, boolean openMetrics) {
+  public OpsEndpoints(Vertx vertx, HubMetrics metrics, HubHealth health, boolean openMetrics,
+      DiagnoseResource diagnose) {
+    this.diagnose = diagnose;
     this.vertx = vertx;
     this.metrics = metrics;
     this.health = health;
@@ -43,6 +47,11 @@ public final class OpsEndpoints {
     metrics.sseOpened();
     ctx.addEndHandler(v -> metrics.sseClosed());
     ctx.next();
+  }
+
+  /** {@code GET /api/diagnose/{address}} (see {@link DiagnoseResource}). */
+  void diagnose(RoutingContext ctx) {
+    diagnose.handle(ctx);
   }
 
   void live(RoutingContext ctx) {

@@ -27,6 +27,9 @@ import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
 import dev.sessionhub.hub.http.JobEventStream;
 import dev.sessionhub.hub.http.OpsEndpoints;
+import dev.sessionhub.hub.http.DiagnoseResource;
+import dev.sessionhub.hub.discovery.DiscoveryObserver;
+import dev.sessionhub.hub.discovery.ScanOutcomes;
 import dev.sessionhub.hub.metrics.HubHealth;
 import dev.sessionhub.hub.metrics.HubMetrics;
 import dev.sessionhub.hub.jobs.CommandRunner;
@@ -114,9 +117,11 @@ public final class HubImpl implements Hub {
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster.localMemberId());
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
+    ScanOutcomes outcomes = new ScanOutcomes(clock);
+    DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
-        TargetScanner.DEFAULT_MAX_CALLS, metrics);
+        TargetScanner.DEFAULT_MAX_CALLS, observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     CommandRunner runner = new CommandRunner(vertx, client, store, clock, cluster.localMemberId(),
         new SendFence(hazelcast, pauses, clock));
@@ -138,6 +143,8 @@ public final class HubImpl implements Hub {
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     HostOwners owners = new HostOwners(hazelcast, targets);
+    DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
+        cluster.localMemberId(), clock);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster.localMemberId(), runner,
         audit, secrets, trust, owners);
     jobs.observe(metrics);
@@ -150,14 +157,14 @@ public final class HubImpl implements Hub {
         new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
         options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes(),
         options.getRequestReadTimeout()), new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
-        options.isOpenMetrics()));
+        options.isOpenMetrics(), diagnose));
     KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
         .setKeyPath(options.getTlsKeyPath()) : null;
     Future<Void> tlsLoaded = checkTls(vertx, tls, options);
     return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
       String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
-          client, cluster, targets, owners, options.getScanInterval(), clock, url, metrics);
+          client, cluster, targets, owners, options.getScanInterval(), clock, url, observers);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {

@@ -4,7 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.partition.MigrationListener;
 import com.hazelcast.partition.MigrationState;
 import com.hazelcast.partition.ReplicaMigrationEvent;
+import dev.sessionhub.hub.discovery.DiscoveryObserver;
 import dev.sessionhub.hub.discovery.PortState;
+import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.hub.inventory.InventoryView;
 import dev.sessionhub.hub.jobs.JobView;
 import dev.sessionhub.hub.jobs.TargetResult;
@@ -32,7 +34,7 @@ import java.util.function.IntSupplier;
  * ({@link InventoryView}), never from the cluster's maps. Labels are bounded: fixed states and kinds, route
  * templates ({@link RouteLabels}), member ids, and at most {@link SessionsCollector#MAX_APPS} app names.
  */
-public final class HubMetrics implements DiscoveryMetrics, JobMetrics, AutoCloseable {
+public final class HubMetrics implements DiscoveryObserver, JobMetrics, AutoCloseable {
 
   /** Bucket bounds of the command and discovery cycle duration histograms. */
   private static final Duration[] DURATION_BUCKETS = {Duration.ofMillis(1), Duration.ofMillis(5),
@@ -147,12 +149,12 @@ public final class HubMetrics implements DiscoveryMetrics, JobMetrics, AutoClose
   }
 
   @Override
-  public void probed(PortState state) {
+  public void probed(HostPort address, PortState state) {
     probes.get(state).increment();
   }
 
   @Override
-  public void pollFailed(String kind) {
+  public void pollFailed(HostPort address, String kind, String detail) {
     pollFailures.computeIfAbsent(kind, k -> Counter.builder("sessionhub.discovery.polls.failed")
         .description("server_data() calls of discovery that found no session, by kind of failure")
         .tag("kind", k).register(registry)).increment();

@@ -10,6 +10,7 @@ public final class RouteLabels {
 
   private static final Pattern SESSION = Pattern.compile("/api/sessions/[^/]+");
   private static final Pattern SESSION_COMMAND = Pattern.compile("/api/sessions/[^/]+/command");
+  private static final Pattern DIAGNOSE = Pattern.compile("/api/diagnose/[^/]+");
   private static final Pattern JOB = Pattern.compile("/api/jobs/[^/]+");
   private static final Pattern JOB_EVENTS = Pattern.compile("/api/jobs/[^/]+/events");
 
@@ -37,6 +38,9 @@ public final class RouteLabels {
     }
     if (SESSION.matcher(path).matches()) {
       return "/api/sessions/{address}";
+    }
+    if (DIAGNOSE.matcher(path).matches()) {
+      return "/api/diagnose/{address}";
     }
     if (JOB_EVENTS.matcher(path).matches()) {
       return "/api/jobs/{id}/events";

@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "sessionhub", mixinStandardHelpOptions = true, version = "sessionhub 0.1.0",
     description = "Discover, inventory and drive live application sessions over XML-RPC.",
     subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, SendCommand.class,
-        BroadcastCommand.class, JobCommand.class, JobsCommand.class, ScanCommand.class, SimCommand.class,
+        BroadcastCommand.class, JobCommand.class, JobsCommand.class, ScanCommand.class, SimCommand.class, DoctorCommand.class,
         CommandLine.HelpCommand.class})
 public final class SessionHubCli {
 
