@@ -67,14 +67,15 @@ public final class AgentImpl implements Agent {
    */
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock,
       Supplier<PythonRuntime> runtime) {
+    AgentHealth health = new AgentHealth();
     return vertx.executeBlocking(() -> {
       ServerTls.check(vertx, options);
+      health.checkRuntime();
       return ProcessFacts.collect(clock);
     }, false).compose(facts -> {
       ServerDataSource serverData = new ServerDataSource(host, facts, options);
       AgentStats stats = new AgentStats();
       AgentMetrics metrics = new AgentMetrics();
-      AgentHealth health = new AgentHealth();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
           options.getCommandTimeout(), AgentImpl::toFault, metrics);
       metrics.readFrom(commands::depth, host::statusExtras);

@@ -63,14 +63,6 @@ public final class DiscoveryService {
 
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
-      HostOwners owners, Duration interval, Clock clock, String httpUrl) {
-    this(vertx, hazelcast, inventory, registry, scanner, prober, client, cluster, targets, owners, interval, clock,
-        httpUrl, DiscoveryObserver.NONE);
-  }
-
-  /** The same, reporting each cycle's time and each failed re-poll to {@code metrics}. */
-  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
-      TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
       HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
     this.metrics = metrics;
     this.silentHosts = new SilentHosts(prober);

@@ -26,12 +26,7 @@ public final class HubHttpServer {
   private final RequestDeadlines deadlines;
   private HttpServer server;
 
-  public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
-      RpcDispatcher dispatcher, HubHttpOptions options) {
-    this(vertx, inventory, cluster, jobs, dispatcher, options, null);
-  }
-
-  /** The same with the operator's endpoints ({@code /metrics}, {@code /health/*}) when {@code ops} is not null. */
+  /** {@code ops}: the operator's endpoints ({@code /metrics}, {@code /health/*}, {@code /api/diagnose}). */
   public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
       RpcDispatcher dispatcher, HubHttpOptions options, OpsEndpoints ops) {
     this.vertx = vertx;
@@ -40,42 +35,34 @@ public final class HubHttpServer {
     int maxBodyBytes = options.maxBodyBytes();
     RequestGate gate = new RequestGate(options.auth(), options.openDiscovery(),
         new ClientLimits(options.rateLimit(), options.rateBurst(), options.maxInFlightPerClient(),
-            options.maxStreamsPerClient()), options.audit(), ops != null && ops.openMetrics());
+            options.maxStreamsPerClient()), options.audit(), ops.openMetrics());
     SessionsResource sessions = new SessionsResource(inventory);
     XmlRpcEndpoint rpc = new XmlRpcEndpoint(new XmlRpcCodec(new CodecLimits(CodecLimits.DEFAULT_MAX_DEPTH,
         maxBodyBytes)), dispatcher, gate);
-    if (ops != null) {
-      router.route().handler(ops::countRequest);
-    }
+    router.route().handler(ops::countRequest);
     router.route().handler(deadlines::handle);
     router.route().handler(gate::admit);
-    if (ops != null) {
-      router.get("/health/live").handler(ops::live);
-      router.get("/health/ready").handler(ops::ready);
-      router.get("/metrics").handler(ops::metrics);
-      router.get("/api/diagnose/:address").handler(ops::diagnose);
-    }
+    router.get("/health/live").handler(ops::live);
+    router.get("/health/ready").handler(ops::ready);
+    router.get("/metrics").handler(ops::metrics);
+    router.get("/api/diagnose/:address").handler(ops::diagnose);
     router.get("/api/sessions").handler(sessions::list);
     router.get("/api/sessions/:address").handler(sessions::one);
     router.get("/api/cluster").handler(new ClusterResource(cluster)::handle);
-    router.get("/api/events").handler(gate::streamSlot).handler(streams(ops)).handler(new EventStream(vertx)::handle);
+    router.get("/api/events").handler(gate::streamSlot).handler(ops::streamOpened).handler(new EventStream(vertx)::handle);
     JobsResource jobsResource = new JobsResource(jobs);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     router.post("/api/sessions/:address/command").handler(json).handler(jobsResource::command);
     router.post("/api/broadcast").handler(json).handler(jobsResource::broadcast);
     router.get("/api/jobs").handler(jobsResource::recent);
     router.get("/api/jobs/:id").handler(jobsResource::one);
-    router.get("/api/jobs/:id/events").handler(gate::streamSlot).handler(streams(ops))
+    router.get("/api/jobs/:id/events").handler(gate::streamSlot).handler(ops::streamOpened)
         .handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     DashboardAssets.mount(router);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not_found", "no such API: "
         + ctx.request().method() + " " + ctx.request().path()));
-  }
-
-  private static io.vertx.core.Handler<io.vertx.ext.web.RoutingContext> streams(OpsEndpoints ops) {
-    return ops != null ? ops::streamOpened : io.vertx.ext.web.RoutingContext::next;
   }
 
   /** Routes later issues add (commands, jobs, static assets) go on the same router. */

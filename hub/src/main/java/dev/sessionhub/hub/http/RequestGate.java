@@ -38,10 +38,6 @@ final class RequestGate {
   private final AuditLog audit;
   private final boolean openMetrics;
 
-  RequestGate(TokenAuth auth, boolean openDiscovery, ClientLimits limits, AuditLog audit) {
-    this(auth, openDiscovery, limits, audit, false);
-  }
-
   /** @param openMetrics whether {@code GET /metrics} is served without the token */
   RequestGate(TokenAuth auth, boolean openDiscovery, ClientLimits limits, AuditLog audit, boolean openMetrics) {
     this.openMetrics = openMetrics;

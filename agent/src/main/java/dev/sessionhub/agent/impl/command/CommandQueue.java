@@ -37,13 +37,8 @@ public final class CommandQueue {
 
   /**
    * @param errorMapper turns what a task threw into what the caller sees (e.g. a Python error into a fault)
+   * @param metrics counts each command's end and run time
    */
-  public CommandQueue(Vertx vertx, Executor mainThread, int capacity, Duration timeout,
-      Function<Throwable, Throwable> errorMapper) {
-    this(vertx, mainThread, capacity, timeout, errorMapper, new AgentMetrics());
-  }
-
-  /** The same, counting each command's end and run time in {@code metrics}. */
   public CommandQueue(Vertx vertx, Executor mainThread, int capacity, Duration timeout,
       Function<Throwable, Throwable> errorMapper, AgentMetrics metrics) {
     this.metrics = metrics;

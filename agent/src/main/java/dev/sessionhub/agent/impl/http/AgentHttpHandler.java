@@ -48,18 +48,11 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   private final boolean openMetrics;
 
   /**
+   * Also serves {@code GET /metrics} (token required unless {@code openMetrics}) and {@code GET /health/live},
+   * {@code /health/ready} (never a token: they reveal nothing).
+   *
    * @param openDiscovery whether {@code server_data} (and only it: never {@code command}, {@code evaluate} or
    *     {@code system.multicall}) may be called without the token
-   */
-  public AgentHttpHandler(TokenAuth auth, boolean openDiscovery, BodyReader bodies, XmlRpcCodec codec, RpcDispatcher dispatcher,
-      AgentStats stats, Supplier<Map<String, Object>> serverData, Supplier<Map<String, Object>> counters) {
-    this(auth, openDiscovery, bodies, codec, dispatcher, stats, serverData, counters, new AgentMetrics(),
-        new AgentHealth(), false);
-  }
-
-  /**
-   * The same with {@code GET /metrics} (token required unless {@code openMetrics}) and {@code GET /health/live},
-   * {@code /health/ready} (never a token: they reveal nothing).
    */
   public AgentHttpHandler(TokenAuth auth, boolean openDiscovery, BodyReader bodies, XmlRpcCodec codec,
       RpcDispatcher dispatcher, AgentStats stats, Supplier<Map<String, Object>> serverData,

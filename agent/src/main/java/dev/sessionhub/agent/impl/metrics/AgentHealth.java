@@ -10,7 +10,11 @@ public final class AgentHealth {
   private volatile boolean bound;
   private volatile String pythonProblem;
 
-  public AgentHealth() {
+  /**
+   * Checks that the Python runtime's classes are there. Loads a class from the (large) Jython jar the first time:
+   * call it off the event loop.
+   */
+  public void checkRuntime() {
     try {
       Class.forName("org.python.util.PythonInterpreter", false, AgentHealth.class.getClassLoader());
     } catch (ClassNotFoundException | LinkageError e) {
