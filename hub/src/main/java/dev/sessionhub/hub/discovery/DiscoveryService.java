@@ -61,6 +61,7 @@ public final class DiscoveryService {
   private long cycles;
   private final DiscoveryObserver metrics;
 
+  /** {@code metrics}: told each cycle's time and each re-poll's outcome (the metrics, {@link ScanOutcomes}). */
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
       HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
