@@ -80,7 +80,9 @@ class HealthAndMetricsAccessTest {
   void openMetricsServesMetricsWithoutTheTokenButNothingElse() throws Exception {
     try (HubCluster hubs = HubCluster.start(1, o -> o.setToken(TOKEN).setOpenMetrics(true))) {
       String hub = hubs.node(0).url();
-      assertEquals(200, Scrapes.get(hub, "/metrics", null).status());
+      Scrapes.Reply scraped = Scrapes.get(hub, "/metrics", null);
+      assertEquals(200, scraped.status());
+      assertTrue(scraped.body().contains("sessionhub_inventory_live_sessions 0.0"), "the total is there at 0");
       assertEquals(401, Scrapes.get(hub, "/api/sessions", null).status(), "open metrics open nothing else");
       Poll.until(Duration.ofSeconds(30), "ready", () -> Scrapes.get(hub, "/health/ready", null).status() == 200);
     }

@@ -65,6 +65,7 @@ class PrometheusScrapeTest {
           Map<String, Double> expected = new LinkedHashMap<>();
           expected.put("sum(up)", 3.0);
           expected.put("sum(sessionhub_sessions)", 2.0);
+          expected.put("sessionhub_inventory_live_sessions", 2.0);
           expected.put("sessionhub_job_targets_total{state=\"ok\"}", 6.0);
           expected.put("sessionhub_job_targets_total{state=\"error\"}", 1.0);
           expected.put("sessionhub_job_targets_total{state=\"timeout\"}", 1.0);
