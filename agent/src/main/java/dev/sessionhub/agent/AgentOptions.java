@@ -51,6 +51,7 @@ public final class AgentOptions {
   private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
   private boolean openDiscovery;
   private boolean pythonWarmup;
+  private boolean openMetrics;
   private String tlsCertPath;
   private String tlsKeyPath;
   private String hubCaPath;
@@ -74,6 +75,7 @@ public final class AgentOptions {
     this.heartbeatInterval = other.heartbeatInterval;
     this.openDiscovery = other.openDiscovery;
     this.pythonWarmup = other.pythonWarmup;
+    this.openMetrics = other.openMetrics;
     this.tlsCertPath = other.tlsCertPath;
     this.tlsKeyPath = other.tlsKeyPath;
     this.hubCaPath = other.hubCaPath;
@@ -88,6 +90,7 @@ public final class AgentOptions {
     setToken(json.getString("token"));
     setOpenDiscovery(json.getBoolean("openDiscovery", false));
     setPythonWarmup(json.getBoolean("pythonWarmup", false));
+    setOpenMetrics(json.getBoolean("openMetrics", false));
     setHubUrl(json.getString("hubUrl"));
     setName(json.getString("name"));
     JsonObject t = json.getJsonObject("tags");
@@ -126,6 +129,7 @@ public final class AgentOptions {
     json.put("tokenSet", token != null);
     json.put("openDiscovery", openDiscovery);
     json.put("pythonWarmup", pythonWarmup);
+    json.put("openMetrics", openMetrics);
     return json;
   }
 
@@ -218,6 +222,16 @@ public final class AgentOptions {
 
   public AgentOptions setPythonWarmup(boolean pythonWarmup) {
     this.pythonWarmup = pythonWarmup;
+    return this;
+  }
+
+  /** Whether {@code GET /metrics} answers without the token (it reveals counts only, never code or addresses). */
+  public boolean isOpenMetrics() {
+    return openMetrics;
+  }
+
+  public AgentOptions setOpenMetrics(boolean openMetrics) {
+    this.openMetrics = openMetrics;
     return this;
   }
 

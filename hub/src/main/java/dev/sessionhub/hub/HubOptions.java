@@ -72,6 +72,7 @@ public final class HubOptions {
   private Duration jobTtl = DEFAULT_JOB_TTL;
   private String auditLog;
   private boolean openDiscovery;
+  private boolean openMetrics;
   private double rateLimit = DEFAULT_RATE_LIMIT;
   private int rateBurst = DEFAULT_RATE_BURST;
   private int maxStreamsPerClient = DEFAULT_MAX_STREAMS_PER_CLIENT;
@@ -111,6 +112,7 @@ public final class HubOptions {
     setJobTtl(Duration.ofMillis(json.getLong("jobTtlMs", jobTtl.toMillis())));
     setAuditLog(json.getString("auditLog"));
     setOpenDiscovery(json.getBoolean("openDiscovery", openDiscovery));
+    setOpenMetrics(json.getBoolean("openMetrics", openMetrics));
     setRateLimit(json.getDouble("rateLimit", rateLimit));
     setRateBurst(json.getInteger("rateBurst", rateBurst));
     setMaxStreamsPerClient(json.getInteger("maxStreamsPerClient", maxStreamsPerClient));
@@ -143,6 +145,7 @@ public final class HubOptions {
         .put("jobTtlMs", jobTtl.toMillis())
         .put("auditLog", auditLog)
         .put("openDiscovery", openDiscovery)
+        .put("openMetrics", openMetrics)
         .put("rateLimit", rateLimit)
         .put("rateBurst", rateBurst)
         .put("maxStreamsPerClient", maxStreamsPerClient)
@@ -363,6 +366,16 @@ public final class HubOptions {
    * Whether reading the inventory (sessions, cluster, events; {@code hub.sessions}, {@code hub.session}) is
    * allowed without the token. Jobs, commands and registration never are.
    */
+  /** Whether {@code GET /metrics} answers without the token (counts only: no addresses, no job ids, no code). */
+  public boolean isOpenMetrics() {
+    return openMetrics;
+  }
+
+  public HubOptions setOpenMetrics(boolean openMetrics) {
+    this.openMetrics = openMetrics;
+    return this;
+  }
+
   public boolean isOpenDiscovery() {
     return openDiscovery;
   }

@@ -8,6 +8,8 @@ import dev.sessionhub.agent.impl.http.AgentHttpHandler;
 import dev.sessionhub.agent.impl.http.AgentStats;
 import dev.sessionhub.agent.impl.http.BodyReader;
 import dev.sessionhub.agent.impl.http.HeaderDeadline;
+import dev.sessionhub.agent.impl.metrics.AgentHealth;
+import dev.sessionhub.agent.impl.metrics.AgentMetrics;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.agent.impl.python.PythonError;
 import dev.sessionhub.agent.impl.python.PythonUnavailable;
@@ -70,16 +72,22 @@ public final class AgentImpl implements Agent {
    */
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock,
       WarmingRuntime runtime) {
+    AgentHealth health = new AgentHealth();
     return vertx.executeBlocking(() -> {
       ServerTls.check(vertx, options);
+      health.checkRuntime();
       return ProcessFacts.collect(clock);
     }, false).compose(facts -> {
       ServerDataSource serverData = new ServerDataSource(host, facts, options);
       AgentStats stats = new AgentStats();
+      AgentMetrics metrics = new AgentMetrics();
       CommandQueue commands = new CommandQueue(vertx, host.mainThread(), options.getCommandQueueLength(),
-          options.getCommandTimeout(), AgentImpl::toFault);
+          options.getCommandTimeout(), AgentImpl::toFault, metrics);
+      metrics.readFrom(commands::depth, host::statusExtras);
       SessionPython python = new SessionPython(runtime, host.pythonGlobals(), options.getHubUrl() == null ? null
           : HubProxy.setupCode(options.getHubUrl(), options.getToken(), options.getHubCaPath()));
+      health.pythonFrom(() -> python.state() == SessionPython.State.FAILED
+          ? "the Python runtime failed to start" : null);
       RpcDispatcher dispatcher = new RpcDispatcher();
       AgentMethods.registerAll(dispatcher, serverData, commands, python);
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
@@ -103,7 +111,7 @@ public final class AgentImpl implements Agent {
       };
       AgentHttpHandler handler = new AgentHttpHandler(new TokenAuth(options.getToken()), options.isOpenDiscovery(),
           new BodyReader(vertx, options.getMaxBodyBytes(), options.getRequestReadTimeout()), codec, dispatcher,
-          stats, () -> serverData.current().toStruct(), counters);
+          stats, () -> serverData.current().toStruct(), counters, metrics, health, options.isOpenMetrics());
       // HTTP/1.x only (the wire contract): with cleartext HTTP/2 on, Vert.x holds a connection back until its
       // first request's headers are complete, out of reach of the header deadline.
       HttpServerOptions serverOptions = ServerTls.apply(options, new HttpServerOptions()
@@ -117,6 +125,7 @@ public final class AgentImpl implements Agent {
           options.getBindAddress());
       return binder.bindFirstFree(options.getBasePort(), options.getMaxPort()).map(server -> {
         serverData.boundTo(server.actualPort());
+        health.bound();
         AgentImpl agent = new AgentImpl(options, server, binder, serverData, facts);
         url.set(agent.url());
         agent.warmUp = () -> AgentWarmup.start(codec, serverData, python);

@@ -41,23 +41,27 @@ final class PortBinder {
     return attempt(from, from, to);
   }
 
-  private Future<HttpServer> attempt(int port, int from, int to) {
+  private Future<HttpServer> attempt(int first, int from, int to) {
+    LocalMap<String, Boolean> claims = vertx.sharedData().getLocalMap(CLAIMS);
+    int port = first;
+    // ports another agent of this process claimed are skipped in a loop, not by recursion: the 10,000th agent of a
+    // sim would otherwise recurse 10,000 deep (StackOverflowError)
+    while (port != 0 && port <= to && claims.putIfAbsent(host + ":" + port, Boolean.TRUE) != null) {
+      port++;
+    }
     if (port > to) {
       return Future.failedFuture(new IllegalStateException(
           "no free port in " + from + "-" + to + " on " + host));
     }
-    LocalMap<String, Boolean> claims = vertx.sharedData().getLocalMap(CLAIMS);
     String key = host + ":" + port;
-    if (port != 0 && claims.putIfAbsent(key, Boolean.TRUE) != null) {
-      return attempt(port + 1, from, to);
-    }
+    int bound = port;
     HttpServer server = vertx.createHttpServer(new HttpServerOptions(serverOptions)).requestHandler(handler)
         .connectionHandler(connections);
-    return server.listen(port, host).recover(failure -> {
-      if (port != 0) {
+    return server.listen(bound, host).recover(failure -> {
+      if (bound != 0) {
         claims.remove(key);
       }
-      return port == 0 ? Future.failedFuture(failure) : attempt(port + 1, from, to);
+      return bound == 0 ? Future.failedFuture(failure) : attempt(bound + 1, from, to);
     });
   }
 

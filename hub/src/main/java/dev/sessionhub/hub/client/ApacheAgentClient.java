@@ -98,6 +98,16 @@ public final class ApacheAgentClient implements AgentClient {
     });
   }
 
+  /** Agent-call workers running a call now. */
+  public int busyWorkers() {
+    return pool.busy();
+  }
+
+  /** Agent calls waiting for a worker now. */
+  public int queuedCalls() {
+    return pool.queued();
+  }
+
   @Override
   public void close() {
     idle.close();

@@ -44,6 +44,16 @@ final class CallPool {
     }
   }
 
+  /** Workers running a call now (read for metrics; takes the executor's lock briefly). */
+  int busy() {
+    return executor.getActiveCount();
+  }
+
+  /** Calls waiting for a worker now. */
+  int queued() {
+    return executor.getQueue().size();
+  }
+
   boolean isShutdown() {
     return executor.isShutdown();
   }

@@ -59,10 +59,13 @@ public final class DiscoveryService {
   /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
   private final SilentHosts silentHosts;
   private long cycles;
+  private final DiscoveryObserver metrics;
 
+  /** {@code metrics}: told each cycle's time and each re-poll's outcome (the metrics, {@link ScanOutcomes}). */
   public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
-      HostOwners owners, Duration interval, Clock clock, String httpUrl) {
+      HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
+    this.metrics = metrics;
     this.silentHosts = new SilentHosts(prober);
     this.vertx = vertx;
     this.hazelcast = hazelcast;
@@ -125,6 +128,7 @@ public final class DiscoveryService {
             startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
             report.probed(), report.sessions().size(), polled, owned.silentCount(), owned.silentSample());
         lastStatus = status;
+        metrics.cycleEnded(System.nanoTime() - start);
         cluster.publish(status);
         return status;
       });
@@ -198,9 +202,13 @@ public final class DiscoveryService {
   private Future<Void> poll(SessionRecord r) {
     return client.serverData(r.url()).compose(struct -> {
       SessionInfo info = SessionInfo.fromStruct(struct);
+      metrics.polled(new HostPort(r.host(), r.port()));
       return registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info,
           r.source()).<Void>mapEmpty();
-    }).recover(e -> Future.succeededFuture());
+    }).recover(e -> {
+      metrics.pollFailed(new HostPort(r.host(), r.port()), DiscoveryObserver.kindOf(e), e.getMessage());
+      return Future.succeededFuture();
+    });
   }
 
   private Member localMember() {

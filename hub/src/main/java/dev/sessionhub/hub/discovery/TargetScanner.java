@@ -39,6 +39,7 @@ public final class TargetScanner {
   private final boolean tls;
   private final Predicate<HostPort> known;
   private final int maxCalls;
+  private final DiscoveryObserver metrics;
 
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight) {
     this(vertx, prober, client, maxInFlight, false);
@@ -56,6 +57,13 @@ public final class TargetScanner {
    */
   public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
       Predicate<HostPort> known, int maxCalls) {
+    this(vertx, prober, client, maxInFlight, tls, known, maxCalls, DiscoveryObserver.NONE);
+  }
+
+  /** The same, counting each probe's outcome and each failed {@code server_data()} in {@code metrics}. */
+  public TargetScanner(Vertx vertx, PortProber prober, AgentClient client, int maxInFlight, boolean tls,
+      Predicate<HostPort> known, int maxCalls, DiscoveryObserver metrics) {
+    this.metrics = metrics;
     this.known = known;
     this.maxCalls = maxCalls;
     this.vertx = vertx;
@@ -139,6 +147,9 @@ public final class TargetScanner {
         inFlight++;
         prober.probe(address.host(), address.port()).onComplete(ar -> {
           inFlight--;
+          if (ar.succeeded()) {
+            metrics.probed(address, ar.result());
+          }
           if (ar.succeeded() && ar.result() != PortState.SILENT) {
             answered.put(address.host(), true);
           }
@@ -179,11 +190,14 @@ public final class TargetScanner {
             FoundSession session = new FoundSession(address, url,
                 info.port() == 0 ? info.withPort(address.port()) : info);
             found.add(session);
+            metrics.polled(address);
             onFound.accept(session);
           } catch (IllegalArgumentException notASession) {
+            metrics.pollFailed(address, "not_a_session", notASession.getMessage());
             notSessions.add(address + ": " + notASession.getMessage());
           }
         } else {
+          metrics.pollFailed(address, DiscoveryObserver.kindOf(ar.cause()), ar.cause().getMessage());
           notSessions.add(address + ": " + ar.cause().getMessage());
         }
         return Future.succeededFuture();

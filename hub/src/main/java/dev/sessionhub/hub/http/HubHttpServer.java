@@ -26,24 +26,30 @@ public final class HubHttpServer {
   private final RequestDeadlines deadlines;
   private HttpServer server;
 
+  /** {@code ops}: the operator's endpoints ({@code /metrics}, {@code /health/*}, {@code /api/diagnose}). */
   public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
-      RpcDispatcher dispatcher, HubHttpOptions options) {
+      RpcDispatcher dispatcher, HubHttpOptions options, OpsEndpoints ops) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
     this.deadlines = new RequestDeadlines(vertx, options.requestReadTimeout());
     int maxBodyBytes = options.maxBodyBytes();
     RequestGate gate = new RequestGate(options.auth(), options.openDiscovery(),
         new ClientLimits(options.rateLimit(), options.rateBurst(), options.maxInFlightPerClient(),
-            options.maxStreamsPerClient()), options.audit());
+            options.maxStreamsPerClient()), options.audit(), ops.openMetrics());
     SessionsResource sessions = new SessionsResource(inventory);
     XmlRpcEndpoint rpc = new XmlRpcEndpoint(new XmlRpcCodec(new CodecLimits(CodecLimits.DEFAULT_MAX_DEPTH,
         maxBodyBytes)), dispatcher, gate);
+    router.route().handler(ops::countRequest);
     router.route().handler(deadlines::handle);
     router.route().handler(gate::admit);
+    router.get("/health/live").handler(ops::live);
+    router.get("/health/ready").handler(ops::ready);
+    router.get("/metrics").handler(ops::metrics);
+    router.get("/api/diagnose/:address").handler(ops::diagnose);
     router.get("/api/sessions").handler(sessions::list);
     router.get("/api/sessions/:address").handler(sessions::one);
     router.get("/api/cluster").handler(new ClusterResource(cluster)::handle);
-    router.get("/api/events").handler(gate::streamSlot).handler(new EventStream(vertx)::handle);
+    router.get("/api/events").handler(gate::streamSlot).handler(ops::streamOpened).handler(new EventStream(vertx)::handle);
     JobsResource jobsResource = new JobsResource(jobs);
     BodyHandler json = BodyHandler.create(false).setBodyLimit(maxBodyBytes);
     router.post("/api/sessions/:address/command").handler(json).handler(jobsResource::command);
@@ -51,7 +57,8 @@ public final class HubHttpServer {
     router.get("/api/jobs").handler(jobsResource::recent);
     router.get("/api/jobs/:id").handler(jobsResource::one);
     router.delete("/api/jobs/:id").handler(jobsResource::cancel);
-    router.get("/api/jobs/:id/events").handler(gate::streamSlot).handler(new JobEventStream(vertx, jobs)::handle);
+    router.get("/api/jobs/:id/events").handler(gate::streamSlot).handler(ops::streamOpened)
+        .handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     DashboardAssets.mount(router);

@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 
 /**
  * The first handler of every hub request: the client's rate and concurrency limits (429 with {@code Retry-After}),
- * then the token (401). The dashboard page and its assets load without a token; with open discovery, reading the
+ * then the token (401). The dashboard page and its assets, and {@code /health/live}, {@code /health/ready}, load
+ * without a token ({@code /metrics} too under open metrics); with open discovery, reading the
  * inventory does too (REST {@code GET}s of sessions, cluster and session events; XML-RPC {@code hub.sessions},
  * {@code hub.session}); nothing that runs code or changes the inventory ever does. Refusals go to the audit log.
  * Who the caller is ({@link RpcCaller}) is left on the context for the handlers that record it.
@@ -35,8 +36,11 @@ final class RequestGate {
   private final boolean openDiscovery;
   private final ClientLimits limits;
   private final AuditLog audit;
+  private final boolean openMetrics;
 
-  RequestGate(TokenAuth auth, boolean openDiscovery, ClientLimits limits, AuditLog audit) {
+  /** @param openMetrics whether {@code GET /metrics} is served without the token */
+  RequestGate(TokenAuth auth, boolean openDiscovery, ClientLimits limits, AuditLog audit, boolean openMetrics) {
+    this.openMetrics = openMetrics;
     this.auth = auth;
     this.openDiscovery = openDiscovery;
     this.limits = limits;
@@ -57,7 +61,8 @@ final class RequestGate {
     boolean authenticated = tokenValid
         || request.method() == HttpMethod.GET && queryTokenAllowed(request);
     ctx.put(CALLER, new RpcCaller(client, authenticated, auth.required()));
-    if (authenticated || isPage(request) || openDiscovery && isOpenRead(request)) {
+    if (authenticated || isPage(request) || isHealth(request) || openDiscovery && isOpenRead(request)
+        || openMetrics && request.method() == HttpMethod.GET && request.path().equals("/metrics")) {
       ctx.next();
       return;
     }
@@ -123,6 +128,12 @@ final class RequestGate {
   private static boolean isPage(HttpServerRequest request) {
     return request.method() == HttpMethod.GET
         && (request.path().equals("/") || request.path().startsWith("/assets/"));
+  }
+
+  /** Liveness and readiness: never a token (they reveal nothing but ok or not ready). */
+  private static boolean isHealth(HttpServerRequest request) {
+    return request.method() == HttpMethod.GET
+        && (request.path().equals("/health/live") || request.path().equals("/health/ready"));
   }
 
   private static boolean isOpenRead(HttpServerRequest request) {

@@ -27,6 +27,12 @@ import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
 import dev.sessionhub.hub.http.JobEventStream;
+import dev.sessionhub.hub.http.OpsEndpoints;
+import dev.sessionhub.hub.http.DiagnoseResource;
+import dev.sessionhub.hub.discovery.DiscoveryObserver;
+import dev.sessionhub.hub.discovery.ScanOutcomes;
+import dev.sessionhub.hub.metrics.HubHealth;
+import dev.sessionhub.hub.metrics.HubMetrics;
 import dev.sessionhub.hub.jobs.CommandRunner;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobStore;
@@ -86,7 +92,7 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
-    AgentClient client;
+    ApacheAgentClient client;
     try {
       client = new ApacheAgentClient(vertx, new AgentClientOptions()
           .setPoolSize(options.getAgentCalls())
@@ -97,6 +103,8 @@ public final class HubImpl implements Hub {
       return Future.failedFuture(badCaBundle);
     }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
+    HubMetrics metrics = new HubMetrics().watchInventory(inventory.view())
+        .watchAgentCalls(client::busyWorkers, client::queuedCalls).watchCluster(hazelcast);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     PauseDetector pauses = new PauseDetector(PauseDetector.DEFAULT_THRESHOLD, clock);
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
@@ -105,19 +113,23 @@ public final class HubImpl implements Hub {
       pauses.close();
       events.stop();
       inventory.close();
+      metrics.close();
     };
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster::localMemberId);
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
+    ScanOutcomes outcomes = new ScanOutcomes(clock);
+    DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
-        TargetScanner.DEFAULT_MAX_CALLS);
+        TargetScanner.DEFAULT_MAX_CALLS, observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
     CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster::localMemberId,
         new SendFence(hazelcast, pauses, clock), cancels);
+    runner.observe(metrics);
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
     try {
@@ -138,8 +150,11 @@ public final class HubImpl implements Hub {
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     HostOwners owners = new HostOwners(hazelcast, targets);
+    DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
+        cluster.localMemberId(), clock);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
         audit, secrets, trust, owners, cancels);
+    jobs.observe(metrics);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
@@ -148,14 +163,15 @@ public final class HubImpl implements Hub {
     HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
         new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
         options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes(),
-        options.getRequestReadTimeout()));
+        options.getRequestReadTimeout()), new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
+        options.isOpenMetrics(), diagnose));
     KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
         .setKeyPath(options.getTlsKeyPath()) : null;
     Future<Void> tlsLoaded = checkTls(vertx, tls, options);
     return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
       String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
-          client, cluster, targets, owners, options.getScanInterval(), clock, url);
+          client, cluster, targets, owners, options.getScanInterval(), clock, url, observers);
       discovery.start();
       return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
           audit, () -> {

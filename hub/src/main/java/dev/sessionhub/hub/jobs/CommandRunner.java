@@ -35,6 +35,7 @@ public final class CommandRunner {
   private final AgentClient control;
   /** The cancellable commands this hub has handed to its agent client, by job, then address → agent URL. */
   private final Map<String, Map<String, String>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
+  private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
 
   /**
    * @param control a small client of its own for {@code cancel} calls, which must not wait behind the commands
@@ -119,6 +120,7 @@ public final class CommandRunner {
       if (cancels.isCancelled(jobId) && result.state() != TargetState.CANCELLED) {
         result = result.finishedAfterCancel();
       }
+      metrics.commandEnded(result.state(), System.nanoTime() - start);
       if (decide == null) {
         return store.putResult(result);
       }
@@ -180,4 +182,8 @@ public final class CommandRunner {
     };
   }
 
+  /** Counts each command's end and time in {@code metrics} (set once, by the composition root). */
+  public void observe(dev.sessionhub.hub.metrics.JobMetrics metrics) {
+    this.metrics = metrics;
+  }
 }

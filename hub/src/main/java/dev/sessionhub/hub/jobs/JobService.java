@@ -55,6 +55,7 @@ public final class JobService {
   private final MemberTrust trust;
   private final HostOwners owners;
   private final JobCancels cancels;
+  private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
@@ -117,6 +118,7 @@ public final class JobService {
     run.finished().future().onComplete(ar -> viewOf(run).onComplete(view -> {
       running.remove(job.id());
       if (view.succeeded()) {
+        metrics.jobFinished(view.result());
         audit.jobFinished(view.result());
       }
     }));
@@ -440,5 +442,10 @@ public final class JobService {
   public Future<List<JobView>> recent(int limit) {
     return store.recent(limit).map(views -> views.stream()
         .map(v -> v.withCancelled(cancels.isCancelled(v.job().id()))).toList());
+  }
+
+  /** Counts each job this hub coordinates, and its targets' ends, in {@code metrics} (set once, at wiring). */
+  public void observe(dev.sessionhub.hub.metrics.JobMetrics metrics) {
+    this.metrics = metrics;
   }
 }

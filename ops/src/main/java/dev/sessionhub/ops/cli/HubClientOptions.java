@@ -25,4 +25,9 @@ final class HubClientOptions {
   HubConnection connect() {
     return new HubConnection(hubUrl, tokens.resolve(), hubCa);
   }
+
+  /** Another hub of the same cluster, with the same token and CA bundle. */
+  HubConnection connect(String otherHubUrl) {
+    return new HubConnection(otherHubUrl, tokens.resolve(), hubCa);
+  }
 }

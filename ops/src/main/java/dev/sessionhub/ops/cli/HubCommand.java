@@ -74,6 +74,10 @@ final class HubCommand implements Callable<Integer> {
       + "events) without the token; commands, jobs and registration still need it.")
   boolean openDiscovery;
 
+  @Option(names = "--open-metrics", description = "Serve GET /metrics without the token (counts only: no "
+      + "addresses, job ids or code). /health/live and /health/ready never need it.")
+  boolean openMetrics;
+
   @Option(names = "--rate-limit", defaultValue = "200", description = "Requests per second per client address "
       + "(default ${DEFAULT-VALUE}; 0 = off); over it the hub answers 429 with Retry-After.")
   double rateLimit;
@@ -106,6 +110,7 @@ final class HubCommand implements Callable<Integer> {
         .setHazelcastPort(hzPort)
         .setToken(tokens.resolve())
         .setOpenDiscovery(openDiscovery)
+        .setOpenMetrics(openMetrics)
         .setRateLimit(rateLimit)
         .setAgentCalls(agentCalls)
         .setRateBurst(rateBurst)

@@ -34,6 +34,10 @@ final class SessionCommand implements Callable<Integer> {
       + "command, evaluate and multicall still need it).")
   boolean openDiscovery;
 
+  @Option(names = "--open-metrics", description = "Serve GET /metrics without the token (counts only: no "
+      + "addresses, job ids or code). /health/live and /health/ready never need it.")
+  boolean openMetrics;
+
   @Option(names = "--hub", description = "Hub URL to announce this session to, e.g. http://127.0.0.1:7700.")
   String hub;
 
@@ -86,6 +90,7 @@ final class SessionCommand implements Callable<Integer> {
         .setBindAddress(bind)
         .setToken(tokens.resolve())
         .setOpenDiscovery(openDiscovery)
+        .setOpenMetrics(openMetrics)
         .setHubUrl(hub)
         .setHubCaPath(hubCa == null ? null : hubCa.toString())
         .setTlsCertPath(tls.certPath())

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
     description = "Discover, inventory and drive live application sessions over XML-RPC.",
     subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, SendCommand.class,
         BroadcastCommand.class, JobCommand.class, JobsCommand.class, CancelCommand.class, ScanCommand.class,
-        SimCommand.class, PythonAgentCommand.class,
+        SimCommand.class, PythonAgentCommand.class, DoctorCommand.class,
         CommandLine.HelpCommand.class})
 public final class SessionHubCli {
 

@@ -40,6 +40,9 @@ final class SimCommand implements Callable<Integer> {
   @Mixin
   TokenOptions tokens = new TokenOptions();
 
+  @Option(names = "--open-metrics", description = "Serve each session's GET /metrics without the token.")
+  boolean openMetrics;
+
   @Option(names = "--command-threads", defaultValue = "4", description = "Threads running commands (default ${DEFAULT-VALUE}).")
   int commandThreads;
 
@@ -62,7 +65,8 @@ final class SimCommand implements Callable<Integer> {
     AgentOptions template = new AgentOptions().setBasePort(basePort).setMaxPort(top).setBindAddress(bind)
         .setToken(tokens.resolve()).setHubUrl(hub).setHubCaPath(hubCa == null ? null : hubCa.toString())
         .setTlsCertPath(tls.certPath()).setTlsKeyPath(tls.keyPath())
-        .setPythonWarmup(pythonWarmup.enabled());
+        .setPythonWarmup(pythonWarmup.enabled())
+        .setOpenMetrics(openMetrics);
     template.validate();
     int eventLoops = 2;
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(eventLoops).setPreferNativeTransport(true));

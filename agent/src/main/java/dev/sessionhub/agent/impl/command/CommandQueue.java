@@ -1,5 +1,6 @@
 package dev.sessionhub.agent.impl.command;
 
+import dev.sessionhub.agent.impl.metrics.AgentMetrics;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import io.vertx.core.Context;
@@ -55,12 +56,15 @@ public final class CommandQueue {
   private final Function<Throwable, Throwable> errorMapper;
   private final AtomicInteger pending = new AtomicInteger();
   private final AtomicInteger completed = new AtomicInteger();
+  private final AgentMetrics metrics;
 
   /**
    * @param errorMapper turns what a task threw into what the caller sees (e.g. a Python error into a fault)
+   * @param metrics counts each command's end and run time
    */
   public CommandQueue(Vertx vertx, Executor mainThread, int capacity, Duration timeout,
-      Function<Throwable, Throwable> errorMapper) {
+      Function<Throwable, Throwable> errorMapper, AgentMetrics metrics) {
+    this.metrics = metrics;
     this.vertx = vertx;
     this.mainThread = mainThread;
     this.capacity = capacity;
@@ -99,6 +103,7 @@ public final class CommandQueue {
     Duration limit = requested.compareTo(timeout) < 0 ? requested : timeout;
     if (pending.incrementAndGet() > capacity) {
       pending.decrementAndGet();
+      metrics.commandEnded("busy");
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.SESSION_BUSY,
           "session busy: " + capacity + " commands already queued; retry later"));
     }
@@ -124,10 +129,19 @@ public final class CommandQueue {
       if (id != null) {
         live.remove(id);
       }
+      metrics.commandEnded("error");
       return Future.failedFuture(new XmlRpcFaultException(FaultCode.INTERNAL_ERROR,
           "session is shutting down"));
     }
-    return promise.future();
+    return promise.future().andThen(ar -> metrics.commandEnded(outcome(ar.cause())));
+  }
+
+  private static String outcome(Throwable failure) {
+    if (failure == null) {
+      return "ok";
+    }
+    return failure instanceof XmlRpcFaultException f && f.fault().code() == FaultCode.COMMAND_TIMEOUT.code()
+        ? "timeout" : "error";
   }
 
   private <T> void runOnMainThread(CommandTask<T> task, AtomicReference<State> state, AbortSignal abort,
@@ -138,11 +152,13 @@ public final class CommandQueue {
     }
     T result = null;
     Throwable failure = null;
+    long began = System.nanoTime();
     try {
       result = task.run(abort);
     } catch (Throwable t) {
       failure = errorMapper.apply(t);
     } finally {
+      metrics.commandRan(System.nanoTime() - began);
       state.set(State.DONE);
       pending.decrementAndGet();
       completed.incrementAndGet();

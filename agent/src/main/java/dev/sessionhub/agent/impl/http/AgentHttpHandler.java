@@ -1,5 +1,7 @@
 package dev.sessionhub.agent.impl.http;
 
+import dev.sessionhub.agent.impl.metrics.AgentHealth;
+import dev.sessionhub.agent.impl.metrics.AgentMetrics;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
@@ -41,13 +43,23 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   private final Supplier<Map<String, Object>> serverData;
   private final Supplier<Map<String, Object>> counters;
   private final boolean openDiscovery;
+  private final AgentMetrics metrics;
+  private final AgentHealth health;
+  private final boolean openMetrics;
 
   /**
+   * Also serves {@code GET /metrics} (token required unless {@code openMetrics}) and {@code GET /health/live},
+   * {@code /health/ready} (never a token: they reveal nothing).
+   *
    * @param openDiscovery whether {@code server_data} (and only it: never {@code command}, {@code evaluate} or
    *     {@code system.multicall}) may be called without the token
    */
-  public AgentHttpHandler(TokenAuth auth, boolean openDiscovery, BodyReader bodies, XmlRpcCodec codec, RpcDispatcher dispatcher,
-      AgentStats stats, Supplier<Map<String, Object>> serverData, Supplier<Map<String, Object>> counters) {
+  public AgentHttpHandler(TokenAuth auth, boolean openDiscovery, BodyReader bodies, XmlRpcCodec codec,
+      RpcDispatcher dispatcher, AgentStats stats, Supplier<Map<String, Object>> serverData,
+      Supplier<Map<String, Object>> counters, AgentMetrics metrics, AgentHealth health, boolean openMetrics) {
+    this.metrics = metrics;
+    this.health = health;
+    this.openMetrics = openMetrics;
     this.auth = auth;
     this.bodies = bodies;
     this.codec = codec;
@@ -61,10 +73,19 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
   @Override
   public void handle(HttpServerRequest request) {
     stats.countRequest();
+    metrics.httpRequest();
     HttpServerResponse response = request.response();
     String path = request.path();
+    if (request.method() == HttpMethod.GET && path.startsWith("/health/")) {
+      health(request, path);
+      return;
+    }
     boolean rpcPath = path.equals("/") || path.equals("/RPC2");
     boolean authenticated = auth.allows(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (request.method() == HttpMethod.GET && path.equals("/metrics") && (authenticated || openMetrics)) {
+      response.putHeader(HttpHeaders.CONTENT_TYPE, AgentMetrics.contentType()).end(Buffer.buffer(metrics.scrape()));
+      return;
+    }
     boolean openCall = openDiscovery && request.method() == HttpMethod.POST && rpcPath;
     if (!authenticated && !openCall) {
       refuseUnauthenticated(request);
@@ -78,6 +99,7 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
     } else if (request.method() == HttpMethod.GET && path.equals("/")) {
       response.putHeader(HttpHeaders.CONTENT_TYPE, HTML).end(StatusView.html(serverData.get(), counters.get()));
     } else if (rpcPath || path.equals("/status")) {
+      metrics.refused();
       response.putHeader(HttpHeaders.ALLOW, rpcPath ? "GET, POST" : "GET");
       plain(request, 405, "method " + request.method() + " not allowed on " + path);
     } else {
@@ -85,8 +107,22 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
     }
   }
 
+  /** {@code /health/live}: 200 while the process serves; {@code /health/ready}: 200 once ready, else 503 and why. */
+  private void health(HttpServerRequest request, String path) {
+    if (path.equals("/health/live")) {
+      plain(request, 200, "ok");
+    } else if (path.equals("/health/ready")) {
+      String notReady = health.notReadyReason();
+      plain(request, notReady == null ? 200 : 503, notReady == null ? "ready" : "not ready: " + notReady);
+    } else {
+      metrics.refused();
+      plain(request, 404, "no such path: " + path);
+    }
+  }
+
   private void refuseUnauthenticated(HttpServerRequest request) {
     stats.countRefusal();
+    metrics.refused();
     request.response().putHeader("WWW-Authenticate", BASIC_REALM);
     plain(request, 401, "token required");
   }
@@ -102,6 +138,7 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
       Buffer body = read.result();
       try {
         MethodCall call = codec.decodeCall(body.getBytes());
+        metrics.call(call.methodName());
         if (!authenticated && !call.methodName().equals(OPEN_METHOD)) {
           refuseUnauthenticated(request);
           return;
@@ -123,6 +160,7 @@ public final class AgentHttpHandler implements Handler<HttpServerRequest> {
 
   private void refuse(HttpServerRequest request, Throwable cause) {
     stats.countRefusal();
+    metrics.refused();
     if (!(cause instanceof BodyReader.BodyRejected rejected)) {
       request.connection().close();
       return;

@@ -1,0 +1,76 @@
+package dev.sessionhub.hub.http;
+
+import com.hazelcast.cluster.Member;
+import dev.sessionhub.hub.cluster.HostOwners;
+import dev.sessionhub.hub.discovery.ScanOutcomes;
+import dev.sessionhub.hub.inventory.InventoryView;
+import dev.sessionhub.hub.inventory.SessionRecord;
+import dev.sessionhub.hub.inventory.SessionRecordJson;
+import dev.sessionhub.shared.scan.HostPort;
+import dev.sessionhub.shared.scan.ScanTarget;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * {@code GET /api/diagnose/{address}}: what this hub knows of one {@code host:port}, for {@code sessionhub doctor}:
+ * whether it is in the scan targets and which hub owns (scans) its host, the last probe or poll outcome this hub
+ * keeps for it, and its inventory record, even one past its lease. The owner hub has the outcome; the CLI asks
+ * every hub. Needs the token (it names addresses and errors).
+ */
+public final class DiagnoseResource {
+
+  private final InventoryView view;
+  private final ScanOutcomes outcomes;
+  private final HostOwners owners;
+  private final List<ScanTarget> targets;
+  private final String memberId;
+  private final Clock clock;
+
+  public DiagnoseResource(InventoryView view, ScanOutcomes outcomes, HostOwners owners, List<ScanTarget> targets,
+      String memberId, Clock clock) {
+    this.view = view;
+    this.outcomes = outcomes;
+    this.owners = owners;
+    this.targets = List.copyOf(targets);
+    this.memberId = memberId;
+    this.clock = clock;
+  }
+
+  void handle(RoutingContext ctx) {
+    String raw = ctx.pathParam("address");
+    HostPort address;
+    try {
+      int colon = raw.lastIndexOf(':');
+      address = new HostPort(raw.substring(0, Math.max(0, colon)), Integer.parseInt(raw.substring(colon + 1)));
+    } catch (RuntimeException e) {
+      ApiErrors.send(ctx, 400, "bad_request", "address must be HOST:PORT (IPv6 in brackets), got '" + raw + "'");
+      return;
+    }
+    String key = address.toString();
+    String host = HostOwners.hostKey(address.host());
+    boolean targetHost = owners.isTargetHost(host);
+    boolean targetPort = targets.stream().anyMatch(t -> t.ports().contains(address.port()));
+    JsonObject json = new JsonObject().put("address", key).put("hub", memberId)
+        .put("in_targets", targetHost && targetPort).put("host_in_targets", targetHost);
+    Member owner = owners.ownerOf(host);
+    if (owner != null) {
+      json.put("owner", new JsonObject().put("member", owner.getUuid().toString())
+          .put("member_address", owner.getAddress().toString()).put("local", owner.localMember()));
+    }
+    ScanOutcomes.Outcome outcome = outcomes.of(key);
+    if (outcome != null) {
+      json.put("outcome", outcome.toJson());
+    }
+    Instant now = clock.instant();
+    for (SessionRecord r : view.all()) {
+      if (r.address().equals(key)) {
+        json.put("session", SessionRecordJson.toApi(r)).put("lease_expired", r.lastSeen().plus(r.lease())
+            .isBefore(now)).put("lease_ms", r.lease().toMillis());
+      }
+    }
+    ApiErrors.json(ctx, json);
+  }
+}

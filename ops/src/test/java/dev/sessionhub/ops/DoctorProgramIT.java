@@ -1,0 +1,191 @@
+package dev.sessionhub.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.Poll;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code sessionhub doctor} through the real launcher against a real hub whose targets hold one real listener of
+ * each kind: a session, a refused port, a plain HTTP server, a raw TCP echo, a session with another token; plus an
+ * address outside the targets and a name that does not resolve. Each is explained by its cause, with exit 0 only
+ * for the listed session.
+ */
+class DoctorProgramIT {
+
+  @TempDir
+  static Path dir;
+  private static final List<Process> processes = new ArrayList<>();
+  private static final List<Socket> echoed = new ArrayList<>();
+  private static String hubUrl;
+  private static int base;
+  private static HttpServer web;
+  private static ServerSocket echo;
+
+  @BeforeAll
+  static void start() throws Exception {
+    base = FreePorts.range(8);
+    Files.writeString(dir.resolve("token"), "doctor-farm-token-0123456789\n");
+    Files.writeString(dir.resolve("other-token"), "another-token-9876543210\n");
+    for (String f : List.of("token", "other-token")) {
+      Files.setPosixFilePermissions(dir.resolve(f), java.nio.file.attribute.PosixFilePermissions.fromString(
+          "rw-------"));
+    }
+    web = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), base + 2), 16);
+    web.createContext("/", exchange -> {
+      byte[] body = "<html>not an agent</html>".getBytes();
+      exchange.sendResponseHeaders(404, body.length);
+      exchange.getResponseBody().write(body);
+      exchange.close();
+    });
+    web.start();
+    echo = new ServerSocket(base + 3, 16, InetAddress.getLoopbackAddress());
+    Thread echoer = new Thread(DoctorProgramIT::echoAll, "echo");
+    echoer.setDaemon(true);
+    echoer.start();
+    processes.add(Launcher.start(dir.resolve("good.log"), "session", "--base-port", String.valueOf(base),
+        "--max-port", String.valueOf(base), "--token-file", dir.resolve("token").toString(),
+        "--port-file", dir.resolve("good.port").toString()));
+    processes.add(Launcher.start(dir.resolve("other.log"), "session", "--base-port", String.valueOf(base + 4),
+        "--max-port", String.valueOf(base + 4), "--token-file", dir.resolve("other-token").toString(),
+        "--port-file", dir.resolve("other.port").toString()));
+    int http = FreePorts.one();
+    int hz = FreePorts.range(3);
+    processes.add(Launcher.start(dir.resolve("hub.log"), "hub", "--http-port", String.valueOf(http),
+        "--hz-port", String.valueOf(hz), "--cluster", "doctor-" + http, "--scan",
+        "127.0.0.1:" + base + "-" + (base + 5), "--scan-interval", "1s", "--token-file",
+        dir.resolve("token").toString(), "--ready-file", dir.resolve("hub.ready").toString()));
+    Poll.until(Duration.ofSeconds(90), "hub and sessions ready", () -> Files.exists(dir.resolve("hub.ready"))
+        && Files.exists(dir.resolve("good.port")) && Files.exists(dir.resolve("other.port")));
+    hubUrl = Files.readString(dir.resolve("hub.ready")).trim();
+    Poll.until(Duration.ofSeconds(60), "the polls of the open ports are recorded", () -> {
+      try {
+        return doctor("127.0.0.1:" + (base + 4)).stdout().contains("last outcome: poll")
+            && doctor("127.0.0.1:" + (base + 3)).stdout().contains("last outcome: poll")
+            && doctor("127.0.0.1:" + (base + 2)).stdout().contains("last outcome: poll");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+  }
+
+  private static void echoAll() {
+    while (!echo.isClosed()) {
+      try {
+        Socket s = echo.accept();
+        synchronized (echoed) {
+          echoed.add(s);
+        }
+        Thread t = new Thread(() -> {
+          try (InputStream in = s.getInputStream(); OutputStream out = s.getOutputStream()) {
+            in.transferTo(out);
+          } catch (IOException ignored) {
+            // the client hung up
+          }
+        }, "echo-conn");
+        t.setDaemon(true);
+        t.start();
+      } catch (IOException closed) {
+        return;
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      p.waitFor();
+    }
+    web.stop(0);
+    echo.close();
+    synchronized (echoed) {
+      for (Socket s : echoed) {
+        s.close();
+      }
+    }
+  }
+
+  private static Launcher.Result doctor(String address) throws Exception {
+    return Launcher.run(60, "doctor", address, "--hub", hubUrl, "--token-file", dir.resolve("token").toString());
+  }
+
+  private static void assertExplained(String address, String cause) throws Exception {
+    Launcher.Result r = doctor(address);
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: no"), r.stdout());
+    assertTrue(r.stdout().contains(cause), "expected '" + cause + "' in:\n" + r.stdout() + r.stderr());
+    assertTrue(r.stdout().contains("Fix: "), r.stdout());
+  }
+
+  @Test
+  void aListedSessionExitsZero() throws Exception {
+    String port = Files.readString(dir.resolve("good.port")).trim();
+    Launcher.Result r = doctor("127.0.0.1:" + port);
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: yes: headless"), r.stdout());
+  }
+
+  @Test
+  void aRefusedPortIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 1), "nothing listens on that port (connection refused");
+  }
+
+  @Test
+  void aPlainHttpServerIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 2), "an HTTP server that is not a SessionHub agent answers there "
+        + "(HTTP 404)");
+  }
+
+  @Test
+  void aRawTcpEchoIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 3), "something listens but does not speak HTTP and XML-RPC");
+  }
+
+  @Test
+  void aTokenMismatchIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 4), "the session requires a token, and the hubs' token is missing or "
+        + "different");
+  }
+
+  @Test
+  void anAddressOutsideTheTargetsIsExplained() throws Exception {
+    assertExplained("127.0.0.3:" + base, "is not in any hub's scan targets. Fix: add it to every hub's --scan");
+    assertExplained("127.0.0.1:" + (base + 7), "(its host is, this port is not)");
+  }
+
+  @Test
+  void aNameThatDoesNotResolveIsExplained() throws Exception {
+    assertExplained("no-such-host.invalid:8000", "the name no-such-host.invalid does not resolve (DNS)");
+  }
+
+  @Test
+  void jsonOutputCarriesTheSameVerdict() throws Exception {
+    Launcher.Result r = Launcher.run(60, "doctor", "127.0.0.1:" + (base + 1), "--hub", hubUrl, "--token-file",
+        dir.resolve("token").toString(), "--json");
+    assertEquals(1, r.exitCode(), r.stderr());
+    JsonObject json = new JsonObject(r.stdout());
+    assertEquals(false, json.getBoolean("listed"));
+  }
+}
