@@ -142,6 +142,30 @@ public final class NetnsFarm implements AutoCloseable {
     check(runScript(30, "heal", id, String.valueOf(a), String.valueOf(b)));
   }
 
+  /**
+   * A window into host {@code slot}: a forwarder ({@code netns-farm.sh forward}) listening on the machine's own
+   * loopback that relays every connection to {@code host:port} as seen from inside the slot, so a test can use a
+   * plain HTTP client (no process per request) and still reach the slot whatever is cut around it. Returns the
+   * local port; the forwarder is stopped by close().
+   */
+  public synchronized int forward(int slot, String host, int port) throws IOException {
+    Process p = new ProcessBuilder(script().toString(), "forward", id, String.valueOf(slot), host + ":" + port)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    processes.add(p);
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (line == null || !line.trim().matches("\\d+")) {
+      p.destroyForcibly();
+      throw new IOException("netns-farm.sh forward " + slot + " " + host + ":" + port + " printed no port: " + line);
+    }
+    return Integer.parseInt(line.trim());
+  }
+
+  /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}…) to a process started on the farm. */
+  public static void signal(Process p, String name) {
+    check(run(List.of("kill", "-" + name, String.valueOf(p.pid())), 10, null));
+  }
+
   /** From every host: dead addresses time out, closed ports of live hosts refuse. */
   public Result checkDead() {
     return runScript(300, "check-dead", id);
