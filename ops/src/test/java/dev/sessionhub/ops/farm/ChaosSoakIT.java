@@ -58,6 +58,8 @@ class ChaosSoakIT {
       farm.awaitOneView(api);
       FaultFarm.report("soak: farm %s up, %d sessions listed by all %d hubs", f.farm.id(),
           timeline.instances().size(), SoakFarm.HUBS.length);
+      String warm = farm.warmUp(api);
+      FaultFarm.report("soak: %s", warm);
 
       SoakViolations violations = new SoakViolations();
       Random seeded = new Random(settings.seed());
@@ -100,6 +102,7 @@ class ChaosSoakIT {
             Duration.between(began, faultsEnded).toSeconds(), Duration.between(began, ended).toSeconds(),
             settings.simAgents(), SoakFarm.SESSIONS.size(), settings.scanInterval().toMillis(),
             settings.lease().toMillis(), settings.tolerance().toSeconds()));
+        report.append(warm).append(" (before the faults; not judged)\n");
         report.append("faults by kind: ").append(scheduler.countsByKind()).append('\n');
         scheduler.faults().forEach(x -> report.append("    ").append(x.from()).append(' ').append(x.kind())
             .append(' ').append(x.victim()).append(": ").append(x.note()).append('\n'));

@@ -103,30 +103,33 @@ final class InventoryWatch implements AutoCloseable {
     listingsJudged.incrementAndGet();
     List<SoakTimeline.Instance> expected = timeline.establishedThroughout(a.sent(), a.received(), tolerance);
     sessionChecks.addAndGet(expected.size());
-    List<SoakTimeline.Instance> missing = new ArrayList<>();
+    List<String> missing = new ArrayList<>();
     for (SoakTimeline.Instance i : expected) {
       Long pid = listed.get(i.address);
       if (pid == null || pid != i.pid) {
-        missing.add(i);
-        violations.seen(SoakViolations.LISTED, hub + " " + i, a.sent(), () -> timeline.describe(hub, a.sent())
-            + " does not list " + i + ", up since " + i.readyAt + " ("
-            + Duration.between(i.readyAt, a.sent()).toSeconds() + " s)"
-            + (pid == null ? "" : "; it lists pid " + pid + " there") + "; listing has " + listed.size()
-            + " sessions, " + expected.size() + " established");
+        missing.add(i + " up " + Duration.between(i.readyAt, a.sent()).toSeconds() + " s"
+            + (pid == null ? "" : " (pid " + pid + " listed there)"));
       }
     }
-    List<SoakTimeline.Instance> stale = new ArrayList<>();
+    if (!missing.isEmpty()) {
+      violations.seen(SoakViolations.LISTED, "missing " + hub, a.sent(), missing.size(),
+          () -> timeline.describe(hub, a.sent()) + " lists " + listed.size() + " sessions but lacks " + missing.size()
+          + " of the " + expected.size() + " up for longer than " + tolerance.toSeconds() + " s: " + first(missing));
+    }
+    List<String> stale = new ArrayList<>();
     for (SoakTimeline.Instance i : timeline.killedBefore(a.received(), Duration.ZERO)) {
       Long pid = listed.get(i.address);
       if (pid != null && pid == i.pid) {
         lastListedAfterKill.merge(i, a.sent(), (x, y) -> x.isAfter(y) ? x : y);
         if (!i.killedAt().plus(tolerance).isAfter(a.sent())) {
-          stale.add(i);
-          violations.seen(SoakViolations.GONE, hub + " " + i, a.sent(), () -> timeline.describe(hub, a.sent())
-              + " still lists " + i + " " + Duration.between(i.killedAt(), a.sent()).toMillis()
-              + " ms after it was killed (at " + i.killedAt() + "; tolerance " + tolerance.toSeconds() + " s)");
+          stale.add(i + " killed " + Duration.between(i.killedAt(), a.sent()).toMillis() + " ms before");
         }
       }
+    }
+    if (!stale.isEmpty()) {
+      violations.seen(SoakViolations.GONE, "stale " + hub, a.sent(), stale.size(),
+          () -> timeline.describe(hub, a.sent()) + " still lists " + stale.size() + " sessions killed more than "
+          + tolerance.toSeconds() + " s before: " + first(stale));
     }
     if (missing.isEmpty() && stale.isEmpty() && !timeline.pendingComebacks(hub).isEmpty()) {
       SoakHubApi.Answer cluster = api.get(hub, "GET /api/cluster", "/api/cluster");
@@ -135,6 +138,10 @@ final class InventoryWatch implements AutoCloseable {
         timeline.pendingComebacks(hub).forEach(c -> timeline.rejoined(c, a.received()));
       }
     }
+  }
+
+  private static String first(List<String> items) {
+    return String.join(", ", items.subList(0, Math.min(6, items.size()))) + (items.size() > 6 ? ", …" : "");
   }
 
   /** The longest a killed session was still listed by some hub after its kill, in ms (-1 if none was killed). */

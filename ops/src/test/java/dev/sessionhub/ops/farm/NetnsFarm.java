@@ -109,12 +109,16 @@ public final class NetnsFarm implements AutoCloseable {
     return id + "-h" + slot;
   }
 
-  /** Starts {@code ops/bin/sessionhub ARGS} on host {@code slot}; output to {@code log}; stopped by close(). */
+  /**
+   * Starts {@code ops/bin/sessionhub ARGS} on host {@code slot}; output appended to {@code log} (a restarted
+   * program keeps its predecessor's lines); stopped by close().
+   */
   public synchronized Process start(int slot, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(slot),
         Launcher.script().toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     processes.add(p);
     return p;
   }

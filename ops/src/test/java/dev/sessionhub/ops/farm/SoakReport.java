@@ -65,25 +65,29 @@ final class SoakReport {
     return sorted.get(Math.max(0, Math.min(sorted.size() - 1, rank)));
   }
 
-  /** The slowest comeback of each kind to one view, in ms; comebacks never seen rejoined are listed apart. */
+  /**
+   * The slowest comeback of each kind to one view, in ms: from the restart (process start) or the SIGCONT or the
+   * heal; for restarts also from the moment the hub served. Comebacks never seen rejoined are listed apart.
+   */
   static String comebacks(SoakTimeline timeline) {
     Map<String, Long> slowest = new TreeMap<>();
+    Map<String, Long> slowestFromBack = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
     List<String> never = new ArrayList<>();
     for (SoakTimeline.Comeback c : timeline.comebacks()) {
-      if (c.kind == null) {
-        continue;
-      }
       counts.merge(c.kind, 1, Integer::sum);
       if (c.rejoinedAt == null) {
         never.add("hub " + c.hub + " " + c.kind + " at " + c.since);
       } else {
         slowest.merge(c.kind, Duration.between(c.since, c.rejoinedAt).toMillis(), Math::max);
+        slowestFromBack.merge(c.kind, Duration.between(c.back, c.rejoinedAt).toMillis(), Math::max);
       }
     }
     StringBuilder out = new StringBuilder();
-    counts.forEach((kind, n) -> out.append(String.format("    %-8s %d, slowest to one view: %s%n", kind, n,
-        slowest.containsKey(kind) ? slowest.get(kind) + " ms" : "-")));
+    counts.forEach((kind, n) -> out.append(String.format("    %-8s %d, slowest to one view: %s%s%n", kind, n,
+        slowest.containsKey(kind) ? slowest.get(kind) + " ms" : "-",
+        kind.equals("restart") && slowest.containsKey(kind) ? " (" + slowestFromBack.get(kind)
+            + " ms after it served)" : "")));
     if (!never.isEmpty()) {
       out.append("    never seen with one view: ").append(String.join(", ", never)).append('\n');
     }

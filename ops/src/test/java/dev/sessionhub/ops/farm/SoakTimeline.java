@@ -64,12 +64,15 @@ final class SoakTimeline {
     final int hub;
     final String kind;
     final Instant since;
+    /** When the fault was over: the restarted hub served, the frozen one was continued, the cut one healed. */
+    final Instant back;
     Instant rejoinedAt;
 
-    Comeback(int hub, String kind, Instant since) {
+    Comeback(int hub, String kind, Instant since, Instant back) {
       this.hub = hub;
       this.kind = kind;
       this.since = since;
+      this.back = back;
     }
   }
 
@@ -131,7 +134,7 @@ final class SoakTimeline {
       }
     }
     if (comebackKind != null) {
-      comebacks.add(new Comeback(hub, comebackKind, comebackSince));
+      comebacks.add(new Comeback(hub, comebackKind, comebackSince, at));
     }
     return at;
   }

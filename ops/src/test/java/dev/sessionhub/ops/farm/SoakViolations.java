@@ -33,6 +33,8 @@ final class SoakViolations {
     final Instant first;
     Instant last;
     int checks = 1;
+    int worst;
+    String worstEvidence;
 
     Episode(String evidence, Instant first) {
       this.evidence = evidence;
@@ -42,8 +44,9 @@ final class SoakViolations {
 
     @Override
     public String toString() {
-      return checks == 1 ? evidence : evidence + " [seen by " + checks + " checks over "
+      String out = checks == 1 ? evidence : evidence + " [seen by " + checks + " checks over "
           + Duration.between(first, last).toMillis() + " ms, until " + last + "]";
+      return worstEvidence == null ? out : out + "\n        worst: " + worstEvidence;
     }
   }
 
@@ -68,6 +71,27 @@ final class SoakViolations {
       return;
     }
     e = new Episode(at + " " + evidence.get(), at);
+    open.put(invariant + "|" + key, e);
+    byInvariant.get(invariant).add(e);
+  }
+
+  /**
+   * A condition of some size (how many sessions a listing lacks) seen by a check: one episode per {@code key}
+   * while it lasts, keeping the evidence of its first and of its worst check.
+   */
+  synchronized void seen(String invariant, String key, Instant at, int size, Supplier<String> evidence) {
+    Episode e = open.get(invariant + "|" + key);
+    if (e != null && Duration.between(e.last, at).compareTo(EPISODE_GAP) <= 0) {
+      e.last = at;
+      e.checks++;
+      if (size > e.worst) {
+        e.worst = size;
+        e.worstEvidence = at + " " + evidence.get();
+      }
+      return;
+    }
+    e = new Episode(at + " " + evidence.get(), at);
+    e.worst = size;
     open.put(invariant + "|" + key, e);
     byInvariant.get(invariant).add(e);
   }
