@@ -46,6 +46,7 @@ class ChaosSoakIT {
         settings.scanInterval().toMillis(), settings.lease().toMillis(), settings.tolerance().toSeconds(),
         settings.seed());
     Path execDir = Files.createDirectories(dir.resolve("executions"));
+    String loadAtStart = loadAverage();
     try (FaultFarm f = FaultFarm.create(dir, SoakFarm.SLOTS)) {
       SoakTimeline timeline = new SoakTimeline(Clock.systemUTC(), SoakFarm.HUBS);
       SoakFarm farm = new SoakFarm(f, settings, timeline);
@@ -103,6 +104,8 @@ class ChaosSoakIT {
             settings.simAgents(), SoakFarm.SESSIONS.size(), settings.scanInterval().toMillis(),
             settings.lease().toMillis(), settings.tolerance().toSeconds()));
         report.append(warm).append(" (before the faults; not judged)\n");
+        report.append("load average (2 cores, shared with other work): ").append(loadAtStart).append(" at the start, ")
+            .append(loadAverage()).append(" at the end\n");
         report.append("faults by kind: ").append(scheduler.countsByKind()).append('\n');
         scheduler.faults().forEach(x -> report.append("    ").append(x.from()).append(' ').append(x.kind())
             .append(' ').append(x.victim()).append(": ").append(x.note()).append('\n'));
@@ -132,6 +135,16 @@ class ChaosSoakIT {
         assertEquals(0, violations.total(), "the soak saw violations (seed " + settings.seed() + "):\n"
             + violations.describe());
       }
+    }
+  }
+
+  /** The machine's 1, 5 and 15 minute load averages: the soak's timings mean little on a saturated machine. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (java.io.IOException | RuntimeException e) {
+      return "(unknown)";
     }
   }
 
