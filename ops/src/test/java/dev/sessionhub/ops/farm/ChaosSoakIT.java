@@ -92,7 +92,8 @@ class ChaosSoakIT {
         watch.close();
         ExecutionLog executions = new ExecutionLog(execDir, timeline, violations);
         executions.judge(broadcasts.jobs());
-        String latency = SoakReport.judgeLatency(api, timeline, violations, settings.tolerance());
+        String latency = SoakReport.judgeLatency(api, timeline, violations, settings.tolerance(),
+            began);
         Instant ended = Instant.now();
 
         StringBuilder report = new StringBuilder("\n==== chaos soak report ====\n");
@@ -122,7 +123,7 @@ class ChaosSoakIT {
             watch.slowestGoneMillis()));
         report.append("hub comebacks (from restart / SIGCONT / heal to one view):\n")
             .append(SoakReport.comebacks(timeline));
-        report.append("API latency (calls to running hubs):\n").append(latency);
+        report.append("API latency (calls to running hubs since the first fault was due):\n").append(latency);
         report.append("violations: ").append(violations.total()).append('\n').append(violations.describe());
         FaultFarm.report("%s", report);
         Path keep = Path.of("target", "soak-reports");

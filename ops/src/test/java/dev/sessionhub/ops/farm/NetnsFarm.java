@@ -165,9 +165,12 @@ public final class NetnsFarm implements AutoCloseable {
     return Integer.parseInt(line.trim());
   }
 
-  /** Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}…) to a process started on the farm. */
+  /**
+   * Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}…) to a process started on the farm (bash's
+   * own {@code kill}: the kill program comes with procps, which a minimal machine may lack).
+   */
   public static void signal(Process p, String name) {
-    check(run(List.of("kill", "-" + name, String.valueOf(p.pid())), 10, null));
+    check(run(List.of("bash", "-c", "kill -" + name + " \"$1\"", "kill", String.valueOf(p.pid())), 10, null));
   }
 
   /** From every host: dead addresses time out, closed ports of live hosts refuse. */

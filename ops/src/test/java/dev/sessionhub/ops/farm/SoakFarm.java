@@ -233,16 +233,18 @@ final class SoakFarm implements FaultScheduler.Farm {
   }
 
   /**
-   * One broadcast to {@code *} before any fault, waited for: Python starts in each session on its first command
-   * (seconds for a sim of a hundred on a loaded machine), which is not what the soak measures. Returns a line for
-   * the report.
+   * One broadcast to {@code *} before any fault, waited for (repeated up to 3 times until every session ran it):
+   * Python starts in each session on its first command, and Jython's first {@code import os} (which the soak's
+   * broadcasts do) loads its native POSIX layer under Jython's global import lock; on a loaded machine that takes
+   * a sim of a hundred longer than a broadcast's timeout, which is not what the soak measures. Returns a line
+   * for the report.
    */
   String warmUp(SoakHubApi api) {
     StringBuilder out = new StringBuilder();
     for (int attempt = 1; attempt <= 3; attempt++) {
       Instant from = Instant.now();
       SoakHubApi.Answer started = api.post(HUBS[0], "POST /api/broadcast", "/api/broadcast", new JsonObject()
-          .put("selector", "*").put("code", "print('warm')").put("timeout", 120).put("wait", false));
+          .put("selector", "*").put("code", "import os, time\nprint('warm %d' % os.getpid())").put("timeout", 120).put("wait", false));
       if (!started.ok()) {
         throw new AssertionError("the warm-up broadcast did not start: " + started.summary());
       }

@@ -16,12 +16,16 @@ final class SoakReport {
   private SoakReport() {
   }
 
-  /** Judges (f) from the API log; returns the latency table for the report. */
-  static String judgeLatency(SoakHubApi api, SoakTimeline timeline, SoakViolations violations, Duration grace) {
+  /**
+   * Judges (f) from the API log, calls made from {@code since} (the start of the faults: the farm's start-up and
+   * warm-up are not judged); returns the latency table for the report.
+   */
+  static String judgeLatency(SoakHubApi api, SoakTimeline timeline, SoakViolations violations, Duration grace,
+      java.time.Instant since) {
     Map<String, List<Long>> byEndpoint = new TreeMap<>();
     List<SoakHubApi.Call> slow = new ArrayList<>();
     for (SoakHubApi.Call c : api.log()) {
-      if (!timeline.runningThroughout(c.hub(), c.sent(), c.received())) {
+      if (c.sent().isBefore(since) || !timeline.runningThroughout(c.hub(), c.sent(), c.received())) {
         continue;
       }
       byEndpoint.computeIfAbsent("all", k -> new ArrayList<>()).add(c.millis());
