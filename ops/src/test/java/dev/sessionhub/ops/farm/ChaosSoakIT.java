@@ -113,8 +113,9 @@ class ChaosSoakIT {
         long started = broadcasts.jobs().stream().filter(j -> j.id != null).count();
         long done = broadcasts.jobs().stream().filter(j -> j.reference != null).count();
         report.append(String.format("broadcasts: %d asked, %d started, %d read done; %d results checked, %d "
-            + "cross-hub reads, %d outcome-unknown results excused%n", broadcasts.jobs().size(), started, done,
-            broadcasts.resultsChecked(), broadcasts.crossReads(), broadcasts.unknownOutcomes()));
+            + "cross-hub reads (%d at first behind the hub that read it done, re-read), %d outcome-unknown results "
+            + "excused%n", broadcasts.jobs().size(), started, done, broadcasts.resultsChecked(),
+            broadcasts.crossReads(), broadcasts.laggingReads(), broadcasts.unknownOutcomes()));
         report.append(String.format("executions logged inside the sessions: %d (%d from unknown processes)%n",
             executions.executions(), executions.unattributed()));
         report.append(String.format("listings judged: %d (%d session checks), %d 'not ready' answers from "

@@ -86,6 +86,16 @@ final class SoakJob {
     return out.toString();
   }
 
+  /** True if {@code read} is {@code done}'s job not yet done: running, every result it has the same as done's. */
+  static boolean lagsBehind(JsonObject read, JsonObject done) {
+    if (!"running".equals(read.getString("state"))) {
+      return false;
+    }
+    Map<String, String> have = states(read);
+    Map<String, String> all = states(done);
+    return have.entrySet().stream().allMatch(e -> e.getValue().equals(all.get(e.getKey())));
+  }
+
   private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
     java.util.Set<String> all = new java.util.HashSet<>(a);
     all.addAll(b);
