@@ -289,6 +289,9 @@ final class BroadcastDriver implements AutoCloseable {
           }
           break;
         }
+        if (excused && "unknown".equals(a.json().getString("state"))) {
+          break;  // a hub that cannot know says so: the answer the issue asks for
+        }
         String diff = SoakJob.difference(job.reference, a.json());
         if (diff.isEmpty()) {
           break;

@@ -106,10 +106,11 @@ final class ExecutionLog {
         }
         boolean saidNotRun = state.equals("unreachable") || message.startsWith("not sent");
         if (saidNotRun && !BroadcastDriver.saysOutcomeUnknown(r)) {
+          long after = runs.get(0).at().toEpochMilli() - Instant.parse(r.getString("finished_at")).toEpochMilli();
           violations.record(SoakViolations.EXECUTIONS, runs.get(0).at(), job + " ran on " + runs.get(0).where()
-              + " at " + runs.get(0).at() + ", " + (runs.get(0).at().toEpochMilli() - Instant.parse(r.getString(
-              "finished_at")).toEpochMilli()) + " ms after its result " + state + " (" + message + ", ran_by "
-              + r.getString("ran_by") + ") was written");
+              + " at " + runs.get(0).at() + ", " + Math.abs(after) + " ms " + (after >= 0 ? "after" : "before")
+              + " its result said it did not: " + state + " (" + message + ", ran_by " + r.getString("ran_by")
+              + ")");
         }
       }
       results.forEach((address, r) -> {

@@ -81,7 +81,7 @@ final class InventoryWatch implements AutoCloseable {
       return;  // down or frozen while asked: nothing to judge
     }
     boolean excused = timeline.recovering(hub, a.sent(), tolerance);
-    if (a.status() == 503) {
+    if (saysNotReady(a)) {
       if (excused) {
         notReadyAnswers.incrementAndGet();
       } else {
@@ -138,6 +138,15 @@ final class InventoryWatch implements AutoCloseable {
         timeline.pendingComebacks(hub).forEach(c -> timeline.rejoined(c, a.received()));
       }
     }
+  }
+
+  /**
+   * A hub's way of saying it cannot vouch for its listing: HTTP 503, or a listing marked {@code "ready": false}
+   * (or {@code "complete": false}), whichever the product settles on.
+   */
+  static boolean saysNotReady(SoakHubApi.Answer a) {
+    return a.status() == 503 || (a.ok() && (Boolean.FALSE.equals(a.json().getValue("ready"))
+        || Boolean.FALSE.equals(a.json().getValue("complete"))));
   }
 
   private static String first(List<String> items) {
