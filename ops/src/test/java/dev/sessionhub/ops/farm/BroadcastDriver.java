@@ -44,6 +44,7 @@ final class BroadcastDriver implements AutoCloseable {
   private int crossReads;
   private int unknownOutcomes;
   private int laggingReads;
+  private int unsureReads;
 
   BroadcastDriver(SoakHubApi api, SoakTimeline timeline, SoakViolations violations, SoakSettings settings,
       Random random, Path execDir, int... hubs) {
@@ -107,6 +108,11 @@ final class BroadcastDriver implements AutoCloseable {
   /** Reads through another hub that at first lagged behind a job just read done (then re-read). */
   synchronized int laggingReads() {
     return laggingReads;
+  }
+
+  /** Reads through a cut-off or recovering hub that answered "unknown" where they could not know. */
+  synchronized int unsureReads() {
+    return unsureReads;
   }
 
   synchronized int crossReads() {
@@ -289,8 +295,12 @@ final class BroadcastDriver implements AutoCloseable {
           }
           break;
         }
-        if (excused && "unknown".equals(a.json().getString("state"))) {
-          break;  // a hub that cannot know says so: the answer the issue asks for
+        if (excused && ("unknown".equals(a.json().getString("state"))
+            || SoakJob.unsureOnly(a.json(), job.reference))) {
+          synchronized (this) {
+            unsureReads++;
+          }
+          break;  // a hub that cannot know says so ("unknown"): the answer the issue asks for
         }
         String diff = SoakJob.difference(job.reference, a.json());
         if (diff.isEmpty()) {

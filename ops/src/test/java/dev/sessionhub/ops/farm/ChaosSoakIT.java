@@ -113,9 +113,10 @@ class ChaosSoakIT {
         long started = broadcasts.jobs().stream().filter(j -> j.id != null).count();
         long done = broadcasts.jobs().stream().filter(j -> j.reference != null).count();
         report.append(String.format("broadcasts: %d asked, %d started, %d read done; %d results checked, %d "
-            + "cross-hub reads (%d at first behind the hub that read it done, re-read), %d outcome-unknown results "
-            + "excused%n", broadcasts.jobs().size(), started, done, broadcasts.resultsChecked(),
-            broadcasts.crossReads(), broadcasts.laggingReads(), broadcasts.unknownOutcomes()));
+            + "cross-hub reads (%d at first behind the hub that read it done, re-read; %d 'unknown' through a cut-off "
+            + "or recovering hub), %d outcome-unknown results excused%n", broadcasts.jobs().size(), started, done,
+            broadcasts.resultsChecked(), broadcasts.crossReads(), broadcasts.laggingReads(), broadcasts.unsureReads(),
+            broadcasts.unknownOutcomes()));
         report.append(String.format("executions logged inside the sessions: %d (%d from unknown processes)%n",
             executions.executions(), executions.unattributed()));
         report.append(String.format("listings judged: %d (%d session checks), %d 'not ready' answers from "
@@ -129,7 +130,8 @@ class ChaosSoakIT {
         FaultFarm.report("%s", report);
         Path keep = Path.of("target", "soak-reports");
         Files.createDirectories(keep);
-        Files.writeString(keep.resolve("soak-" + settings.seed() + ".txt"), report, StandardCharsets.UTF_8);
+        Files.writeString(keep.resolve("soak-" + settings.seed() + "-" + f.farm.id() + ".txt"), report,
+            StandardCharsets.UTF_8);
 
         if (faultFailure.get() != null) {
           throw new AssertionError("a fault could not be applied or undone", faultFailure.get());

@@ -96,6 +96,19 @@ final class SoakJob {
     return have.entrySet().stream().allMatch(e -> e.getValue().equals(all.get(e.getKey())));
   }
 
+  /**
+   * True if {@code read} differs from {@code done} only where it says it does not know: every result it has is
+   * the same as done's or {@code unknown}, and its targets are the same.
+   */
+  static boolean unsureOnly(JsonObject read, JsonObject done) {
+    if (!new java.util.TreeSet<>(targets(read)).equals(new java.util.TreeSet<>(targets(done)))) {
+      return false;
+    }
+    Map<String, String> all = states(done);
+    return states(read).entrySet().stream()
+        .allMatch(e -> e.getValue().equals("unknown") || e.getValue().equals(all.get(e.getKey())));
+  }
+
   private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
     java.util.Set<String> all = new java.util.HashSet<>(a);
     all.addAll(b);
