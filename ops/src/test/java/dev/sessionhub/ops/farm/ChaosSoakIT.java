@@ -48,14 +48,15 @@ class ChaosSoakIT {
     Path execDir = Files.createDirectories(dir.resolve("executions"));
     String loadAtStart = loadAverage();
     try (FaultFarm f = FaultFarm.create(dir, SoakFarm.SLOTS)) {
-      SoakTimeline timeline = new SoakTimeline(Clock.systemUTC(), SoakFarm.HUBS);
+      Clock clock = Clock.systemUTC();
+      SoakTimeline timeline = new SoakTimeline(clock, SoakFarm.HUBS);
       SoakFarm farm = new SoakFarm(f, settings, timeline);
       farm.startAll();
       Map<Integer, Integer> ports = new HashMap<>();
       for (int hub : SoakFarm.HUBS) {
         ports.put(hub, f.farm.forward(hub, f.farm.address(hub), FaultFarm.HTTP_PORT));
       }
-      SoakHubApi api = new SoakHubApi(ports, f.token(), Clock.systemUTC(), settings.requestTimeout());
+      SoakHubApi api = new SoakHubApi(ports, f.token(), clock, settings.requestTimeout());
       farm.awaitOneView(api);
       FaultFarm.report("soak: farm %s up, %d sessions listed by all %d hubs", f.farm.id(),
           timeline.instances().size(), SoakFarm.HUBS.length);
@@ -64,8 +65,8 @@ class ChaosSoakIT {
 
       SoakViolations violations = new SoakViolations();
       Random seeded = new Random(settings.seed());
-      FaultScheduler scheduler = new FaultScheduler(seeded.nextLong(), farm);
-      Instant began = Instant.now();
+      FaultScheduler scheduler = new FaultScheduler(seeded.nextLong(), farm, clock);
+      Instant began = clock.instant();
       Instant faultsUntil = began.plus(settings.duration());
       AtomicReference<Throwable> faultFailure = new AtomicReference<>();
       try (InventoryWatch watch = new InventoryWatch(api, timeline, violations, settings.tolerance(), SoakFarm.HUBS);
@@ -82,19 +83,19 @@ class ChaosSoakIT {
         }, "soak-faults");
         faults.start();
         faults.join();
-        Instant faultsEnded = Instant.now();
+        Instant faultsEnded = clock.instant();
         broadcasts.stopStarting();
         Poll.until(settings.jobTimeout().plusSeconds(90), "every broadcast read done", broadcasts::allDone);
         // Settle: stale batches must have had time to run (and be caught), and every hub time to show one view.
-        Instant settleUntil = later(Instant.now().plus(settings.settle()), faultsEnded.plus(settings.tolerance()));
-        FaultScheduler.pause(Duration.between(Instant.now(), settleUntil));
+        Instant settleUntil = later(clock.instant().plus(settings.settle()), faultsEnded.plus(settings.tolerance()));
+        FaultScheduler.pause(Duration.between(clock.instant(), settleUntil));
         broadcasts.recheckEverywhere();
         watch.close();
         ExecutionLog executions = new ExecutionLog(execDir, timeline, violations);
         executions.judge(broadcasts.jobs());
         String latency = SoakReport.judgeLatency(api, timeline, violations, settings.tolerance(),
             began);
-        Instant ended = Instant.now();
+        Instant ended = clock.instant();
 
         StringBuilder report = new StringBuilder("\n==== chaos soak report ====\n");
         report.append(String.format("seed %d (replay: -Dsoak.seed=%d -Dsoak.seconds=%d)%n", settings.seed(),

@@ -41,26 +41,28 @@ final class FaultScheduler {
 
   private final Random random;
   private final Farm farm;
+  private final java.time.Clock clock;
   private final List<Fault> done = new ArrayList<>();
 
-  FaultScheduler(long seed, Farm farm) {
+  FaultScheduler(long seed, Farm farm, java.time.Clock clock) {
     this.random = new Random(seed);
     this.farm = farm;
+    this.clock = clock;
   }
 
   /** Runs faults until {@code until} (the fault under way then is finished); returns early if interrupted. */
   void run(Instant until) {
-    while (Instant.now().isBefore(until) && !Thread.currentThread().isInterrupted()) {
+    while (clock.instant().isBefore(until) && !Thread.currentThread().isInterrupted()) {
       Duration gap = Duration.ofMillis(4000 + random.nextInt(6000));
       Kind kind = Kind.values()[random.nextInt(Kind.values().length)];
       int[] hubs = farm.hubs();
       int hub = hubs[random.nextInt(hubs.length)];
       int session = random.nextInt(farm.sessions());
       long holdRoll = random.nextLong();
-      if (!pause(gap) || !Instant.now().isBefore(until)) {
+      if (!pause(gap) || !clock.instant().isBefore(until)) {
         return;
       }
-      Instant from = Instant.now();
+      Instant from = clock.instant();
       String victim;
       String note = "";
       try {
@@ -103,7 +105,7 @@ final class FaultScheduler {
       } catch (Exception e) {
         throw new IllegalStateException("fault " + kind + " failed: " + e, e);
       }
-      Fault f = new Fault(kind, victim, from, Instant.now(), note);
+      Fault f = new Fault(kind, victim, from, clock.instant(), note);
       synchronized (this) {
         done.add(f);
       }
@@ -130,7 +132,11 @@ final class FaultScheduler {
     return Duration.ofMillis(lo * 1000L + Math.floorMod(roll, (hi - lo) * 1000L + 1));
   }
 
-  /** Waits out a planned gap; false if interrupted. A schedule, not a wait for async work. */
+  /**
+   * Holds a fault, or waits out a planned gap; false if interrupted. The one timed wait of the soak: the length
+   * of a fault is the thing being scheduled, not a guess at how long some async work takes (that is always a
+   * poll until a condition, with a deadline).
+   */
   static boolean pause(Duration d) {
     try {
       Thread.sleep(d.toMillis());

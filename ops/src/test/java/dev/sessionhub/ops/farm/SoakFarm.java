@@ -68,7 +68,7 @@ final class SoakFarm implements FaultScheduler.Farm {
     Map<Integer, Instant> started = new HashMap<>();
     for (int hub : HUBS) {
       startHub(hub);
-      started.put(hub, Instant.now());
+      started.put(hub, timeline.now());
     }
     awaitSim();
     for (SessionSpec s : SESSIONS) {
@@ -98,7 +98,7 @@ final class SoakFarm implements FaultScheduler.Farm {
       throw new IllegalStateException("hub " + hub + " outlived kill -9 by 30 s");
     }
     FaultScheduler.pause(down);
-    Instant restarted = Instant.now();
+    Instant restarted = timeline.now();
     startHub(hub);
     awaitHub(hub, "restart", restarted);
   }
@@ -112,7 +112,7 @@ final class SoakFarm implements FaultScheduler.Farm {
       FaultScheduler.pause(hold);
     } finally {
       NetnsFarm.signal(p, "CONT");
-      timeline.close(hub, SoakTimeline.HubFault.FROZEN, "resume", Instant.now());
+      timeline.close(hub, SoakTimeline.HubFault.FROZEN, "resume", timeline.now());
     }
   }
 
@@ -132,7 +132,7 @@ final class SoakFarm implements FaultScheduler.Farm {
       for (int other : cut) {
         f.farm.heal(hub, other);
       }
-      timeline.close(hub, SoakTimeline.HubFault.ISOLATED, "heal", Instant.now());
+      timeline.close(hub, SoakTimeline.HubFault.ISOLATED, "heal", timeline.now());
     }
   }
 
@@ -160,7 +160,7 @@ final class SoakFarm implements FaultScheduler.Farm {
 
   /** Marks every live session of process {@code pid} killed now (just before the kill). */
   private void markKilled(long pid) {
-    Instant at = Instant.now();
+    Instant at = timeline.now();
     timeline.instances().stream().filter(i -> i.pid == pid && i.killedAt() == null).forEach(i -> i.killed(at));
   }
 
@@ -175,7 +175,7 @@ final class SoakFarm implements FaultScheduler.Farm {
     if (!p.isAlive()) {
       throw new IllegalStateException("the sim exited: " + f.log("sim" + SIM_HOST));
     }
-    Instant at = Instant.now();
+    Instant at = timeline.now();
     List<String> ports = Files.readAllLines(ready).stream().filter(l -> !l.isBlank()).toList();
     for (int i = 0; i < ports.size(); i++) {
       timeline.add(new SoakTimeline.Instance("sim#" + i, f.address(SIM_HOST, Integer.parseInt(ports.get(i).trim())),
@@ -200,7 +200,7 @@ final class SoakFarm implements FaultScheduler.Farm {
       throw new IllegalStateException(s.name() + " exited: " + f.log(s.name()));
     }
     int port = Integer.parseInt(Files.readString(portFile).trim());
-    timeline.add(new SoakTimeline.Instance(s.name(), f.address(s.host(), port), p.pid(), "s", Instant.now()));
+    timeline.add(new SoakTimeline.Instance(s.name(), f.address(s.host(), port), p.pid(), "s", timeline.now()));
   }
 
   private static boolean isWritten(Path file) {
@@ -242,9 +242,10 @@ final class SoakFarm implements FaultScheduler.Farm {
   String warmUp(SoakHubApi api) {
     StringBuilder out = new StringBuilder();
     for (int attempt = 1; attempt <= 3; attempt++) {
-      Instant from = Instant.now();
+      Instant from = timeline.now();
       SoakHubApi.Answer started = api.post(HUBS[0], "POST /api/broadcast", "/api/broadcast", new JsonObject()
-          .put("selector", "*").put("code", "import os, time\nprint('warm %d' % os.getpid())").put("timeout", 120).put("wait", false));
+          .put("selector", "*").put("code", "import os, time\nprint('warm %d' % os.getpid())").put("timeout", 120)
+          .put("wait", false));
       if (!started.ok()) {
         throw new AssertionError("the warm-up broadcast did not start: " + started.summary());
       }
@@ -262,7 +263,7 @@ final class SoakFarm implements FaultScheduler.Farm {
       });
       JsonObject counts = view[0].getJsonObject("counts");
       out.append(out.length() == 0 ? "" : "; ").append("warm-up broadcast ").append(attempt).append(": ")
-          .append(counts.encode()).append(" in ").append(Duration.between(from, Instant.now()).toMillis())
+          .append(counts.encode()).append(" in ").append(Duration.between(from, timeline.now()).toMillis())
           .append(" ms");
       if (counts.getInteger("ok", 0).equals(view[0].getInteger("target_count"))) {
         break;  // every session has run Python once
