@@ -65,7 +65,7 @@ class ChaosSoakIT {
 
       SoakViolations violations = new SoakViolations();
       Random seeded = new Random(settings.seed());
-      FaultScheduler scheduler = new FaultScheduler(seeded.nextLong(), farm, clock);
+      FaultScheduler scheduler = new FaultScheduler(seeded.nextLong(), farm, clock, settings.faults());
       Instant began = clock.instant();
       Instant faultsUntil = began.plus(settings.duration());
       AtomicReference<Throwable> faultFailure = new AtomicReference<>();
@@ -108,7 +108,8 @@ class ChaosSoakIT {
         report.append(warm).append(" (before the faults; not judged)\n");
         report.append("load average (2 cores, shared with other work): ").append(loadAtStart).append(" at the start, ")
             .append(loadAverage()).append(" at the end\n");
-        report.append("faults by kind: ").append(scheduler.countsByKind()).append('\n');
+        report.append("faults by kind: ").append(scheduler.countsByKind()).append(" (allowed: ")
+            .append(settings.faults().isEmpty() ? "none, a control run" : settings.faults()).append(")\n");
         scheduler.faults().forEach(x -> report.append("    ").append(x.from()).append(' ').append(x.kind())
             .append(' ').append(x.victim()).append(": ").append(x.note()).append('\n'));
         long started = broadcasts.jobs().stream().filter(j -> j.id != null).count();

@@ -42,12 +42,14 @@ final class FaultScheduler {
   private final Random random;
   private final Farm farm;
   private final java.time.Clock clock;
+  private final java.util.Set<Kind> allowed;
   private final List<Fault> done = new ArrayList<>();
 
-  FaultScheduler(long seed, Farm farm, java.time.Clock clock) {
+  FaultScheduler(long seed, Farm farm, java.time.Clock clock, java.util.Set<Kind> allowed) {
     this.random = new Random(seed);
     this.farm = farm;
     this.clock = clock;
+    this.allowed = java.util.Set.copyOf(allowed);
   }
 
   /** Runs faults until {@code until} (the fault under way then is finished); returns early if interrupted. */
@@ -61,6 +63,9 @@ final class FaultScheduler {
       long holdRoll = random.nextLong();
       if (!pause(gap) || !clock.instant().isBefore(until)) {
         return;
+      }
+      if (!allowed.contains(kind)) {
+        continue;  // drawn like every other, so the faults that do run are those of the full sequence
       }
       Instant from = clock.instant();
       String victim;
