@@ -92,6 +92,9 @@ final class SoakReport {
         slowest.containsKey(kind) ? slowest.get(kind) + " ms" : "-",
         kind.equals("restart") && slowest.containsKey(kind) ? " (" + slowestFromBack.get(kind)
             + " ms after it served)" : "")));
+    if (counts.isEmpty()) {
+      out.append("    none\n");
+    }
     if (!never.isEmpty()) {
       out.append("    never seen with one view: ").append(String.join(", ", never)).append('\n');
     }
