@@ -312,7 +312,7 @@ final class BroadcastDriver implements AutoCloseable {
               laggingReads++;
             }
           }
-          FaultScheduler.pause(java.time.Duration.ofSeconds(2));
+          FaultScheduler.pause(Duration.ofSeconds(2));
           continue;
         }
         violations.record(SoakViolations.SAME_JOB, a.sent(), job + " reads differently through "

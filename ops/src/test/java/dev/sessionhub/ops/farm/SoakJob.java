@@ -5,9 +5,12 @@ import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * One broadcast the soak started: its token (which the code writes into each session's execution log), the hub
@@ -66,13 +69,13 @@ final class SoakJob {
     if (!a.getString("state", "").equals(b.getString("state", ""))) {
       out.append("state ").append(a.getString("state")).append(" vs ").append(b.getString("state")).append("; ");
     }
-    if (!new java.util.TreeSet<>(targets(a)).equals(new java.util.TreeSet<>(targets(b)))) {
+    if (!new TreeSet<>(targets(a)).equals(new TreeSet<>(targets(b)))) {
       out.append("targets differ (").append(targets(a).size()).append(" vs ").append(targets(b).size()).append("); ");
     }
     Map<String, String> sa = states(a);
     Map<String, String> sb = states(b);
     List<String> diffs = new ArrayList<>();
-    for (String address : new java.util.TreeSet<>(union(sa.keySet(), sb.keySet()))) {
+    for (String address : new TreeSet<>(union(sa.keySet(), sb.keySet()))) {
       String x = sa.getOrDefault(address, "(none)");
       String y = sb.getOrDefault(address, "(none)");
       if (!x.equals(y)) {
@@ -101,7 +104,7 @@ final class SoakJob {
    * the same as done's or {@code unknown}, and its targets are the same.
    */
   static boolean unsureOnly(JsonObject read, JsonObject done) {
-    if (!new java.util.TreeSet<>(targets(read)).equals(new java.util.TreeSet<>(targets(done)))) {
+    if (!new TreeSet<>(targets(read)).equals(new TreeSet<>(targets(done)))) {
       return false;
     }
     Map<String, String> all = states(done);
@@ -109,8 +112,8 @@ final class SoakJob {
         .allMatch(e -> e.getValue().equals("unknown") || e.getValue().equals(all.get(e.getKey())));
   }
 
-  private static java.util.Set<String> union(java.util.Set<String> a, java.util.Set<String> b) {
-    java.util.Set<String> all = new java.util.HashSet<>(a);
+  private static Set<String> union(Set<String> a, Set<String> b) {
+    Set<String> all = new HashSet<>(a);
     all.addAll(b);
     return all;
   }
