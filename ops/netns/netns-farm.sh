@@ -22,6 +22,9 @@
 #   ns ID SLOT | addr ID SLOT          the namespace name / address of a slot
 #   cut ID SLOT | restore ID SLOT      take a host's link down (its switch port) / bring it back
 #   partition ID A B | heal ID A B     make hosts A and B unable to reach each other (both ways) / undo it
+#   forward ID SLOT HOST:PORT          a TCP forwarder from the machine's own loopback into host SLOT: prints the
+#                                      local port, then forwards every connection to HOST:PORT as seen from SLOT
+#                                      until killed (the test's window into a host, whatever is cut around it)
 #   check-dead ID [FROM]               verify from every host (or FROM) that dead addresses time out and closed
 #                                      ports refuse
 #   list                               farms on this machine with their owners
@@ -192,6 +195,61 @@ netns_farm_heal() {
   ip -n "$(netns_farm_ns "$id" "$b")" neigh del "$FARM_NET.$((100 + a))" dev eth0 2>/dev/null || true
 }
 
+# forward ID SLOT HOST:PORT: listens on 127.0.0.1 (an ephemeral port, printed on the first line) in the machine's
+# own namespace, then moves itself into host SLOT's network namespace (setns; the listening socket stays where it
+# was made) and relays each accepted connection to HOST:PORT from there. One process for any number of requests,
+# so a test polling hubs many times a second spawns nothing per request. Being in the farm's namespace, `down`
+# stops it with the rest.
+netns_farm_forward() {
+  local id="$1" slot="$2" to="$3"
+  netns_farm_env "$id"
+  exec python3 -u - "/run/netns/$(netns_farm_ns "$id" "$slot")" "${to%:*}" "${to##*:}" <<'PY'
+import ctypes, os, socket, sys, threading
+ns_path, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
+listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+listener.bind(("127.0.0.1", 0))
+listener.listen(256)
+fd = os.open(ns_path, os.O_RDONLY)
+if ctypes.CDLL(None, use_errno=True).setns(fd, 0x40000000) != 0:  # CLONE_NEWNET, before any thread exists
+    sys.exit("netns-farm: setns(%s) failed: %s" % (ns_path, os.strerror(ctypes.get_errno())))
+os.close(fd)
+print(listener.getsockname()[1], flush=True)
+
+def pump(src, dst):
+    try:
+        while True:
+            data = src.recv(65536)
+            if not data:
+                break
+            dst.sendall(data)
+    except OSError:
+        pass
+    finally:
+        try:
+            dst.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass
+
+def relay(client):
+    try:
+        upstream = socket.create_connection((host, port), timeout=5)
+        upstream.settimeout(None)
+    except OSError:
+        client.close()  # refused or unreachable: the client sees its connection closed, as with no server
+        return
+    back = threading.Thread(target=pump, args=(upstream, client), daemon=True)
+    back.start()
+    pump(client, upstream)
+    back.join()
+    client.close()
+    upstream.close()
+
+while True:
+    conn, _ = listener.accept()
+    threading.Thread(target=relay, args=(conn,), daemon=True).start()
+PY
+}
+
 # check-dead ID [FROM]: from every host (or only host FROM), a connect to each dead address must time out (1.5 s)
 # and a connect to a closed port of every other live host must be refused. One line per check; exit 1 if any is
 # wrong. Each host checks all addresses at once, so a host costs one timeout, not one per dead address.
@@ -283,6 +341,7 @@ netns_farm_main() {
     restore) netns_farm_restore "$1" "$2" ;;
     partition) netns_farm_partition "$1" "$2" "$3" ;;
     heal) netns_farm_heal "$1" "$2" "$3" ;;
+    forward) [ $# -eq 3 ] || { netns_farm_die "usage: forward ID SLOT HOST:PORT"; return 2; }; netns_farm_forward "$@" ;;
     check-dead) netns_farm_check_dead "$@" ;;
     list) netns_farm_list ;;
     reap) netns_farm_reap ;;

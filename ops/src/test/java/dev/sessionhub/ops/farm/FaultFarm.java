@@ -42,6 +42,7 @@ final class FaultFarm implements AutoCloseable {
 
   final NetnsFarm farm;
   final Path dir;
+  private final String token;
   private final Path tokenFile;
   private final Path headerFile;
   final Map<Integer, Process> hubs = new HashMap<>();
@@ -50,18 +51,15 @@ final class FaultFarm implements AutoCloseable {
   private FaultFarm(NetnsFarm farm, Path dir) throws IOException {
     this.farm = farm;
     this.dir = dir;
-    String token = "farm-" + farm.id() + "-" + Long.toHexString(System.nanoTime());
+    this.token = "farm-" + farm.id() + "-" + Long.toHexString(System.nanoTime());
     this.tokenFile = secret(dir.resolve("token"), token);
     this.headerFile = secret(dir.resolve("auth.header"), "Authorization: Bearer " + token);
   }
 
   /** Builds the farm and waits until both hubs form one cluster and list every sim session. */
   static FaultFarm start(Path dir) throws Exception {
-    NetnsFarm.assumeAvailable();
-    NetnsFarm farm = NetnsFarm.up(SLOTS, DEAD);
-    FaultFarm f = null;
+    FaultFarm f = create(dir, SLOTS, DEAD);
     try {
-      f = new FaultFarm(farm, dir);
       for (int host : SIM_HOSTS) {
         f.startSim(host);
       }
@@ -82,31 +80,97 @@ final class FaultFarm implements AutoCloseable {
       }
       return f;
     } catch (Throwable t) {
-      farm.close();
+      f.farm.close();
       throw t;
     }
   }
 
+  /**
+   * A farm of {@code slots} addresses ({@code dead} of them dead) with this farm's token files and nothing
+   * started yet, for tests that lay out their own hubs and sessions (the chaos soak). Skips the test (a failure
+   * under CI=true) where namespaces are unavailable.
+   */
+  static FaultFarm create(Path dir, int slots, int... dead) throws IOException {
+    NetnsFarm.assumeAvailable();
+    NetnsFarm farm = NetnsFarm.up(slots, dead);
+    try {
+      return new FaultFarm(farm, dir);
+    } catch (IOException | RuntimeException e) {
+      farm.close();
+      throw e;
+    }
+  }
+
   void startSim(int host) throws IOException {
-    sims.put(host, farm.start(host, dir.resolve("sim" + host + ".log"), "sim", "--agents", String.valueOf(AGENTS),
-        "--bind", farm.address(host), "--base-port", "8000", "--max-port", "8009", "--token-file",
-        tokenFile.toString(), "--ready-file", dir.resolve("sim" + host + ".ports").toString()));
+    startSim(host, AGENTS, 8000, 8009);
+  }
+
+  /** A sim of {@code agents} sessions on ports {@code basePort..maxPort} of {@code host}; EXTRA are more flags. */
+  Process startSim(int host, int agents, int basePort, int maxPort, String... extra) throws IOException {
+    Files.deleteIfExists(dir.resolve("sim" + host + ".ports"));
+    List<String> args = new ArrayList<>(List.of("sim", "--agents", String.valueOf(agents), "--bind",
+        farm.address(host), "--base-port", String.valueOf(basePort), "--max-port", String.valueOf(maxPort),
+        "--token-file", tokenFile.toString(), "--ready-file", dir.resolve("sim" + host + ".ports").toString()));
+    args.addAll(List.of(extra));
+    Process p = farm.start(host, dir.resolve("sim" + host + ".log"), args.toArray(String[]::new));
+    sims.put(host, p);
+    return p;
   }
 
   void startHub(int host, int peer) throws IOException {
+    startHub(host, farm.target(PORTS), SCAN_INTERVAL, List.of(), peer);
+  }
+
+  /**
+   * A hub on {@code host} joining {@code peers} by {@code --member}, scanning {@code scan} every
+   * {@code interval}; EXTRA are more flags (e.g. {@code --lease}). Its ready file is HUBn.ready.
+   */
+  Process startHub(int host, String scan, Duration interval, List<String> extra, int... peers) throws IOException {
     Files.deleteIfExists(dir.resolve("hub" + host + ".ready"));
-    hubs.put(host, farm.start(host, dir.resolve("hub" + host + ".log"), "hub", "--bind", farm.address(host),
-        "--http-port", String.valueOf(HTTP_PORT), "--hz-port", String.valueOf(HZ_PORT), "--cluster",
-        "farm-" + farm.id(), "--member", farm.address(peer) + ":" + HZ_PORT, "--scan", farm.target(PORTS),
-        "--scan-interval", SCAN_INTERVAL.toSeconds() + "s", "--token-file",
+    List<String> args = new ArrayList<>(List.of("hub", "--bind", farm.address(host), "--http-port",
+        String.valueOf(HTTP_PORT), "--hz-port", String.valueOf(HZ_PORT), "--cluster", "farm-" + farm.id()));
+    for (int peer : peers) {
+      args.addAll(List.of("--member", farm.address(peer) + ":" + HZ_PORT));
+    }
+    args.addAll(List.of("--scan", scan, "--scan-interval", interval.toMillis() + "ms", "--token-file",
         tokenFile.toString(), "--ready-file", dir.resolve("hub" + host + ".ready").toString()));
+    args.addAll(extra);
+    Process p = farm.start(host, dir.resolve("hub" + host + ".log"), args.toArray(String[]::new));
+    hubs.put(host, p);
+    return p;
+  }
+
+  /** The URL of the hub on {@code host} as other hosts of the farm reach it. */
+  String hubUrl(int host) {
+    return "http://" + farm.address(host) + ":" + HTTP_PORT;
+  }
+
+  Path tokenFile() {
+    return tokenFile;
+  }
+
+  /** The farm's token, for clients that send it themselves (not through curl's header file). */
+  String token() {
+    return token;
+  }
+
+  Path headerFile() {
+    return headerFile;
   }
 
   /** Starts a standalone {@code sessionhub session} on {@code host} from {@code basePort}; its port goes to NAME.port. */
   Process startSession(int host, int basePort, String name) throws IOException {
-    return farm.start(host, dir.resolve(name + ".log"), "session", "--bind", farm.address(host), "--base-port",
-        String.valueOf(basePort), "--max-port", "8009", "--name", name, "--token-file", tokenFile.toString(),
-        "--port-file", dir.resolve(name + ".port").toString());
+    return startSession(host, basePort, 8009, name);
+  }
+
+  /** The same within {@code basePort..maxPort}; EXTRA are more flags (e.g. {@code --hub URL}). */
+  Process startSession(int host, int basePort, int maxPort, String name, String... extra) throws IOException {
+    Files.deleteIfExists(dir.resolve(name + ".port"));
+    List<String> args = new ArrayList<>(List.of("session", "--bind", farm.address(host), "--base-port",
+        String.valueOf(basePort), "--max-port", String.valueOf(maxPort), "--name", name, "--token-file",
+        tokenFile.toString(), "--port-file", dir.resolve(name + ".port").toString()));
+    args.addAll(List.of(extra));
+    return farm.start(host, dir.resolve(name + ".log"), args.toArray(String[]::new));
   }
 
   String address(int host, int port) {

@@ -109,12 +109,16 @@ public final class NetnsFarm implements AutoCloseable {
     return id + "-h" + slot;
   }
 
-  /** Starts {@code ops/bin/sessionhub ARGS} on host {@code slot}; output to {@code log}; stopped by close(). */
+  /**
+   * Starts {@code ops/bin/sessionhub ARGS} on host {@code slot}; output appended to {@code log} (a restarted
+   * program keeps its predecessor's lines); stopped by close().
+   */
   public synchronized Process start(int slot, Path log, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(slot),
         Launcher.script().toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process p = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     processes.add(p);
     return p;
   }
@@ -140,6 +144,33 @@ public final class NetnsFarm implements AutoCloseable {
 
   public void heal(int a, int b) {
     check(runScript(30, "heal", id, String.valueOf(a), String.valueOf(b)));
+  }
+
+  /**
+   * A window into host {@code slot}: a forwarder ({@code netns-farm.sh forward}) listening on the machine's own
+   * loopback that relays every connection to {@code host:port} as seen from inside the slot, so a test can use a
+   * plain HTTP client (no process per request) and still reach the slot whatever is cut around it. Returns the
+   * local port; the forwarder is stopped by close().
+   */
+  public synchronized int forward(int slot, String host, int port) throws IOException {
+    Process p = new ProcessBuilder(script().toString(), "forward", id, String.valueOf(slot), host + ":" + port)
+        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    processes.add(p);
+    var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    String line = out.readLine();
+    if (line == null || !line.trim().matches("\\d+")) {
+      p.destroyForcibly();
+      throw new IOException("netns-farm.sh forward " + slot + " " + host + ":" + port + " printed no port: " + line);
+    }
+    return Integer.parseInt(line.trim());
+  }
+
+  /**
+   * Sends a signal by name ({@code STOP}, {@code CONT}, {@code KILL}…) to a process started on the farm (bash's
+   * own {@code kill}: the kill program comes with procps, which a minimal machine may lack).
+   */
+  public static void signal(Process p, String name) {
+    check(run(List.of("bash", "-c", "kill -" + name + " \"$1\"", "kill", String.valueOf(p.pid())), 10, null));
   }
 
   /** From every host: dead addresses time out, closed ports of live hosts refuse. */

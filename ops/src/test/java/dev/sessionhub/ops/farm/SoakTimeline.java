@@ -1,0 +1,204 @@
+package dev.sessionhub.ops.farm;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the soak did to the farm and when, as the invariants need it: every session process instance (address,
+ * pid, when it was seen listening, when the soak killed it) and every window in which a hub was down, frozen or
+ * cut off from the other hubs. Windows open just before a fault is applied and close just after it is undone, so
+ * a request is only judged against a hub that was live and running for the whole time it was in flight.
+ * Thread-safe (every method synchronized; the soak's threads share one timeline).
+ */
+final class SoakTimeline {
+
+  enum HubFault { DOWN, FROZEN, ISOLATED }
+
+  /** One process's session (a sim runs many): where it listens, its pid, when it was up and killed. */
+  static final class Instance {
+    final String name;
+    final String address;
+    final long pid;
+    final String index;
+    final Instant readyAt;
+    private Instant killedAt;
+
+    Instance(String name, String address, long pid, String index, Instant readyAt) {
+      this.name = name;
+      this.address = address;
+      this.pid = pid;
+      this.index = index;
+      this.readyAt = readyAt;
+    }
+
+    synchronized Instant killedAt() {
+      return killedAt;
+    }
+
+    synchronized void killed(Instant at) {
+      killedAt = at;
+    }
+
+    @Override
+    public String toString() {
+      return address + " (" + name + ", pid " + pid + ")";
+    }
+  }
+
+  record Window(int hub, HubFault fault, Instant from, Instant to) {
+    boolean overlaps(Instant a, Instant b) {
+      return !from.isAfter(b) && (to == null || !to.isBefore(a));
+    }
+
+    boolean endedWithin(Instant a, Instant b) {
+      return to != null && !to.isBefore(a) && !to.isAfter(b);
+    }
+  }
+
+  /** A hub back from a fault, until it first shows one view (then {@code rejoinedAt} is set). */
+  static final class Comeback {
+    final int hub;
+    final String kind;
+    final Instant since;
+    /** When the fault was over: the restarted hub served, the frozen one was continued, the cut one healed. */
+    final Instant back;
+    Instant rejoinedAt;
+
+    Comeback(int hub, String kind, Instant since, Instant back) {
+      this.hub = hub;
+      this.kind = kind;
+      this.since = since;
+      this.back = back;
+    }
+  }
+
+  private final Clock clock;
+  private final List<Instance> instances = new ArrayList<>();
+  private final List<Window> windows = new ArrayList<>();
+  private final List<Comeback> comebacks = new ArrayList<>();
+
+  SoakTimeline(Clock clock, int... hubs) {
+    this.clock = clock;
+    for (int hub : hubs) {
+      windows.add(new Window(hub, HubFault.DOWN, Instant.EPOCH, null));  // until it first serves
+    }
+  }
+
+  Instant now() {
+    return clock.instant();
+  }
+
+  synchronized void add(Instance instance) {
+    instances.add(instance);
+  }
+
+  synchronized List<Instance> instances() {
+    return List.copyOf(instances);
+  }
+
+  /** The live instance with this pid and index (sim session number, or "s" for a standalone session). */
+  synchronized Optional<Instance> byPid(long pid, String index) {
+    return instances.stream().filter(i -> i.pid == pid && i.index.equals(index)).findFirst();
+  }
+
+  /** Sessions up since at least {@code tolerance} before {@code from} and not killed before {@code to}. */
+  synchronized List<Instance> establishedThroughout(Instant from, Instant to, Duration tolerance) {
+    Instant upBy = from.minus(tolerance);
+    return instances.stream().filter(i -> !i.readyAt.isAfter(upBy))
+        .filter(i -> i.killedAt() == null || i.killedAt().isAfter(to)).toList();
+  }
+
+  /** Sessions the soak killed at least {@code tolerance} before {@code at}. */
+  synchronized List<Instance> killedBefore(Instant at, Duration tolerance) {
+    Instant by = at.minus(tolerance);
+    return instances.stream().filter(i -> i.killedAt() != null && !i.killedAt().isAfter(by)).toList();
+  }
+
+  // ---- hub windows ----
+
+  synchronized void open(int hub, HubFault fault) {
+    windows.add(new Window(hub, fault, now(), null));
+  }
+
+  /** Closes the hub's open window of this kind and notes the comeback ({@code kind}) for the rejoin figure. */
+  synchronized Instant close(int hub, HubFault fault, String comebackKind, Instant comebackSince) {
+    Instant at = now();
+    for (int i = 0; i < windows.size(); i++) {
+      Window w = windows.get(i);
+      if (w.hub() == hub && w.fault() == fault && w.to() == null) {
+        windows.set(i, new Window(hub, fault, w.from(), at));
+      }
+    }
+    if (comebackKind != null) {
+      comebacks.add(new Comeback(hub, comebackKind, comebackSince, at));
+    }
+    return at;
+  }
+
+  /** True if the hub was neither down nor frozen at any moment of {@code [from, to]}. */
+  synchronized boolean runningThroughout(int hub, Instant from, Instant to) {
+    return windows.stream().noneMatch(w -> w.hub() == hub && w.fault() != HubFault.ISOLATED && w.overlaps(from, to));
+  }
+
+  synchronized boolean runningNow(int hub) {
+    Instant now = now();
+    return runningThroughout(hub, now, now);
+  }
+
+  /**
+   * True if the hub is excused from knowing everything at {@code at}: cut off from the other hubs then, or back
+   * from being down, frozen or cut off less than {@code grace} before. Such a hub may answer "not ready".
+   */
+  synchronized boolean recovering(int hub, Instant at, Duration grace) {
+    Instant since = at.minus(grace);
+    return windows.stream().anyMatch(w -> w.hub() == hub
+        && ((w.fault() == HubFault.ISOLATED && w.overlaps(since, at)) || w.endedWithin(since, at)));
+  }
+
+  /** A description of every hub fault overlapping {@code [from, to]}, empty if none. */
+  synchronized String faultsDuring(Instant from, Instant to) {
+    StringBuilder out = new StringBuilder();
+    for (Window w : windows) {
+      if (w.overlaps(from, to) && !w.from().equals(Instant.EPOCH)) {
+        out.append(out.length() == 0 ? "" : "; ").append("hub ").append(w.hub()).append(' ')
+            .append(w.fault().name().toLowerCase()).append(' ').append(w.from()).append(" - ")
+            .append(w.to() == null ? "still" : w.to());
+      }
+    }
+    return out.toString();
+  }
+
+  /** A short state of the hub at {@code at} for evidence lines. */
+  synchronized String describe(int hub, Instant at) {
+    StringBuilder out = new StringBuilder("hub " + hub);
+    for (Window w : windows) {
+      if (w.hub() != hub || w.from().equals(Instant.EPOCH)) {
+        continue;
+      }
+      if (w.overlaps(at, at)) {
+        out.append(" [").append(w.fault().name().toLowerCase()).append(" since ")
+            .append(Duration.between(w.from(), at).toMillis()).append(" ms]");
+      } else if (w.to() != null && !w.to().isAfter(at) && Duration.between(w.to(), at).toSeconds() < 60) {
+        out.append(" [").append(w.fault().name().toLowerCase()).append(" ended ")
+            .append(Duration.between(w.to(), at).toMillis()).append(" ms before]");
+      }
+    }
+    return out.toString();
+  }
+
+  synchronized List<Comeback> pendingComebacks(int hub) {
+    return comebacks.stream().filter(c -> c.hub == hub && c.rejoinedAt == null).toList();
+  }
+
+  synchronized void rejoined(Comeback c, Instant at) {
+    c.rejoinedAt = at;
+  }
+
+  synchronized List<Comeback> comebacks() {
+    return List.copyOf(comebacks);
+  }
+}
