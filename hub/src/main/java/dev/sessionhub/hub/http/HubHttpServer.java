@@ -61,6 +61,7 @@ public final class HubHttpServer {
         .handler(new JobEventStream(vertx, jobs)::handle);
     router.post("/RPC2").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
     router.post("/").handler(BodyHandler.create(false).setBodyLimit(maxBodyBytes)).handler(rpc::handle);
+    new AgentDownloads().mount(router);
     DashboardAssets.mount(router);
     router.route("/api/*").handler(ctx -> ApiErrors.send(ctx, 404, "not_found", "no such API: "
         + ctx.request().method() + " " + ctx.request().path()));

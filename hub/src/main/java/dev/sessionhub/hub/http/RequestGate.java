@@ -61,7 +61,8 @@ final class RequestGate {
     boolean authenticated = tokenValid
         || request.method() == HttpMethod.GET && queryTokenAllowed(request);
     ctx.put(CALLER, new RpcCaller(client, authenticated, auth.required()));
-    if (authenticated || isPage(request) || isHealth(request) || openDiscovery && isOpenRead(request)
+    if (authenticated || isPage(request, ctx.normalizedPath()) || isHealth(request)
+        || openDiscovery && isOpenRead(request)
         || openMetrics && request.method() == HttpMethod.GET && request.path().equals("/metrics")) {
       ctx.next();
       return;
@@ -125,9 +126,11 @@ final class RequestGate {
     ApiErrors.send(ctx, 429, "too_many_requests", refusal.reason());
   }
 
-  private static boolean isPage(HttpServerRequest request) {
+  /** The dashboard and the agent downloads, by the path the router routes ({@code /assets/../api} is the API). */
+  private static boolean isPage(HttpServerRequest request, String normalizedPath) {
     return request.method() == HttpMethod.GET
-        && (request.path().equals("/") || request.path().startsWith("/assets/"));
+        && (normalizedPath.equals("/") || normalizedPath.startsWith("/assets/")
+            || normalizedPath.startsWith(AgentDownloads.PREFIX));
   }
 
   /** Liveness and readiness: never a token (they reveal nothing but ok or not ready). */

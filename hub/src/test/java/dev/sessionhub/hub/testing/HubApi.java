@@ -23,36 +23,21 @@ public final class HubApi {
   }
 
   public static Reply get(String hubUrl, String path) {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + path))
-          .timeout(Duration.ofSeconds(20)).GET().build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(HttpRequest.newBuilder(URI.create(hubUrl + path)).timeout(Duration.ofSeconds(20)).GET());
   }
 
   public static Reply post(String hubUrl, String path, JsonObject body) {
-    try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + path))
-          .timeout(Duration.ofSeconds(120)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
-      return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(HttpRequest.newBuilder(URI.create(hubUrl + path)).timeout(Duration.ofSeconds(120))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())));
   }
 
   public static Reply delete(String hubUrl, String path) {
+    return send(HttpRequest.newBuilder(URI.create(hubUrl + path)).timeout(Duration.ofSeconds(60)).DELETE());
+  }
+
+  private static Reply send(HttpRequest.Builder request) {
     try {
-      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(hubUrl + path))
-          .timeout(Duration.ofSeconds(60)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> r = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
       return new Reply(r.statusCode(), r.body().isEmpty() ? new JsonObject() : new JsonObject(r.body()));
     } catch (IOException e) {
       throw new IllegalStateException(e);
