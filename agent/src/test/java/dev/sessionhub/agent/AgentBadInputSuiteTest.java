@@ -263,8 +263,8 @@ class AgentBadInputSuiteTest {
         () -> rpc(call("command", "<int>7</int>")));
     suite.add("command with no params", fault(FaultCode.INVALID_PARAMS, "got 0"),
         () -> rpc(call("command")));
-    suite.add("command with three params", fault(FaultCode.INVALID_PARAMS, "got 3"),
-        () -> rpc(call("command", str("1"), "<double>1</double>", str("x"))));
+    suite.add("command with four params", fault(FaultCode.INVALID_PARAMS, "got 4"),
+        () -> rpc(call("command", str("1"), "<double>1</double>", str("x"), str("y"))));
     suite.add("command timeout as text", fault(FaultCode.INVALID_PARAMS, "timeout"),
         () -> rpc(call("command", str("1"), str("soon"))));
     suite.add("command timeout negative", fault(FaultCode.INVALID_PARAMS, "timeout"),

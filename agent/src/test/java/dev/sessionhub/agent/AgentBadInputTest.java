@@ -221,7 +221,7 @@ class AgentBadInputTest {
     assertFault(-32601, "method 'rm_rf' is not supported", rpc(call("rm_rf")));
     assertFault(-32602, "must be a string, got int", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command"
         + "</methodName><params><param><value><int>7</int></value></param></params></methodCall>"));
-    assertFault(-32602, "command takes 1 to 2 parameters, got 0", rpc(call("command")));
+    assertFault(-32602, "command takes 1 to 3 parameters, got 0", rpc(call("command")));
     assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><notACall/>"));
     assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command</methodName><params>"
         + "<param><value><int>99999999999999</int></value></param></params></methodCall>"));
