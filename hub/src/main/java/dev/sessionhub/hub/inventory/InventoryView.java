@@ -34,7 +34,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InventoryView {
 
-  private final Map<String, SessionRecord> records = new ConcurrentHashMap<>();
+  private final Map<String, Held> records = new ConcurrentHashMap<>();
+
+  /** A record and when it reached this view (by this hub's clock: a record's own times are its writer's). */
+  private record Held(SessionRecord record, Instant arrived) {
+  }
   private final Clock clock;
   private volatile boolean ready;
 
@@ -46,9 +50,9 @@ public final class InventoryView {
   boolean offer(SessionRecord record) {
     boolean[] kept = {false};
     records.compute(record.address(), (address, held) -> {
-      if (held == null || !record.lastSeen().isBefore(held.lastSeen())) {
+      if (held == null || !record.lastSeen().isBefore(held.record().lastSeen())) {
         kept[0] = true;
-        return record;
+        return new Held(record, clock.instant());
       }
       return held;
     });
@@ -61,14 +65,15 @@ public final class InventoryView {
    */
   void retire(String address, SessionRecord gone) {
     records.computeIfPresent(address, (a, held) ->
-        gone != null && held.lastSeen().isAfter(gone.lastSeen()) ? held : null);
+        gone != null && held.record().lastSeen().isAfter(gone.lastSeen()) ? held : null);
   }
 
   /**
    * Brings the view in line with {@code snapshot}, a read of the map that began at {@code readFrom}: every record
    * in it is offered. Only a {@code complete} read (no partition migrated while it ran) also drops the records
-   * absent from it, unless they were seen at or after {@code readFrom} (an event brought them in while the read
-   * ran), and makes the view ready; a read during migrations may have missed entries, so it only adds.
+   * absent from it, unless they reached this view at or after {@code readFrom} (a write the read could not see;
+   * judged by arrival here, since a record's {@code last_seen} is set by its writer before the write lands),
+   * and makes the view ready; a read during migrations may have missed entries, so it only adds.
    */
   void reconcile(Iterable<SessionRecord> snapshot, Instant readFrom, boolean complete) {
     Set<String> inMap = new HashSet<>();
@@ -77,7 +82,8 @@ public final class InventoryView {
       offer(r);
     }
     if (complete) {
-      records.values().removeIf(held -> !inMap.contains(held.address()) && held.lastSeen().isBefore(readFrom));
+      records.values().removeIf(held -> !inMap.contains(held.record().address())
+          && held.arrived().isBefore(readFrom));
       ready = true;
     }
   }
@@ -131,20 +137,23 @@ public final class InventoryView {
 
   /** Every record held, live or not (for re-polling sessions nobody in this cluster renews). */
   public List<SessionRecord> all() {
-    return new ArrayList<>(records.values());
+    List<SessionRecord> out = new ArrayList<>(records.size());
+    records.values().forEach(held -> out.add(held.record()));
+    return out;
   }
 
   /** The live session at {@code address}, or null. */
   public SessionRecord get(String address) {
-    SessionRecord r = records.get(address);
-    return r == null || lapsed(r, clock.instant()) ? null : r;
+    Held held = records.get(address);
+    return held == null || lapsed(held.record(), clock.instant()) ? null : held.record();
   }
 
   /** Live sessions matching {@code selector}, sorted by host then port. */
   public List<SessionRecord> find(Selector selector) {
     Instant now = clock.instant();
     List<SessionRecord> out = new ArrayList<>();
-    for (SessionRecord r : records.values()) {
+    for (Held held : records.values()) {
+      SessionRecord r = held.record();
       if (!lapsed(r, now) && (selector.matchesAll() || selector.matches(r.subject()))) {
         out.add(r);
       }

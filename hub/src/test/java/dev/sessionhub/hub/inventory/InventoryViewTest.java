@@ -61,24 +61,56 @@ class InventoryViewTest {
   }
 
   @Test
-  void aSnapshotAddsAndRemovesButKeepsWhatWasRenewedWhileItWasRead() {
-    view.offer(seen("h:8000", "gone", T0.plusSeconds(1)));
-    view.offer(seen("h:8001", "renewed-during-read", T0.plusSeconds(4)));
-    view.offer(seen("h:8002", "older-here", T0.plusSeconds(1)));
-    assertFalse(view.ready());
-    view.reconcile(List.of(seen("h:8003", "missed", T0)), T0.plusSeconds(3), false);
-    assertNotNull(view.get("h:8000"), "a read while partitions migrated removes nothing");
-    assertNotNull(view.get("h:8003"), "but adds what it found");
-    assertFalse(view.ready(), "and does not make the view ready");
-    view.reconcile(List.of(seen("h:8002", "older-here", T0.plusSeconds(2)), seen("h:8003", "missed", T0)),
+  void aSnapshotAddsAndRemovesButKeepsWhatArrivedWhileItWasRead() {
+    SettableClock now = new SettableClock(T0.plusSeconds(1));
+    InventoryView read = new InventoryView(now);
+    read.offer(seen("h:8000", "gone", T0.plusSeconds(1)));
+    read.offer(seen("h:8002", "older-here", T0.plusSeconds(1)));
+    now.set(T0.plusSeconds(4));
+    // written (last_seen) before the read began, but it reached this view after: the read could not see it
+    read.offer(seen("h:8001", "arrived-during-read", T0.plusSeconds(2)));
+    assertFalse(read.ready());
+    read.reconcile(List.of(seen("h:8003", "missed", T0)), T0.plusSeconds(3), false);
+    assertNotNull(read.get("h:8000"), "a read while partitions migrated removes nothing");
+    assertNotNull(read.get("h:8003"), "but adds what it found");
+    assertFalse(read.ready(), "and does not make the view ready");
+    read.reconcile(List.of(seen("h:8002", "older-here", T0.plusSeconds(2)), seen("h:8003", "missed", T0)),
         T0.plusSeconds(3), true);
-    assertTrue(view.ready());
-    assertNull(view.get("h:8000"), "not in the map and not renewed since the read began");
-    assertNotNull(view.get("h:8001"), "renewed after the read began: the snapshot could not have it");
-    assertEquals(T0.plusSeconds(2), view.get("h:8002").lastSeen(), "the newer record from the map");
-    assertNotNull(view.get("h:8003"), "an entry whose event was missed");
-    view.invalidate();
-    assertFalse(view.ready(), "invalid until the next snapshot");
+    assertTrue(read.ready());
+    assertNull(read.get("h:8000"), "not in the map and held since before the read began");
+    assertNotNull(read.get("h:8001"), "arrived after the read began: the snapshot could not have it");
+    assertEquals(T0.plusSeconds(2), read.get("h:8002").lastSeen(), "the newer record from the map");
+    assertNotNull(read.get("h:8003"), "an entry whose event was missed");
+    read.invalidate();
+    assertFalse(read.ready(), "invalid until the next snapshot");
+  }
+
+  /** A clock the test sets. */
+  private static final class SettableClock extends Clock {
+    private volatile Instant instant;
+
+    SettableClock(Instant instant) {
+      this.instant = instant;
+    }
+
+    void set(Instant to) {
+      instant = to;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
+    }
+
+    @Override
+    public Instant instant() {
+      return instant;
+    }
   }
 
   @Test
