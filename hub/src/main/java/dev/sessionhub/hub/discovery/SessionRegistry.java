@@ -34,10 +34,44 @@ public final class SessionRegistry {
     return lease;
   }
 
-  /** The session at host:port reported {@code info}; {@code source} applies only if the entry is new. */
+  /**
+   * Sessions that deregistered through this hub, by address, for a lease: a poll or heartbeat of the same process
+   * that was in flight when it deregistered must not put it back (it would be listed, dead, for a whole lease).
+   * Only a new registration of it, or a new process at the address (another {@code session_id}), is taken.
+   */
+  private final java.util.Map<String, Departed> departed = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private record Departed(String sessionId, Instant until) {
+  }
+
+  private boolean departed(String address, String sessionId, Instant now) {
+    Departed d = departed.get(address);
+    if (d == null) {
+      return false;
+    }
+    if (now.isAfter(d.until())) {
+      departed.remove(address, d);
+      return false;
+    }
+    return d.sessionId().equals(sessionId);
+  }
+
+  /** The session registered itself ({@code hub.register}): taken even if the same process deregistered before. */
+  public Future<SessionRecord> registered(String host, int port, String url, SessionInfo info) {
+    departed.remove(SessionRecord.address(host, port));
+    return seen(host, port, url, info, Source.ANNOUNCE);
+  }
+
+  /**
+   * The session at host:port reported {@code info} (a scan, a poll); {@code source} applies only if the entry is
+   * new. Answers null, writing nothing, for a process that deregistered within a lease.
+   */
   public Future<SessionRecord> seen(String host, int port, String url, SessionInfo info, Source source) {
     String address = SessionRecord.address(host, port);
     Instant now = clock.instant();
+    if (departed(address, info.sessionId(), now)) {
+      return Future.succeededFuture(null);
+    }
     return inventory.lookup(address).compose(existing -> {
       if (unchangedAndFresh(existing, url, info, source, now)) {
         return Future.succeededFuture(existing);
@@ -77,6 +111,9 @@ public final class SessionRegistry {
 
   /** Renews the lease of a known session if it is still the same process; false when unknown or restarted. */
   public Future<Boolean> heartbeat(String address, String sessionId) {
+    if (departed(address, sessionId, clock.instant())) {
+      return Future.succeededFuture(false);
+    }
     return inventory.lookup(address).compose(existing -> {
       if (existing == null || !existing.info().sessionId().equals(sessionId)) {
         return Future.succeededFuture(false);
@@ -95,6 +132,7 @@ public final class SessionRegistry {
           && !existing.info().sessionId().equals(sessionId))) {
         return Future.succeededFuture(false);
       }
+      departed.put(address, new Departed(existing.info().sessionId(), clock.instant().plus(lease)));
       return inventory.remove(address);
     });
   }

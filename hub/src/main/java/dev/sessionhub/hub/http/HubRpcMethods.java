@@ -81,7 +81,7 @@ public final class HubRpcMethods {
           }
           String host = url.getHost().startsWith("[") ? url.getHost().substring(1, url.getHost().length() - 1)
               : url.getHost();
-          return registry.seen(host, url.getPort(), url.toString(), info.withPort(url.getPort()), Source.ANNOUNCE)
+          return registry.registered(host, url.getPort(), url.toString(), info.withPort(url.getPort()))
               .map(r -> {
                 Map<String, Object> answer = new LinkedHashMap<>();
                 answer.put("address", r.address());

@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.hazelcast.core.HazelcastInstance;
@@ -83,6 +84,28 @@ class SessionRegistryTest {
     registry.seen("10.9.0.1", 8000, "http://10.9.0.1:8000/", info("s-1", "/shots/b.blend"), Source.SCAN)
         .await(10, TimeUnit.SECONDS);
     assertTrue(version(address) > v2, "a quarter of the lease gone: the renewal is written");
+  }
+
+  @Test
+  void aDeregisteredProcessIsNotPutBackByALatePollOrHeartbeatOnlyByRegistering() throws Exception {
+    String address = "10.9.0.2:8000";
+    SessionInfo info = info("s-gone", "/shots/c.blend");
+    registry.registered("10.9.0.2", 8000, "http://10.9.0.2:8000/", info).await(10, TimeUnit.SECONDS);
+    assertTrue(registry.forget(address, "s-gone").await(10, TimeUnit.SECONDS));
+    registry.seen("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-gone", "/shots/d.blend"), Source.ANNOUNCE)
+        .await(10, TimeUnit.SECONDS);
+    assertFalse(registry.heartbeat(address, "s-gone").await(10, TimeUnit.SECONDS));
+    assertTrue(inventory.get(address).await(10, TimeUnit.SECONDS) == null,
+        "a poll or heartbeat that was in flight when the session deregistered does not put it back");
+    registry.seen("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-new", "/shots/c.blend"), Source.SCAN)
+        .await(10, TimeUnit.SECONDS);
+    assertEquals("s-new", inventory.get(address).await(10, TimeUnit.SECONDS).info().sessionId(),
+        "a new process at the address is taken");
+    assertTrue(registry.forget(address, "s-new").await(10, TimeUnit.SECONDS));
+    registry.registered("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-new", "/shots/c.blend"))
+        .await(10, TimeUnit.SECONDS);
+    assertEquals("s-new", inventory.get(address).await(10, TimeUnit.SECONDS).info().sessionId(),
+        "registering again is taken");
   }
 
   private static long version(String address) {
