@@ -130,6 +130,9 @@ public final class HubImpl implements Hub {
     CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster::localMemberId,
         new SendFence(hazelcast, pauses, clock), cancels);
     runner.observe(metrics);
+    // the secrets first: a batch that finds the runner checks its signature with them at once
+    ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
+    hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
     AuditLog audit;
     try {
@@ -147,8 +150,6 @@ public final class HubImpl implements Hub {
     }
     MemberTrust trust = new MemberTrust(options.getTrustedMembers());
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
-    ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
-    hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
     HostOwners owners = new HostOwners(hazelcast, targets);
     DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
         cluster.localMemberId(), clock);

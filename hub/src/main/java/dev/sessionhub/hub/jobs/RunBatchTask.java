@@ -132,12 +132,14 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
 
   /**
    * This member's command runner. A member joins the cluster (and is dealt hosts) a moment before its hub has
-   * registered its runner; a batch that arrives in between waits for it, up to {@link #HUB_START_WAIT}.
+   * registered its runner and the cluster's secrets; a batch that arrives in between waits for both, up to
+   * {@link #HUB_START_WAIT} (it was refused as unsigned by a restarted hub, seen in the chaos soak).
    */
   private Object runnerOfStartingHub() throws InterruptedException {
     long until = System.nanoTime() + HUB_START_WAIT.toNanos();
     Object runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
-    while (runner == null && System.nanoTime() < until && hazelcast.getLifecycleService().isRunning()) {
+    while ((runner == null || hazelcast.getUserContext().get(SECRETS_CONTEXT_KEY) == null)
+        && System.nanoTime() < until && hazelcast.getLifecycleService().isRunning()) {
       Thread.sleep(50); // a bounded poll on an executor thread, never on an event loop
       runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
     }
