@@ -60,7 +60,6 @@ public final class HubImpl implements Hub {
 
   private final HubOptions options;
   private final Inventory inventory;
-  private final InventoryEvents events;
   private final DiscoveryService discovery;
   private final HubHttpServer http;
   private final AgentClient client;
@@ -69,13 +68,12 @@ public final class HubImpl implements Hub {
   private final Runnable detach;
   private final AuditLog audit;
 
-  private HubImpl(HubOptions options, Inventory inventory, InventoryEvents events, DiscoveryService discovery,
+  private HubImpl(HubOptions options, Inventory inventory, DiscoveryService discovery,
       HubHttpServer http, AgentClient client, PortProber prober, int port, AuditLog audit, Runnable detach) {
     this.detach = detach;
     this.audit = audit;
     this.options = options;
     this.inventory = inventory;
-    this.events = events;
     this.discovery = discovery;
     this.http = http;
     this.client = client;
@@ -174,7 +172,7 @@ public final class HubImpl implements Hub {
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
           client, cluster, targets, owners, options.getScanInterval(), clock, url, observers);
       discovery.start();
-      return (Hub) new HubImpl(options, inventory, events, discovery, http, client, prober, server.actualPort(),
+      return (Hub) new HubImpl(options, inventory, discovery, http, client, prober, server.actualPort(),
           audit, () -> {
             closeInventory.run();
             cancels.close();
