@@ -267,6 +267,7 @@ class AgentBadInputTest {
           .compose(req -> req.send(slow)).compose(HttpClientResponse::body));
     }
     Future.join(replies).await(30, TimeUnit.SECONDS);
+    client.close().await(10, TimeUnit.SECONDS); // also keeps it referenced while the replies come (Cleanable)
     int busy = 0;
     int ok = 0;
     for (Future<Buffer> reply : replies) {

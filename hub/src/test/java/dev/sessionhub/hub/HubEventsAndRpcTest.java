@@ -32,6 +32,7 @@ class HubEventsAndRpcTest {
   private static Vertx vertx;
   private static TestHost host;
   private static int base;
+  private static final List<HttpClient> SUBSCRIBERS = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -52,6 +53,8 @@ class HubEventsAndRpcTest {
   private static List<JsonObject> subscribe(String hubUrl) throws Exception {
     List<JsonObject> events = new CopyOnWriteArrayList<>();
     HttpClient client = vertx.createHttpClient();
+    // kept until the class ends: Vert.x closes an HttpClient nothing references (it is Cleanable), mid-stream
+    SUBSCRIBERS.add(client);
     int port = Integer.parseInt(hubUrl.substring(hubUrl.lastIndexOf(':') + 1));
     StringBuilder pending = new StringBuilder();
     client.request(HttpMethod.GET, port, "127.0.0.1", "/api/events")

@@ -158,9 +158,11 @@ class JobsTest {
     int port = Integer.parseInt(hub.substring(hub.lastIndexOf(':') + 1));
     java.util.List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
     Vertx client = Vertx.vertx();
+    // held in a variable to the end: Vert.x closes an HttpClient nothing references (it is Cleanable)
+    io.vertx.core.http.HttpClient http = client.createHttpClient();
     try {
       StringBuilder pending = new StringBuilder();
-      client.createHttpClient().request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/jobs/" + id
+      http.request(io.vertx.core.http.HttpMethod.GET, port, "127.0.0.1", "/api/jobs/" + id
           + "/events").compose(req -> req.send()).onSuccess(resp -> resp.handler(chunk -> {
             pending.append(chunk.toString(StandardCharsets.UTF_8));
             int end;
@@ -174,6 +176,7 @@ class JobsTest {
           })).await(10, TimeUnit.SECONDS);
       Poll.until(Duration.ofSeconds(20), "the done event", () -> events.contains("done"));
     } finally {
+      http.close().await(10, TimeUnit.SECONDS);
       client.close().await(10, TimeUnit.SECONDS);
     }
     assertEquals(targets, events.stream().filter("result"::equals).count(), "one result event per target: " + events);
