@@ -83,7 +83,7 @@ class PythonWarmupTest {
         Thread.currentThread().interrupt();
         throw new IllegalStateException(e);
       }
-      return PythonRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
+      return PythonRuntime.create();
     }
   }
 
@@ -227,7 +227,7 @@ class PythonWarmupTest {
     // A broken start-up, as a site hook importing a module that is not there would be.
     int port = startAgent(() -> {
       calls.incrementAndGet();
-      PythonRuntime runtime = PythonRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
+      PythonRuntime runtime = PythonRuntime.create();
       runtime.newNamespace(Map.of()).run("import sessionhub_missing_site_hook");
       return runtime;
     }).port();

@@ -4,6 +4,7 @@ import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.SessionHost;
 import dev.sessionhub.agent.impl.command.CommandQueue;
+import dev.sessionhub.agent.impl.command.OutputFollowing;
 import dev.sessionhub.agent.impl.http.AgentHttpHandler;
 import dev.sessionhub.agent.impl.http.AgentStats;
 import dev.sessionhub.agent.impl.http.BodyReader;
@@ -39,9 +40,6 @@ import java.util.function.Supplier;
  */
 public final class AgentImpl implements Agent {
 
-  /** Output beyond this many characters per command is counted, not kept. */
-  public static final int MAX_OUTPUT_CHARS = 1 << 20;
-
   private final AgentOptions options;
   private final HttpServer server;
   private final PortBinder binder;
@@ -62,7 +60,7 @@ public final class AgentImpl implements Agent {
   }
 
   public static Future<Agent> start(Vertx vertx, AgentOptions options, SessionHost host, Clock clock) {
-    return start(vertx, options, host, clock, WarmingRuntime.create(MAX_OUTPUT_CHARS));
+    return start(vertx, options, host, clock, WarmingRuntime.create());
   }
 
   /**
@@ -89,7 +87,7 @@ public final class AgentImpl implements Agent {
       health.pythonFrom(() -> python.state() == SessionPython.State.FAILED
           ? "the Python runtime failed to start" : null);
       RpcDispatcher dispatcher = new RpcDispatcher();
-      AgentMethods.registerAll(dispatcher, serverData, commands, python);
+      AgentMethods.registerAll(dispatcher, serverData, commands, python, new OutputFollowing(vertx, commands));
       XmlRpcCodec codec = new XmlRpcCodec(new CodecLimits(options.getMaxXmlDepth(), options.getMaxBodyBytes()));
       long startNanos = System.nanoTime();
       AtomicReference<String> url = new AtomicReference<>("");

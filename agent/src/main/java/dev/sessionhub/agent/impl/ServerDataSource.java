@@ -9,7 +9,7 @@ import java.util.Map;
 /** Builds the {@code server_data()} answer from the host application's published state and the process facts. */
 public final class ServerDataSource {
 
-  public static final String AGENT_VERSION = "0.2.0";
+  public static final String AGENT_VERSION = "0.3.0";
 
   private final SessionHost host;
   private final ProcessFacts facts;

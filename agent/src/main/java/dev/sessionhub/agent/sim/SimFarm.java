@@ -57,7 +57,7 @@ public final class SimFarm implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    WarmingRuntime runtime = WarmingRuntime.create(AgentImpl.MAX_OUTPUT_CHARS);
+    WarmingRuntime runtime = WarmingRuntime.create();
     List<Agent> agents = new ArrayList<>(count);
     int batch = 50;
     for (int start = 0; start < count; start += batch) {

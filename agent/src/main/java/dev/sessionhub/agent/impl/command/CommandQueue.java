@@ -1,6 +1,7 @@
 package dev.sessionhub.agent.impl.command;
 
 import dev.sessionhub.agent.impl.metrics.AgentMetrics;
+import dev.sessionhub.shared.output.BoundedOutput;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import io.vertx.core.Context;
@@ -43,11 +44,23 @@ public final class CommandQueue {
   /** The longest command id accepted. */
   public static final int MAX_ID_LENGTH = 200;
 
+  /** How long an ended command's output stays readable by {@link #followed}. */
+  public static final Duration ENDED_OUTPUT_KEPT = Duration.ofSeconds(30);
+
   /** A command submitted with an id, while it is queued or running. */
   private record Live(AtomicReference<State> state, AbortSignal abort, Promise<?> promise, long timer) {
   }
 
+  /** A command submitted with an id, from its submission until {@link #ENDED_OUTPUT_KEPT} after it ended. */
+  private record Followable(AtomicReference<State> state, BoundedOutput output) {
+  }
+
+  /** What {@link #followed} finds: where the command is, and its output so far. */
+  public record Followed(String state, BoundedOutput output) {
+  }
+
   private final java.util.Map<String, Live> live = new java.util.concurrent.ConcurrentHashMap<>();
+  private final java.util.Map<String, Followable> followable = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Vertx vertx;
   private final Executor mainThread;
@@ -111,7 +124,8 @@ public final class CommandQueue {
     Promise<T> promise = Promise.promise();
     AtomicReference<State> state = new AtomicReference<>(State.QUEUED);
     AbortSignal abort = new AbortSignal();
-    long timer = vertx.setTimer(limit.toMillis(), t -> onTimeout(state, abort, promise, limit));
+    BoundedOutput output = new BoundedOutput();
+    long timer = vertx.setTimer(limit.toMillis(), t -> onTimeout(state, abort, promise, limit, output));
     if (id != null) {
       if (live.putIfAbsent(id, new Live(state, abort, promise, timer)) != null) {
         pending.decrementAndGet();
@@ -120,12 +134,17 @@ public final class CommandQueue {
             "a command with id " + id + " is already queued or running"));
       }
       promise.future().onComplete(ar -> live.remove(id));
+      Followable entry = new Followable(state, output);
+      followable.put(id, entry);
+      output.whenEnded(() -> vertx.setTimer(ENDED_OUTPUT_KEPT.toMillis(),
+          t -> followable.remove(id, entry)));
     }
     try {
-      mainThread.execute(() -> runOnMainThread(task, state, abort, promise, context, timer));
+      mainThread.execute(() -> runOnMainThread(task, state, abort, promise, context, timer, output));
     } catch (RejectedExecutionException e) {
       pending.decrementAndGet();
       vertx.cancelTimer(timer);
+      output.end();
       if (id != null) {
         live.remove(id);
       }
@@ -145,7 +164,7 @@ public final class CommandQueue {
   }
 
   private <T> void runOnMainThread(CommandTask<T> task, AtomicReference<State> state, AbortSignal abort,
-      Promise<T> promise, Context context, long timer) {
+      Promise<T> promise, Context context, long timer, BoundedOutput output) {
     if (!state.compareAndSet(State.QUEUED, State.RUNNING)) {
       pending.decrementAndGet();
       return;
@@ -154,12 +173,13 @@ public final class CommandQueue {
     Throwable failure = null;
     long began = System.nanoTime();
     try {
-      result = task.run(abort);
+      result = task.run(abort, output);
     } catch (Throwable t) {
       failure = errorMapper.apply(t);
     } finally {
       metrics.commandRan(System.nanoTime() - began);
       state.set(State.DONE);
+      output.end();
       pending.decrementAndGet();
       completed.incrementAndGet();
     }
@@ -187,6 +207,7 @@ public final class CommandQueue {
     }
     if (command.state().compareAndSet(State.QUEUED, State.CANCELLED)) {
       vertx.cancelTimer(command.timer());
+      endOutput(id);
       command.promise().tryFail(new XmlRpcFaultException(FaultCode.COMMAND_CANCELLED,
           "command cancelled before it ran"));
       return Cancelled.REMOVED;
@@ -201,10 +222,31 @@ public final class CommandQueue {
     return Cancelled.UNKNOWN;
   }
 
+  /**
+   * The command submitted under {@code id} while it is queued or running and for {@link #ENDED_OUTPUT_KEPT} after
+   * it ended: its state ({@code queued}, {@code running} or {@code ended}) and its output; empty if none.
+   */
+  public java.util.Optional<Followed> followed(String id) {
+    Followable entry = id == null ? null : followable.get(id);
+    if (entry == null) {
+      return java.util.Optional.empty();
+    }
+    String state = entry.output().ended() ? "ended" : entry.state().get() == State.QUEUED ? "queued" : "running";
+    return java.util.Optional.of(new Followed(state, entry.output()));
+  }
+
+  private void endOutput(String id) {
+    Followable entry = followable.get(id);
+    if (entry != null) {
+      entry.output().end();
+    }
+  }
+
   private <T> void onTimeout(AtomicReference<State> state, AbortSignal abort, Promise<T> promise,
-      Duration after) {
+      Duration after, BoundedOutput output) {
     String limit = describe(after);
     if (state.compareAndSet(State.QUEUED, State.TIMED_OUT)) {
+      output.end();
       promise.tryFail(new XmlRpcFaultException(FaultCode.COMMAND_TIMEOUT,
           "command timed out: waited " + limit + " in the queue behind other commands and never ran"));
     } else if (state.get() == State.RUNNING) {

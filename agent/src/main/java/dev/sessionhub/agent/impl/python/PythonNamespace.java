@@ -1,6 +1,7 @@
 package dev.sessionhub.agent.impl.python;
 
 import dev.sessionhub.agent.impl.command.AbortSignal;
+import dev.sessionhub.shared.output.BoundedOutput;
 import org.python.core.Py;
 import org.python.core.PyException;
 import org.python.core.PyFrame;
@@ -26,9 +27,14 @@ public final class PythonNamespace {
     this.output = output;
   }
 
-  /** Runs {@code code} as statements and returns everything it printed. */
+  /** Runs {@code code} as statements and returns everything it printed (bounded: see {@link BoundedOutput}). */
   public String exec(String code, AbortSignal abort) throws PythonError {
-    output.begin();
+    return exec(code, abort, new BoundedOutput());
+  }
+
+  /** Runs {@code code} as statements, printing into {@code into} as it runs; returns its whole text. */
+  public String exec(String code, AbortSignal abort, BoundedOutput into) throws PythonError {
+    output.begin(into);
     try {
       runAbortable(abort, () -> {
         interpreter.execCached(code);

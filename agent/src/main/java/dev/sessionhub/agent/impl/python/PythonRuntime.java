@@ -55,11 +55,11 @@ public final class PythonRuntime {
   }
 
   /** Initialises Jython if this JVM has not yet (≈1 s, once), then builds a fresh system state. Blocking. */
-  public static PythonRuntime create(int maxOutputChars) {
+  public static PythonRuntime create() {
     initializeJython();
     CREATED.incrementAndGet();
     PySystemState state = new PySystemState();
-    ThreadRoutedOutput output = new ThreadRoutedOutput(maxOutputChars);
+    ThreadRoutedOutput output = new ThreadRoutedOutput();
     PyObject stream = Py.java2py(output);
     state.stdout = stream;
     state.stderr = stream;

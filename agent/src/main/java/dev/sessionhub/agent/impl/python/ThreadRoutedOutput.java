@@ -1,5 +1,6 @@
 package dev.sessionhub.agent.impl.python;
 
+import dev.sessionhub.shared.output.BoundedOutput;
 import java.nio.charset.StandardCharsets;
 import org.python.core.PyObject;
 
@@ -8,27 +9,31 @@ import org.python.core.PyObject;
  * is running a command, or to the process's own stdout when none is (threads user code started itself).
  *
  * <p>Python 2 {@code str} values are bytes; with UTF-8 source they hold UTF-8, so they are decoded as UTF-8 here,
- * which is what a terminal would show. A buffer holds at most {@code maxChars}; the rest is counted and reported
- * as truncated, so a command printing in a loop cannot exhaust memory.
+ * which is what a terminal would show. Each command's output is a {@link BoundedOutput} (head and tail kept, the
+ * middle counted), so a command printing in a loop cannot exhaust memory, and it can be read while it grows.
  */
 public final class ThreadRoutedOutput {
 
   /** Python 2's {@code print} statement keeps its trailing-space state on the file object. */
   public int softspace;
 
-  private final ThreadLocal<Capture> current = new ThreadLocal<>();
-  private final int maxChars;
+  private final ThreadLocal<BoundedOutput> current = new ThreadLocal<>();
 
-  ThreadRoutedOutput(int maxChars) {
-    this.maxChars = maxChars;
+  ThreadRoutedOutput() {
   }
 
+  /** Routes this thread's output into a new buffer until {@link #end()}. */
   void begin() {
-    current.set(new Capture(maxChars));
+    begin(new BoundedOutput());
+  }
+
+  /** Routes this thread's output into {@code into} (which others may be reading) until {@link #end()}. */
+  void begin(BoundedOutput into) {
+    current.set(into);
   }
 
   String end() {
-    Capture capture = current.get();
+    BoundedOutput capture = current.get();
     current.remove();
     return capture == null ? "" : capture.text();
   }
@@ -36,7 +41,7 @@ public final class ThreadRoutedOutput {
   /** Called by Python's {@code print} and {@code sys.stdout.write}. */
   public void write(PyObject text) {
     String s = PyText.toJava(text);
-    Capture capture = current.get();
+    BoundedOutput capture = current.get();
     if (capture != null) {
       capture.append(s);
     } else {
@@ -60,30 +65,5 @@ public final class ThreadRoutedOutput {
 
   public String getEncoding() {
     return StandardCharsets.UTF_8.name();
-  }
-
-  private static final class Capture {
-    private final StringBuilder text = new StringBuilder();
-    private final int max;
-    private long dropped;
-
-    Capture(int max) {
-      this.max = max;
-    }
-
-    void append(String s) {
-      int room = max - text.length();
-      if (s.length() <= room) {
-        text.append(s);
-      } else {
-        text.append(s, 0, Math.max(room, 0));
-        dropped += s.length() - Math.max(room, 0);
-      }
-    }
-
-    String text() {
-      return dropped == 0 ? text.toString()
-          : text + "\n[output truncated: " + dropped + " more characters]\n";
-    }
   }
 }

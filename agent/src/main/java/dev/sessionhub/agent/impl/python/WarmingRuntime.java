@@ -40,8 +40,8 @@ public final class WarmingRuntime {
   }
 
   /** A runtime of its own for one agent. */
-  public static WarmingRuntime create(int maxOutputChars) {
-    return new WarmingRuntime(() -> PythonRuntime.create(maxOutputChars), DEFAULT_WARM_UP_ROUNDS);
+  public static WarmingRuntime create() {
+    return new WarmingRuntime(() -> PythonRuntime.create(), DEFAULT_WARM_UP_ROUNDS);
   }
 
   /**
