@@ -4,6 +4,7 @@ import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import dev.sessionhub.hub.jobs.JobOutputs;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobView;
 import dev.sessionhub.hub.jobs.TargetResult;
@@ -12,14 +13,18 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * {@code GET /api/jobs/{id}/events}: a job's progress as server-sent events. It first sends the results so far,
- * then one {@code result} event per target as it ends (from the results map, wherever it was written), and a
- * final {@code done} event with the counts, then closes.
+ * {@code GET /api/jobs/{id}/events}: a job's progress as server-sent events. It first sends the results so far
+ * and what running targets printed so far, then {@code output} events ({@code {address, text, skipped}}) as
+ * running targets print (from {@link JobOutputs}, whichever hub follows them), one {@code result} event per target
+ * as it ends (from the results map, wherever it was written), and a final {@code done} event with the counts,
+ * then closes.
  */
 public final class JobEventStream {
 
@@ -54,6 +59,12 @@ public final class JobEventStream {
     HttpServerResponse response = ctx.response();
     Set<String> sent = new HashSet<>();
     // Subscribe before the first read, so no result can fall between the two; 'sent' drops duplicates.
+    Map<String, Long> relayedTo = new HashMap<>();
+    MessageConsumer<String> output = vertx.eventBus().consumer(JobOutputs.address(id), message -> {
+      if (response.headWritten() && !response.ended()) {
+        relayOutput(response, JobOutputs.Chunk.fromJson(new JsonObject(message.body())), sent, relayedTo);
+      }
+    });
     MessageConsumer<String> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
       if (!message.body().contains(id) || !response.headWritten()) {
         return;
@@ -72,6 +83,7 @@ public final class JobEventStream {
     jobs.view(id).onComplete(ar -> {
       if (ar.failed() || ar.result() == null) {
         consumer.unregister();
+        output.unregister();
         ApiErrors.send(ctx, 404, "unknown_job", "no job " + id);
         return;
       }
@@ -83,19 +95,42 @@ public final class JobEventStream {
           response.write("event: result\ndata: " + r.toJson().encode() + "\n\n");
         }
       }
+      ar.result().liveOutput().forEach((address, soFar) -> relayOutput(response,
+          new JobOutputs.Chunk(id, address, soFar.text(), soFar.cursor(), 0), sent, relayedTo));
       long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
           .toMillis());
       long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response, sent));
       response.endHandler(v -> {
         consumer.unregister();
+        output.unregister();
         vertx.cancelTimer(timer);
       });
       response.closeHandler(v -> {
         consumer.unregister();
+        output.unregister();
         vertx.cancelTimer(timer);
       });
       maybeDone(id, response, sent);
     });
+  }
+
+  /**
+   * Writes a piece of a running target's output once: not after the target's result, and not a piece the stream
+   * has already relayed (by the agent's cursor after it: the snapshot of output so far and the pieces heard after
+   * subscribing can overlap).
+   */
+  private static void relayOutput(HttpServerResponse response, JobOutputs.Chunk chunk, Set<String> ended,
+      Map<String, Long> relayedTo) {
+    if (chunk.address() == null || ended.contains(chunk.address())
+        || chunk.cursor() <= relayedTo.getOrDefault(chunk.address(), -1L)) {
+      return;
+    }
+    relayedTo.put(chunk.address(), chunk.cursor());
+    JsonObject data = new JsonObject().put("address", chunk.address()).put("text", chunk.text());
+    if (chunk.skipped() > 0) {
+      data.put("skipped", chunk.skipped());
+    }
+    response.write("event: output\ndata: " + data.encode() + "\n\n");
   }
 
   /**

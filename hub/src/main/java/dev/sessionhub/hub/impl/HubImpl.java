@@ -5,6 +5,7 @@ import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.client.AgentClientOptions;
+import dev.sessionhub.hub.client.AgentOutputClient;
 import dev.sessionhub.hub.client.ApacheAgentClient;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
@@ -14,6 +15,8 @@ import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.cluster.PauseDetector;
 import dev.sessionhub.hub.jobs.SendFence;
 import dev.sessionhub.hub.jobs.JobCancels;
+import dev.sessionhub.hub.jobs.JobOutputs;
+import dev.sessionhub.hub.jobs.OutputFollowers;
 import dev.sessionhub.hub.inventory.ViewSync;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
@@ -125,8 +128,15 @@ public final class HubImpl implements Hub {
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
-    CommandRunner runner = new CommandRunner(vertx, client, control, store, clock, cluster::localMemberId,
-        new SendFence(hazelcast, pauses, clock), cancels);
+    JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);
+    AgentOutputClient outputClient = new AgentOutputClient(vertx, new AgentClientOptions()
+        .setToken(options.getToken()).setCaPath(options.getAgentCaPath()));
+    Runnable closeOutputs = () -> {
+      outputs.close();
+      outputClient.close();
+    };
+    CommandRunner runner = new CommandRunner(vertx, client, control, new OutputFollowers(vertx, outputClient,
+        outputs), store, clock, cluster::localMemberId, new SendFence(hazelcast, pauses, clock), cancels);
     runner.observe(metrics);
     // the secrets first: a batch that finds the runner checks its signature with them at once
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
@@ -141,6 +151,7 @@ public final class HubImpl implements Hub {
       hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
       closeInventory.run();
       cancels.close();
+      closeOutputs.run();
       control.close();
       client.close();
       prober.close();
@@ -152,7 +163,7 @@ public final class HubImpl implements Hub {
     DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
         cluster.localMemberId(), clock);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
-        audit, secrets, trust, owners, cancels);
+        audit, secrets, trust, owners, cancels, outputs);
     jobs.observe(metrics);
     UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
@@ -176,6 +187,7 @@ public final class HubImpl implements Hub {
           audit, () -> {
             closeInventory.run();
             cancels.close();
+            closeOutputs.run();
             control.close();
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
@@ -196,6 +208,7 @@ public final class HubImpl implements Hub {
       audit.close();
       closeInventory.run();
       cancels.close();
+      closeOutputs.run();
       control.close();
       client.close();
       prober.close();

@@ -33,6 +33,7 @@ public final class CommandRunner {
   private final SendFence fence;
   private final JobCancels cancels;
   private final AgentClient control;
+  private final OutputFollowers followers;
   /** The cancellable commands this hub has handed to its agent client, by job, then address → agent URL. */
   private final Map<String, Map<String, String>> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
@@ -40,9 +41,11 @@ public final class CommandRunner {
   /**
    * @param control a small client of its own for {@code cancel} calls, which must not wait behind the commands
    *     they cancel (those may hold every worker of {@code client})
+   * @param followers follow the output of commands sent with an id while they run
    */
-  public CommandRunner(Vertx vertx, AgentClient client, AgentClient control, JobStore store, Clock clock,
-      java.util.function.Supplier<String> hubId, SendFence fence, JobCancels cancels) {
+  public CommandRunner(Vertx vertx, AgentClient client, AgentClient control, OutputFollowers followers,
+      JobStore store, Clock clock, java.util.function.Supplier<String> hubId, SendFence fence, JobCancels cancels) {
+    this.followers = followers;
     this.fence = fence;
     this.cancels = cancels;
     this.control = control;
@@ -107,7 +110,13 @@ public final class CommandRunner {
     if (agentCancels) {
       inFlight.computeIfAbsent(jobId, j -> new java.util.concurrent.ConcurrentHashMap<>()).put(address, url);
     }
-    return client.call(url, "command", params, wait, gate).transform(ar -> {
+    OutputFollower follower = agentCancels ? followers.follower(jobId, address, url) : null;
+    Future<Object> call = client.call(url, "command", params, wait, follower == null ? gate
+        : startingOnSend(gate, follower));
+    Future<Object> replied = follower == null ? call
+        : call.transform(ar -> follower.replied().transform(f -> ar.succeeded()
+            ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())));
+    return replied.transform(ar -> {
       if (agentCancels) {
         Map<String, String> job = inFlight.get(jobId);
         if (job != null && job.remove(address) != null && job.isEmpty()) {
@@ -126,6 +135,22 @@ public final class CommandRunner {
       }
       return decide.test(result) ? store.recordDecided(decide, result).map(true) : Future.succeededFuture(false);
     });
+  }
+
+  /**
+   * The gate, which also starts following the command's output once it lets the command go (its agent answers
+   * {@code output} for it from then on). Asked on the worker that sends; the follower runs on this context.
+   */
+  private SendGate startingOnSend(SendGate gate, OutputFollower follower) {
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    return () -> {
+      String refusal = gate.refusal();
+      if (refusal == null && started.compareAndSet(false, true)) {
+        context.runOnContext(v -> follower.start());
+      }
+      return refusal;
+    };
   }
 
   /** {@code command} answers the output as a string; anything else is an agent that is broken or hostile. */

@@ -55,13 +55,15 @@ public final class JobService {
   private final MemberTrust trust;
   private final HostOwners owners;
   private final JobCancels cancels;
+  private final JobOutputs outputs;
   private volatile dev.sessionhub.hub.metrics.JobMetrics metrics = dev.sessionhub.hub.metrics.JobMetrics.NONE;
 
   /** @param localRunner runs the batches this hub owns itself, without a trip through the executor */
   public JobService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, JobStore store, Clock clock,
       java.util.function.Supplier<String> hubId, CommandRunner localRunner, AuditLog audit, ClusterSecrets secrets,
       MemberTrust trust,
-      HostOwners owners, JobCancels cancels) {
+      HostOwners owners, JobCancels cancels, JobOutputs outputs) {
+    this.outputs = outputs;
     this.owners = owners;
     this.cancels = cancels;
     cancels.onCancel(jobId -> vertx.runOnContext(v -> cancelledHere(jobId)));
@@ -436,7 +438,8 @@ public final class JobService {
   /** The job as far as known now, or null for a job nobody knows. */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    return local == null ? stored(jobId) : viewOf(local);
+    return (local == null ? stored(jobId) : viewOf(local))
+        .map(view -> view == null || view.done() ? view : view.withLiveOutput(outputs.soFar(jobId)));
   }
 
   public Future<List<JobView>> recent(int limit) {

@@ -15,7 +15,12 @@ import java.util.Map;
  * on the other side of a network split), so a job still ends for whoever reads it, without claiming an outcome
  * nobody saw.
  */
-public record JobView(Job job, List<TargetResult> results, boolean done, boolean cancelled) {
+public record JobView(Job job, List<TargetResult> results, boolean done, boolean cancelled,
+    Map<String, JobOutputs.SoFar> liveOutput) {
+
+  public JobView(Job job, List<TargetResult> results, boolean done, boolean cancelled) {
+    this(job, results, done, cancelled, Map.of());
+  }
 
   /** How long after the deadline readers wait for the coordinator's own records of the open targets. */
   static final java.time.Duration SETTLE = java.time.Duration.ofSeconds(5);
@@ -40,7 +45,26 @@ public record JobView(Job job, List<TargetResult> results, boolean done, boolean
 
   /** The same view, saying whether its job was cancelled. */
   public JobView withCancelled(boolean wasCancelled) {
-    return wasCancelled == cancelled ? this : new JobView(job, results, done, wasCancelled);
+    return wasCancelled == cancelled ? this : new JobView(job, results, done, wasCancelled, liveOutput);
+  }
+
+  /** The same view with what its running targets printed so far (by address), as this hub heard it. */
+  public JobView withLiveOutput(Map<String, JobOutputs.SoFar> soFar) {
+    return new JobView(job, results, done, cancelled, soFar);
+  }
+
+  /** Targets without a result yet, each with what it printed so far where this hub heard any. */
+  private JsonArray running() {
+    java.util.Set<String> ended = new java.util.HashSet<>();
+    results.forEach(r -> ended.add(r.address()));
+    JsonArray running = new JsonArray();
+    for (String address : job.targets()) {
+      if (!ended.contains(address)) {
+        JobOutputs.SoFar soFar = liveOutput.get(address);
+        running.add(new JsonObject().put("address", address).put("output", soFar == null ? "" : soFar.text()));
+      }
+    }
+    return running;
   }
 
   public Map<TargetState, Integer> counts() {
@@ -71,6 +95,9 @@ public record JobView(Job job, List<TargetResult> results, boolean done, boolean
       JsonArray items = new JsonArray();
       results.forEach(r -> items.add(r.toJson()));
       json.put("results", items);
+      if (!done) {
+        json.put("running", running());
+      }
     } else {
       json.remove("targets");
     }
