@@ -1,9 +1,6 @@
 package dev.sessionhub.hub.http;
 
-import com.hazelcast.core.EntryEvent;
-import com.hazelcast.core.HazelcastJsonValue;
-import com.hazelcast.map.IMap;
-import com.hazelcast.map.listener.EntryAddedListener;
+import dev.sessionhub.hub.jobs.JobEvents;
 import dev.sessionhub.hub.jobs.JobOutputs;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobView;
@@ -17,7 +14,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * {@code GET /api/jobs/{id}/events}: a job's progress as server-sent events. It first sends the results so far
@@ -28,8 +24,6 @@ import java.util.UUID;
  */
 public final class JobEventStream {
 
-  static final String ADDRESS = "sessionhub.job.results";
-
   private final Vertx vertx;
   private final JobService jobs;
 
@@ -38,35 +32,19 @@ public final class JobEventStream {
     this.jobs = jobs;
   }
 
-  /**
-   * Publishes every result written anywhere in the cluster on the local event bus, as its JSON text (one result,
-   * or a batch's array): only the streams that follow a job parse it (a broadcast writes thousands of results
-   * that nobody may be following).
-   */
-  public static UUID listen(Vertx vertx, IMap<String, HazelcastJsonValue> results) {
-    return results.addEntryListener((EntryAddedListener<String, HazelcastJsonValue>) (EntryEvent<String,
-        HazelcastJsonValue> e) -> {
-      try {
-        vertx.eventBus().publish(ADDRESS, e.getValue().getValue());
-      } catch (RuntimeException ignored) {
-        // never into Hazelcast's event threads
-      }
-    }, true);
-  }
-
   void handle(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     HttpServerResponse response = ctx.response();
     Set<String> sent = new HashSet<>();
     // Subscribe before the first read, so no result can fall between the two; 'sent' drops duplicates.
     Map<String, Long> relayedTo = new HashMap<>();
-    MessageConsumer<String> output = vertx.eventBus().consumer(JobOutputs.address(id), message -> {
+    MessageConsumer<String> output = vertx.eventBus().consumer(JobEvents.outputAddress(id), message -> {
       if (response.headWritten() && !response.ended()) {
         relayOutput(response, JobOutputs.Chunk.fromJson(new JsonObject(message.body())), sent, relayedTo);
       }
     });
-    MessageConsumer<String> consumer = vertx.eventBus().consumer(ADDRESS, message -> {
-      if (!message.body().contains(id) || !response.headWritten()) {
+    MessageConsumer<String> consumer = vertx.eventBus().consumer(JobEvents.resultsAddress(id), message -> {
+      if (!response.headWritten()) {
         return;
       }
       boolean relayed = false;

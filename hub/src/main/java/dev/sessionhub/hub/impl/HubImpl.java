@@ -15,6 +15,7 @@ import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.cluster.PauseDetector;
 import dev.sessionhub.hub.jobs.SendFence;
 import dev.sessionhub.hub.jobs.JobCancels;
+import dev.sessionhub.hub.jobs.JobEvents;
 import dev.sessionhub.hub.jobs.JobOutputs;
 import dev.sessionhub.hub.jobs.OutputFollowers;
 import dev.sessionhub.hub.inventory.ViewSync;
@@ -29,7 +30,6 @@ import dev.sessionhub.hub.http.HubHttpOptions;
 import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
-import dev.sessionhub.hub.http.JobEventStream;
 import dev.sessionhub.hub.http.OpsEndpoints;
 import dev.sessionhub.hub.http.DiagnoseResource;
 import dev.sessionhub.hub.discovery.DiscoveryObserver;
@@ -165,7 +165,7 @@ public final class HubImpl implements Hub {
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
         audit, secrets, trust, owners, cancels, outputs);
     jobs.observe(metrics);
-    UUID resultsListener = JobEventStream.listen(vertx, store.resultsMap());
+    UUID resultsListener = JobEvents.relayResults(vertx, store.resultsMap());
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
         options.isAgentTls());

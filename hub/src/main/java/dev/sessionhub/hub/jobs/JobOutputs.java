@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * Live output of running commands, cluster-wide. The hub that follows a command on its agent publishes each piece
  * ({@link Chunk}) on one Hazelcast topic; every hub hears every piece, keeps what each running target printed so
  * far (bounded: {@link #SO_FAR_HEAD_CHARS} + {@link #SO_FAR_TAIL_CHARS} characters per target) and republishes it
- * on its local event bus at the job's own address ({@link #address}), where the job's event streams listen.
+ * on its local event bus at the job's own address ({@link JobEvents#outputAddress}), where the job's event streams listen.
  * Topic messages are JSON text: nothing received is deserialized as Java objects.
  */
 public final class JobOutputs implements AutoCloseable {
@@ -65,11 +65,6 @@ public final class JobOutputs implements AutoCloseable {
     this.sweeper = vertx.setPeriodic(KEPT.toMillis() / 5, t -> sweep());
   }
 
-  /** The local event-bus address where {@code jobId}'s pieces of output are published (JSON text). */
-  public static String address(String jobId) {
-    return "sessionhub.job." + jobId + ".output";
-  }
-
   /** Sends a piece to every hub (this one included). */
   void publish(Chunk chunk) {
     topic.publishAsync(chunk.toJson().encode());
@@ -106,7 +101,7 @@ public final class JobOutputs implements AutoCloseable {
       return new Kept(output, Math.max(chunk.cursor(), kept == null ? 0 : kept.cursor()));
     });
     try {
-      vertx.eventBus().publish(address(chunk.jobId()), text);
+      vertx.eventBus().publish(JobEvents.outputAddress(chunk.jobId()), text);
     } catch (RuntimeException closing) {
       // never into Hazelcast's event threads
     }
