@@ -112,7 +112,7 @@ public final class CommandRunner {
     }
     OutputFollower follower = agentCancels ? followers.follower(jobId, address, url) : null;
     Future<Object> call = client.call(url, "command", params, wait, follower == null ? gate
-        : startingOnSend(gate, follower));
+        : tellingOnSend(gate, follower));
     Future<Object> replied = follower == null ? call
         : call.transform(ar -> follower.replied().transform(f -> ar.succeeded()
             ? Future.succeededFuture(ar.result()) : Future.failedFuture(ar.cause())));
@@ -138,16 +138,15 @@ public final class CommandRunner {
   }
 
   /**
-   * The gate, which also starts following the command's output once it lets the command go (its agent answers
-   * {@code output} for it from then on). Asked on the worker that sends; the follower runs on this context.
+   * The gate, which also tells the follower when it lets the command go (the agent answers {@code output} for it
+   * from then on). Asked on the worker that sends.
    */
-  private SendGate startingOnSend(SendGate gate, OutputFollower follower) {
-    io.vertx.core.Context context = vertx.getOrCreateContext();
-    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+  private static SendGate tellingOnSend(SendGate gate, OutputFollower follower) {
+    java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();
     return () -> {
       String refusal = gate.refusal();
-      if (refusal == null && started.compareAndSet(false, true)) {
-        context.runOnContext(v -> follower.start());
+      if (refusal == null && sent.compareAndSet(false, true)) {
+        follower.sent();
       }
       return refusal;
     };

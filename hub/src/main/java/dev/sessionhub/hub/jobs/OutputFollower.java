@@ -8,13 +8,17 @@ import java.time.Duration;
 
 /**
  * Follows one command's output on its agent while it runs ({@code output(jobId, cursor, wait)} long polls) and
- * publishes each piece through {@link JobOutputs}. It starts when the command is sent; an agent that does not know
- * the command yet (the call is still on its way) is asked again shortly. It ends when the agent says the command
+ * publishes each piece through {@link JobOutputs}. It starts {@link #FOLLOW_AFTER} after the command was sent, if
+ * the command has not answered by then: most commands of a broadcast take milliseconds, and following them would
+ * double the calls for output that arrives whole with the result a moment later. An agent that does not know the
+ * command yet (the call is still on its way) is asked again shortly. It ends when the agent says the command
  * ended and nothing more is waiting, when the agent cannot answer {@code output} (an older agent: its output comes
  * whole with the result), or {@link #AFTER_REPLY} after the command's own reply, whatever the agent says.
  */
 final class OutputFollower {
 
+  /** How long a command runs before its output is followed (what it printed before comes in the first piece). */
+  static final Duration FOLLOW_AFTER = Duration.ofMillis(200);
   /** How long one {@code output} call may wait on the agent for something new. */
   static final Duration LONG_POLL = Duration.ofSeconds(2);
   /** How long following may go on once the command has answered. */
@@ -31,8 +35,12 @@ final class OutputFollower {
   private final String address;
   private final String url;
   private final Promise<Void> finished = Promise.promise();
+  /** Not started yet, following, or not to be followed (it answered first). */
+  private enum Phase { WAITING, FOLLOWING, SKIPPED }
+
+  private final java.util.concurrent.atomic.AtomicReference<Phase> phase =
+      new java.util.concurrent.atomic.AtomicReference<>(Phase.WAITING);
   private volatile long repliedAt = -1;
-  private volatile boolean started;
   private long cursor;
 
   OutputFollower(Vertx vertx, AgentOutputClient client, JobOutputs outputs, String jobId, String address,
@@ -45,20 +53,22 @@ final class OutputFollower {
     this.url = url;
   }
 
-  /** Starts following; call on a Vert.x context. */
-  OutputFollower start() {
-    started = true;
-    next();
-    return this;
+  /** The command was sent: following starts {@link #FOLLOW_AFTER} from now unless it has answered by then. */
+  void sent() {
+    vertx.setTimer(FOLLOW_AFTER.toMillis(), t -> {
+      if (phase.compareAndSet(Phase.WAITING, Phase.FOLLOWING)) {
+        next();
+      }
+    });
   }
 
   /**
-   * The command answered (call on the context that started it): following ends once the agent has given
-   * everything, and at the latest {@link #AFTER_REPLY} later, even if the agent is silent.
+   * The command answered: following ends once the agent has given everything, and at the latest {@link
+   * #AFTER_REPLY} later, even if the agent is silent; at once if it never began.
    */
   Future<Void> replied() {
     repliedAt = System.nanoTime();
-    if (!started) {
+    if (phase.compareAndSet(Phase.WAITING, Phase.SKIPPED)) {
       finished.tryComplete();
     } else {
       vertx.setTimer(AFTER_REPLY.toMillis(), t -> finished.tryComplete());
