@@ -7,6 +7,9 @@ import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.agent.testing.Wire;
+import dev.sessionhub.hub.client.HostileAgent;
+import dev.sessionhub.hub.client.HostileServer;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
@@ -144,6 +147,50 @@ class LiveOutputTest {
     assertEquals(4, soFar.size(), running.encode());
     assertTrue(soFar.stream().map(o -> ((JsonObject) o).getString("output")).allMatch(o -> o.startsWith("tick 0\n")),
         "each running target's output so far, as the other hub heard it: " + soFar.encode());
+  }
+
+  @Test
+  void agentsAnsweringOutputWithGarbageDoNotHarmTheirCommandsOrTheHub() throws Exception {
+    // honest commands that take 600 ms (so the hub follows them), hostile answers to output
+    HostileServer.Script slowOk = (socket, request) -> {
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(600).toNanos()); // paces the fake agent
+      HostileServer.value("<string>ok\n</string>").answer(socket, request);
+    };
+    Map<String, HostileServer.Script> onOutput = new java.util.LinkedHashMap<>();
+    onOutput.put("endless", HostileServer.endless());
+    onOutput.put("huge", HostileServer.huge(8 << 20));
+    onOutput.put("doctype", HostileServer.xml("<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY e \"x\">]>"
+        + "<methodResponse><params><param><value>&e;</value></param></params></methodResponse>"));
+    onOutput.put("not a struct", HostileServer.value("<array><data></data></array>"));
+    onOutput.put("silent", HostileServer.silent());
+    onOutput.put("html", HostileServer.raw(HostileServer.http(200, "text/html", "<html>no</html>".getBytes(
+        java.nio.charset.StandardCharsets.UTF_8))));
+    List<HostileAgent> hostile = new java.util.ArrayList<>();
+    String hub = cluster.node(0).url();
+    int port = Integer.parseInt(hub.substring(hub.lastIndexOf(':') + 1));
+    try {
+      for (Map.Entry<String, HostileServer.Script> c : onOutput.entrySet()) {
+        HostileAgent agent = HostileAgent.startLive(c.getKey(), "liveh", slowOk, c.getValue());
+        hostile.add(agent);
+        Wire.Answer registered = Wire.send(port, Wire.post(port, "/RPC2", agent.registerCall("liveh")));
+        assertEquals(200, registered.status(), registered.text());
+      }
+      Poll.until(Duration.ofSeconds(10), "the hostile agents are listed",
+          () -> HubApi.count(hub, "tag.suite=liveh") == onOutput.size());
+      long started = System.nanoTime();
+      JsonObject job = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "tag.suite=liveh")
+          .put("code", "print('ok')").put("timeout", 5)).json();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      assertEquals(onOutput.size(), job.getJsonObject("counts").getInteger("ok"), job.encodePrettily());
+      job.getJsonArray("results").forEach(r -> assertEquals("ok\n", ((JsonObject) r).getString("output")));
+      assertTrue(seconds < 4, "each result waited at most a second for its follower: " + seconds + " s");
+      hostile.forEach(h -> assertTrue(h.outputCalls() >= 1, h.name() + " was asked for output"));
+      assertEquals(4, HubApi.count(hub, "tag.group=live"), "the hub still answers");
+    } finally {
+      for (HostileAgent h : hostile) {
+        h.close();
+      }
+    }
   }
 
   @Test

@@ -17,8 +17,13 @@ public final class HostileAgent implements AutoCloseable {
   private final String sessionId = UUID.randomUUID().toString();
   private final AtomicInteger commands = new AtomicInteger();
 
-  private HostileAgent(String name, String tag, HostileServer.Script onCommand) throws IOException {
+  private final String version;
+  private final AtomicInteger outputCalls = new AtomicInteger();
+
+  private HostileAgent(String name, String tag, HostileServer.Script onCommand, HostileServer.Script onOutput,
+      String version) throws IOException {
     this.name = name;
+    this.version = version;
     this.server = HostileServer.start(HostileServer.silent());
     server.script((socket, request) -> {
       String body = request.text();
@@ -27,6 +32,9 @@ public final class HostileAgent implements AutoCloseable {
       } else if (body.contains("<methodName>command</methodName>")) {
         commands.incrementAndGet();
         onCommand.answer(socket, request);
+      } else if (onOutput != null && body.contains("<methodName>output</methodName>")) {
+        outputCalls.incrementAndGet();
+        onOutput.answer(socket, request);
       } else {
         HostileServer.xml("<?xml version=\"1.0\"?><methodResponse><fault><value><struct><member><name>faultCode"
             + "</name><value><int>-32601</int></value></member><member><name>faultString</name><value><string>"
@@ -38,7 +46,21 @@ public final class HostileAgent implements AutoCloseable {
 
   /** Starts one on a loopback port the OS picks; {@code tag} becomes its {@code tag.suite}. */
   public static HostileAgent start(String name, String tag, HostileServer.Script onCommand) throws IOException {
-    return new HostileAgent(name, tag, onCommand);
+    return new HostileAgent(name, tag, onCommand, null, "0.1.0");
+  }
+
+  /**
+   * One that claims agent contract 0.3 (so the hub names its commands and follows their output), answers {@code
+   * command} with {@code onCommand} and {@code output} with {@code onOutput}.
+   */
+  public static HostileAgent startLive(String name, String tag, HostileServer.Script onCommand,
+      HostileServer.Script onOutput) throws IOException {
+    return new HostileAgent(name, tag, onCommand, onOutput, "0.3.0");
+  }
+
+  /** How many {@code output} calls reached it. */
+  public int outputCalls() {
+    return outputCalls.get();
   }
 
   public String name() {
@@ -83,7 +105,7 @@ public final class HostileAgent implements AutoCloseable {
         + member("port", "<int>" + port() + "</int>")
         + member("session_id", "<string>" + sessionId + "</string>")
         + member("app", "<string>blender</string>")
-        + member("agent_version", "<string>0.1.0</string>")
+        + member("agent_version", "<string>" + version + "</string>")
         + member("started_at", "<string>2024-01-01T00:00:00Z</string>")
         + member("main_thread", "<boolean>1</boolean>")
         + member("headless", "<boolean>0</boolean>")
