@@ -117,8 +117,11 @@ public final class NetnsFarm implements AutoCloseable {
     List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", namespace(slot),
         Launcher.script().toString()));
     command.addAll(List.of(args));
-    Process p = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    // the program stops itself when this JVM is gone (a killed test run leaves no hub or session behind)
+    builder.environment().put("SESSIONHUB_PARENT_PID", String.valueOf(ProcessHandle.current().pid()));
+    Process p = builder.start();
     processes.add(p);
     return p;
   }
