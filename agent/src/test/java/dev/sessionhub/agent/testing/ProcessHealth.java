@@ -14,8 +14,17 @@ import java.util.stream.Stream;
  */
 public record ProcessHealth(int threads, long fds, long heapBytes) {
 
+  /**
+   * This JVM now. Threads of Vert.x's worker pools are not counted: those pools start empty and grow, under load,
+   * to their fixed size (20) and stay there, which is not a leak; what this guards against is growth without a
+   * bound (a thread per connection or per call that never ends).
+   */
   public static ProcessHealth now() {
-    return new ProcessHealth(ManagementFactory.getThreadMXBean().getThreadCount(), openFds(), heapAfterGc());
+    int threads = (int) Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> !t.getName().startsWith("vert.x-worker-thread-")
+            && !t.getName().startsWith("vert.x-internal-blocking-"))
+        .count();
+    return new ProcessHealth(threads, openFds(), heapAfterGc());
   }
 
   /**
@@ -83,9 +92,15 @@ public record ProcessHealth(int threads, long fds, long heapBytes) {
     } catch (AssertionError e) {
       throw new AssertionError("the process did not return near its baseline within " + deadline + ": baseline "
           + base + ", now " + last[0] + " (margins: " + threadMargin + " threads, " + fdMargin + " fds, "
-          + heapMarginBytes / (1024 * 1024) + " MiB)", e);
+          + heapMarginBytes / (1024 * 1024) + " MiB); this JVM's threads by name: " + threadsByName(), e);
     }
     return last[0];
+  }
+
+  /** This JVM's live threads, counted by name with digits dropped (what a leak looks like). */
+  public static java.util.Map<String, Long> threadsByName() {
+    return Thread.getAllStackTraces().keySet().stream().collect(java.util.stream.Collectors.groupingBy(
+        t -> t.getName().replaceAll("\\d+", "#"), java.util.TreeMap::new, java.util.stream.Collectors.counting()));
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.rpc.RpcMethod;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
+import io.vertx.core.Future;
 import java.time.Duration;
 import java.util.List;
 
@@ -34,6 +35,7 @@ public final class HubJobRpcMethods {
           String code = Params.string("hub.command", params, 1, "code");
           Duration timeout = timeout("hub.command", params, 2);
           return jobs.route(address, code, timeout, new JobRequester("xml-rpc", caller))
+              .recover(e -> Future.failedFuture(JobFailures.asFault(e)))
               .compose(job -> jobs.await(job.id()))
               .map(view -> {
                 TargetResult r = view.results().get(0);
@@ -69,6 +71,7 @@ public final class HubJobRpcMethods {
           Params.arity("hub.cancel", params, 1, 1);
           String id = Params.string("hub.cancel", params, 0, "id");
           return jobs.cancel(id, new JobRequester("xml-rpc", caller))
+              .recover(e -> Future.failedFuture(JobFailures.asFault(e)))
               .map(view -> PlainValues.of(view.toJson(true))).toCompletionStage();
         }));
     dispatcher.register(new RpcMethod("hub.job", "A job by id, with every result so far.",

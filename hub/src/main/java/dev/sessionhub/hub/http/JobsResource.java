@@ -8,8 +8,6 @@ import dev.sessionhub.hub.jobs.JobTimeouts;
 import dev.sessionhub.hub.jobs.JobView;
 import dev.sessionhub.shared.selector.Selector;
 import dev.sessionhub.shared.selector.SelectorSyntaxException;
-import dev.sessionhub.shared.xmlrpc.FaultCode;
-import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import io.vertx.core.Future;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -96,12 +94,8 @@ final class JobsResource {
     jobs.cancel(id, who(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
         ApiErrors.json(ctx, ar.result().toJson(true));
-      } else if (ar.cause() instanceof XmlRpcFaultException f && f.code() == FaultCode.NOT_FOUND.code()) {
-        ApiErrors.send(ctx, 404, "unknown_job", f.getMessage());
-      } else if (ar.cause() instanceof XmlRpcFaultException f && f.code() == FaultCode.CONFLICT.code()) {
-        ApiErrors.send(ctx, 409, "job_ended", f.getMessage());
       } else {
-        ApiErrors.internal(ctx, ar.cause());
+        JobFailures.send(ctx, ar.cause());
       }
     });
   }
@@ -190,10 +184,6 @@ final class JobsResource {
   }
 
   private static void fail(RoutingContext ctx, Throwable t) {
-    if (t instanceof XmlRpcFaultException f && f.code() == FaultCode.NOT_FOUND.code()) {
-      ApiErrors.send(ctx, 404, "unknown_session", f.getMessage());
-    } else {
-      ApiErrors.internal(ctx, t);
-    }
+    JobFailures.send(ctx, t);
   }
 }

@@ -9,7 +9,6 @@ import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.selector.Selector;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
-import dev.sessionhub.shared.xmlrpc.XmlRpcFaultException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -91,11 +90,11 @@ public final class JobService {
         start("broadcast", selector.toString(), code, timeout, rollout, requester, targets));
   }
 
-  /** A command in one session; fails with {@link FaultCode#NOT_FOUND} if the hub does not know it. */
+  /** A command in one session; fails with {@link JobRefusal.Reason#UNKNOWN_SESSION} if the hub does not know it. */
   public Future<Job> route(String address, String code, Duration timeout, JobRequester requester) {
     return inventory.lookup(address).compose(record -> {
       if (record == null) {
-        return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no session at " + address
+        return Future.failedFuture(new JobRefusal(JobRefusal.Reason.UNKNOWN_SESSION, "no session at " + address
             + " (addresses are host:port, as 'sessionhub ls' shows them)"));
       }
       return start("route", address, code, timeout, Rollout.ALL_AT_ONCE, requester, List.of(record));
@@ -215,17 +214,18 @@ public final class JobService {
 
   /**
    * Cancels a job through this hub, whichever hub coordinates it (even a dead one): fails with {@link
-   * FaultCode#NOT_FOUND} for a job nobody knows and {@link FaultCode#CONFLICT} for one that already ended.
+   * JobRefusal.Reason#UNKNOWN_JOB} for a job nobody knows and {@link JobRefusal.Reason#JOB_ENDED} for one that
+   * already ended.
    * Answers the job as it stands right after the cancel.
    */
   public Future<JobView> cancel(String jobId, JobRequester requester) {
     return view(jobId).compose(view -> {
       if (view == null) {
-        return Future.failedFuture(new XmlRpcFaultException(FaultCode.NOT_FOUND, "no job " + jobId
+        return Future.failedFuture(new JobRefusal(JobRefusal.Reason.UNKNOWN_JOB, "no job " + jobId
             + " (jobs are kept for 24 h)"));
       }
       if (view.done()) {
-        return Future.failedFuture(new XmlRpcFaultException(FaultCode.CONFLICT, "job " + jobId
+        return Future.failedFuture(new JobRefusal(JobRefusal.Reason.JOB_ENDED, "job " + jobId
             + " already ended; nothing to cancel"));
       }
       return cancels.cancel(jobId, requester.describe()).compose(first -> {
