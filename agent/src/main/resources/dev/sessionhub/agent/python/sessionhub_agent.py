@@ -946,6 +946,7 @@ class CommandOutput(object):
         self.state = QUEUED
         self.ended_at = None
         self.closed = False
+        self.waiting = 0  # output() calls waiting for more
 
     def append(self, text):
         if not text:
@@ -1021,7 +1022,11 @@ class CommandOutput(object):
                 remaining = deadline - _monotonic()
                 if remaining <= 0:
                     break
-                _wait(self.condition, remaining)
+                self.waiting += 1
+                try:
+                    _wait(self.condition, remaining)
+                finally:
+                    self.waiting -= 1
             text, after, skipped = self._read(cursor, limit)
             return {'state': self.state, 'text': text, 'cursor': after, 'skipped': skipped,
                     'more': after < self.total}
