@@ -2,9 +2,24 @@
 """SessionHub agent for Python applications (Blender, Maya, Houdini, Nuke, plain Python).
 
 One file, standard library only, one source for CPython 2.7 and 3.7+. It speaks the agent wire contract of
-SessionHub's Java agent (DESIGN.md): an XML-RPC server that binds the first free port from 8000, answers
-server_data(), scene_objects(), command(code[, timeout]), evaluate(expr) and system.*, runs commands on the
-application's main thread through a host adapter, and (with a hub URL) announces itself to a hub.
+SessionHub's Java agent (DESIGN.md), agent version 0.3: an XML-RPC server that binds the first free port from
+8000, answers server_data(), scene_objects(), command(code[, seconds[, id]]), cancel(id), output(id, cursor,
+wait), evaluate(expr) and system.*, runs commands on the application's main thread through a host adapter, and
+(with a hub URL) announces itself to a hub.
+
+cancel(id) answers {id, result}: 'removed' for a queued command (it never runs; its caller gets fault -32007),
+'interrupted' for a running one this host can interrupt (its caller gets fault -32007 at once), 'running' for a
+running one it cannot (it runs on and its caller gets its real outcome), 'unknown' otherwise. Interruption is the
+one used at a command's time limit (AsyncInterrupter: an exception raised in the main thread at its next Python
+bytecode). Per host: plain Python, Blender, Maya, Houdini and Nuke all answer 'interrupted' (Maya, Houdini and Nuke
+checked against stand-ins only), unless the host sets `interrupts = False` or this Python has no ctypes: then
+'running'. A command blocked inside C (a time.sleep, a long bpy operator) is answered at once but stops only when
+control comes back to Python; later commands wait for that.
+
+output(id, cursor, wait) follows what a command submitted with an id prints, while it is queued, runs, and for
+30 s after it ended: {id, state, text, cursor, skipped, more}, cursors counting code points. Per command the
+agent keeps the first and the last 524288 characters of its output, never more; command() then answers head +
+'[output truncated: N characters not kept]' + tail.
 
 Standalone, it is a plain Python session whose main thread serves the command queue:
 
