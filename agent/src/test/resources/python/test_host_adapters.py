@@ -201,8 +201,12 @@ class HostAdapterTest(unittest.TestCase):
         self.assertFalse(ran)
 
     def cancel_calls(self, code, session):
-        """Submits `code` as command 'job' from another client, cancels it once it runs; (cancel's answer, the
-        command's outcome, seconds from the cancel to that outcome, the next command's answer)."""
+        """Submits `code` as command 'job' from another client, cancels it once it runs, then sets the event the
+        code may wait for as `release`; (cancel's answer, the command's outcome, seconds from the cancel to that
+        outcome, the next command's answer)."""
+        release = threading.Event()
+        session.agent.runner.namespace['release'] = release
+
         def calls(proxy):
             outcome = []
             submitter = xmlrpclib.ServerProxy(session.agent.url())
@@ -219,6 +223,9 @@ class HostAdapterTest(unittest.TestCase):
             wait_until(lambda: proxy.output('job', 0, 0)['state'] == 'running', 'the command runs')
             cancelled_at = sa.time.time()
             answer = proxy.cancel('job')
+            if answer['result'] == 'interrupted':
+                worker.join(20)  # answered before the code returns to Python
+            release.set()
             worker.join(20)
             submitter('close')()
             return answer, outcome[0], outcome[1] - cancelled_at, proxy.command("print('next')")
@@ -239,22 +246,23 @@ class HostAdapterTest(unittest.TestCase):
     def test_cancel_of_a_command_blocked_in_c_answers_its_caller_at_once(self):
         session = Session(sa.PlainHost(app='tool'))
         answer, outcome, seconds, following = session.drive(
-            self.cancel_calls("import time\nprint('sleeping')\ntime.sleep(1.5)\nprint('woke')", session),
+            self.cancel_calls("print('waiting')\nrelease.wait()\nprint('released')", session),
             lambda until: session.agent.serve_forever(should_stop=until))
         self.assertEqual({'id': 'job', 'result': 'interrupted'}, answer)
         self.assertEqual(-32007, outcome[0])
-        self.assertLess(seconds, 1.0, 'answered before the sleep returned')
-        self.assertEqual('next\n', following)  # after the sleep returned and the interruption stopped it
+        self.assertLess(seconds, 10.0, 'answered while the code was still blocked')
+        self.assertEqual('next\n', following)  # after the wait returned and the interruption stopped it
+        self.assertNotIn('released', session.agent.runner.namespace)
 
     def test_cancel_on_a_host_that_cannot_interrupt_answers_running_and_the_command_ends_as_it_would(self):
         host = sa.PlainHost(app='tool')
         host.interrupts = False
         session = Session(host)
         answer, outcome, _, following = session.drive(
-            self.cancel_calls("import time\nprint('sleeping')\ntime.sleep(0.5)\nprint('woke')", session),
+            self.cancel_calls("print('waiting')\nrelease.wait()\nprint('released')", session),
             lambda until: session.agent.serve_forever(should_stop=until))
         self.assertEqual({'id': 'job', 'result': 'running'}, answer)
-        self.assertEqual(('result', 'sleeping\nwoke\n'), outcome)
+        self.assertEqual(('result', 'waiting\nreleased\n'), outcome)
         self.assertEqual('next\n', following)
 
 
@@ -479,6 +487,24 @@ class AgentEdgesTest(unittest.TestCase):
         self.assertEqual('http://agent:tok@127.0.0.1:9', sa._hub_base('http://127.0.0.1:9/', 'tok'))
 
 
+def watchdog(seconds):
+    """Prints every thread's stack if the run is still going after `seconds` (the Java side gives up at 180 s)."""
+    def watch():
+        if finished.wait(seconds):
+            return
+        lines = ['test_host_adapters.py still running after %d s; threads:\n' % seconds]
+        for ident, frame in sys._current_frames().items():
+            lines.append('--- thread %s\n%s' % (ident, ''.join(traceback.format_stack(frame))))
+        sys.__stderr__.write(''.join(lines))
+        sys.__stderr__.flush()
+    finished = threading.Event()
+    thread = threading.Thread(target=watch, name='watchdog')
+    thread.daemon = True
+    thread.start()
+    return finished
+
+
 if __name__ == '__main__':
+    watchdog(150)
     result = unittest.main(exit=False, verbosity=2).result
     sys.exit(0 if result.wasSuccessful() and result.testsRun > 0 else 1)
