@@ -490,13 +490,16 @@ class AgentEdgesTest(unittest.TestCase):
 def watchdog(seconds):
     """Prints every thread's stack if the run is still going after `seconds` (the Java side gives up at 180 s)."""
     def watch():
-        if finished.wait(seconds):
-            return
-        lines = ['test_host_adapters.py still running after %d s; threads:\n' % seconds]
-        for ident, frame in sys._current_frames().items():
-            lines.append('--- thread %s\n%s' % (ident, ''.join(traceback.format_stack(frame))))
-        sys.__stderr__.write(''.join(lines))
-        sys.__stderr__.flush()
+        try:
+            if finished.wait(seconds):
+                return
+            lines = ['test_host_adapters.py still running after %d s; threads:\n' % seconds]
+            for ident, frame in sys._current_frames().items():
+                lines.append('--- thread %s\n%s' % (ident, ''.join(traceback.format_stack(frame))))
+            sys.__stderr__.write(''.join(lines))
+            sys.__stderr__.flush()
+        except BaseException:  # Python 2 tears modules down under a daemon thread at exit: nothing to report then
+            pass
     finished = threading.Event()
     thread = threading.Thread(target=watch, name='watchdog')
     thread.daemon = True
@@ -505,6 +508,7 @@ def watchdog(seconds):
 
 
 if __name__ == '__main__':
-    watchdog(150)
+    running = watchdog(150)
     result = unittest.main(exit=False, verbosity=2).result
+    running.set()
     sys.exit(0 if result.wasSuccessful() and result.testsRun > 0 else 1)

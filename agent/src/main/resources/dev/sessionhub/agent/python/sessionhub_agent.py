@@ -1081,14 +1081,20 @@ class CommandOutputs(object):
         self.sweep()
 
     def find(self, command_id):
-        self.sweep(force=True)
-        with self.lock:
-            return self.by_id.get(command_id)
-
-    def sweep(self, force=False):
+        """The output of the command with this id, or None when there is none or it ended `retention` ago."""
+        self.sweep()
         now = self.clock()
         with self.lock:
-            if not force and self.swept is not None and now - self.swept < 1.0:
+            output = self.by_id.get(command_id)
+            if output is not None and output.ended_at is not None and now - output.ended_at >= self.retention:
+                del self.by_id[command_id]
+                return None
+            return output
+
+    def sweep(self):
+        now = self.clock()
+        with self.lock:
+            if self.swept is not None and now - self.swept < 1.0:
                 return
             self.swept = now
             expired = [key for key, output in self.by_id.items()
