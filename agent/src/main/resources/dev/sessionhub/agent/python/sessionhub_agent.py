@@ -2243,22 +2243,13 @@ class Agent(object):
     def _output(self, params):
         check_arity('output', params, 3, 3)
         command_id = _command_id('output', params, 0)
-        cursor = params[1]
-        if not isinstance(cursor, integer_types) or isinstance(cursor, bool) or cursor < 0:
-            raise RpcFault(INVALID_PARAMS, "output: parameter 'cursor' must be an int >= 0, got %s"
-                           % (cursor if isinstance(cursor, integer_types) and not isinstance(cursor, bool)
-                              else type_name(cursor)))
-        wait = params[2]
-        if not (isinstance(wait, (integer_types, float)) and not isinstance(wait, bool)
-                and 0 <= wait <= OUTPUT_MAX_WAIT):
-            raise RpcFault(INVALID_PARAMS, "output: parameter 'wait' must be a number of seconds from 0 to %d, got %s"
-                           % (OUTPUT_MAX_WAIT, wait if isinstance(wait, (integer_types, float))
-                              and not isinstance(wait, bool) else type_name(wait)))
+        cursor = _cursor(params[1])
+        wait = _wait_seconds(params[2])
         output = self.outputs.find(command_id)
         if output is None:
             answer = {'state': 'unknown', 'text': u'', 'cursor': cursor, 'skipped': 0, 'more': False}
         else:
-            answer = output.follow(cursor, float(wait))
+            answer = output.follow(cursor, wait)
         answer['id'] = command_id
         return answer
 
@@ -2282,6 +2273,25 @@ def _command_id(method, params, index):
         raise RpcFault(INVALID_PARAMS, "%s: parameter 'id' must be 1 to %d characters, got %d"
                        % (method, MAX_COMMAND_ID, len(command_id)))
     return command_id
+
+
+def _is_number(value, kinds):
+    return isinstance(value, kinds) and not isinstance(value, bool)
+
+
+def _cursor(value):
+    if _is_number(value, integer_types) and value >= 0:
+        return value
+    shown = value if _is_number(value, integer_types) else type_name(value)
+    raise RpcFault(INVALID_PARAMS, "output: parameter 'cursor' must be an int >= 0, got %s" % shown)
+
+
+def _wait_seconds(value):
+    if _is_number(value, integer_types + (float,)) and 0 <= value <= OUTPUT_MAX_WAIT:
+        return float(value)
+    shown = value if _is_number(value, integer_types + (float,)) else type_name(value)
+    raise RpcFault(INVALID_PARAMS, "output: parameter 'wait' must be a number of seconds from 0 to %d, got %s"
+                   % (OUTPUT_MAX_WAIT, shown))
 
 
 def _seconds(value):
