@@ -213,7 +213,21 @@ class AgentLiveOutputTest {
         + pyString(release.toString()) + "):\n    time.sleep(0.01)", 60.0, blockerId);
     Poll.until(Duration.ofSeconds(20), "the blocker running", () -> state(blockerId).equals("running"));
     Submitted queued = submit("print('after')", 60.0, queuedId);
+    CompletableFuture<Map<String, Object>> longPoll = CompletableFuture.supplyAsync(() -> {
+      try {
+        return output(blockerId, "blocking\n".length(), 20.0);
+      } catch (Exception e) {
+        throw new CompletionException(e);
+      }
+    });
     try {
+      long pollStarted = System.nanoTime();
+      while (System.nanoTime() - pollStarted < TimeUnit.SECONDS.toNanos(1)) {  // the poll reaches its wait meanwhile
+        long asked = System.nanoTime();
+        assertTrue(call("server_data") instanceof Map, "server_data is answered while an output() call waits");
+        assertTrue(System.nanoTime() - asked < TimeUnit.SECONDS.toNanos(5), "answered at once");
+      }
+      assertFalse(longPoll.isDone(), "the output() call is still waiting for output: " + longPoll);
       Map<String, Object> behind = known(queuedId);
       assertEquals("queued", behind.get("state"), behind::toString);
       assertEquals("", behind.get("text"));
@@ -225,6 +239,9 @@ class AgentLiveOutputTest {
       java.nio.file.Files.createFile(release);
     }
     assertEquals("blocking\n", blocker.reply().get(30, TimeUnit.SECONDS));
+    Map<String, Object> woken = longPoll.get(30, TimeUnit.SECONDS);
+    assertEquals("ended", woken.get("state"), "the waiting output() call answers when its command ends: " + woken);
+    assertEquals("", woken.get("text"));
     Followed followed = follow(queuedId, TimeUnit.SECONDS.toNanos(30));
     assertEquals("after\n", queued.reply().get(30, TimeUnit.SECONDS));
     assertEquals("after\n", followed.text());
