@@ -676,6 +676,7 @@ class CommandTask(object):
         self.thread_ident = None
         self.interrupted = False
         self.finished = False
+        self.counted = False  # its place in the queue's pending count was given back
 
 
 def _describe(seconds):
@@ -816,8 +817,8 @@ class CommandQueue(object):
             block = False
             try:
                 self._run(task)
-            except CommandTimeout:
-                pass  # an interruption that arrived after its command ended
+            except CommandTimeout:  # an interruption that landed as its command ended, outside the command
+                self._end(task, None, RpcFault(COMMAND_TIMEOUT, 'command interrupted as it ended'))
             ran += 1
         if ran and self.after_batch is not None:
             self.after_batch()
@@ -828,7 +829,7 @@ class CommandQueue(object):
     def _run(self, task):
         with task.lock:
             if task.state != QUEUED:
-                self._finished(False)
+                self._finished(task, False)
                 return
             task.state = RUNNING
             task.thread_ident = _thread_ident()
@@ -845,21 +846,26 @@ class CommandQueue(object):
             except Exception as e:
                 result, fault = None, RpcFault(INTERNAL_ERROR, 'internal error: %s: %s' % (type(e).__name__, e))
         finally:
-            while True:
-                try:
-                    self._settle(task)
-                    break
-                except CommandTimeout:
-                    continue  # an interruption fired as the command returned: settle again, it cannot fire twice
-            self._forget(task)  # before its caller is answered: the id is free when the answer arrives
-            if task.output is not None:
-                task.output.end()
-            with task.lock:
-                if task.state == RUNNING:
-                    task.state = DONE
-                    task.result, task.fault = result, fault
-                task.done.set()
-            self._finished(True)
+            self._end(task, result, fault)
+
+    def _end(self, task, result, fault):
+        """Settles a task that ran and answers its caller. Safe to call again (run_pending does, when an
+        interruption landed here before the task was settled)."""
+        while True:
+            try:
+                self._settle(task)
+                break
+            except CommandTimeout:
+                continue  # an interruption fired as the command returned: settle again, it cannot fire twice
+        self._forget(task)  # before its caller is answered: the id is free when the answer arrives
+        if task.output is not None:
+            task.output.end()
+        with task.lock:
+            if task.state == RUNNING:
+                task.state = DONE
+                task.result, task.fault = result, fault
+            task.done.set()
+        self._finished(task, True)
 
     def _settle(self, task):
         """Marks the task finished, so that nothing interrupts it any more, and drops an interruption not yet
@@ -869,8 +875,11 @@ class CommandQueue(object):
             if task.interrupted:
                 self.interrupter.clear(task.thread_ident)
 
-    def _finished(self, ran):
+    def _finished(self, task, ran):
         with self.lock:
+            if task.counted:
+                return
+            task.counted = True
             self.pending -= 1
             if ran:
                 self.completed += 1
