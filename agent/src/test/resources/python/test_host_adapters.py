@@ -200,6 +200,143 @@ class HostAdapterTest(unittest.TestCase):
         self.assertEqual(-32002, results[0][0])
         self.assertFalse(ran)
 
+    def cancel_calls(self, code, session):
+        """Submits `code` as command 'job' from another client, cancels it once it runs, then sets the event the
+        code may wait for as `release`; (cancel's answer, the command's outcome, seconds from the cancel to that
+        outcome, the next command's answer)."""
+        release = threading.Event()
+        session.agent.runner.namespace['release'] = release
+
+        def calls(proxy):
+            outcome = []
+            submitter = xmlrpclib.ServerProxy(session.agent.url())
+
+            def submit():
+                try:
+                    outcome.append(('result', submitter.command(code, 30, 'job')))
+                except xmlrpclib.Fault as fault:
+                    outcome.append((fault.faultCode, fault.faultString))
+                outcome.append(sa.time.time())
+
+            worker = threading.Thread(target=submit)
+            worker.start()
+            wait_until(lambda: proxy.output('job', 0, 0)['state'] == 'running', 'the command runs')
+            cancelled_at = sa.time.time()
+            answer = proxy.cancel('job')
+            if answer['result'] == 'interrupted':
+                worker.join(20)  # answered before the code returns to Python
+            release.set()
+            worker.join(20)
+            submitter('close')()
+            return answer, outcome[0], outcome[1] - cancelled_at, proxy.command("print('next')")
+        return calls
+
+    def test_cancel_interrupts_a_running_command_in_a_pumped_host(self):
+        import maya.cmds  # noqa: F401
+        session = Session(sa.detect_host())
+        try:
+            answer, outcome, _, following = session.drive(
+                self.cancel_calls("print('looping')\nwhile True:\n    pass", session), standin_mainloop.run_loop)
+        finally:
+            del sys.modules['maya.cmds'], sys.modules['maya.utils'], sys.modules['maya']
+        self.assertEqual({'id': 'job', 'result': 'interrupted'}, answer)
+        self.assertEqual((-32007, 'command cancelled while it ran; it was interrupted'), outcome)
+        self.assertEqual('next\n', following)
+
+    def test_cancel_of_a_command_blocked_in_c_answers_its_caller_at_once(self):
+        session = Session(sa.PlainHost(app='tool'))
+        answer, outcome, seconds, following = session.drive(
+            self.cancel_calls("print('waiting')\nrelease.wait()\nprint('released')", session),
+            lambda until: session.agent.serve_forever(should_stop=until))
+        self.assertEqual({'id': 'job', 'result': 'interrupted'}, answer)
+        self.assertEqual(-32007, outcome[0])
+        self.assertLess(seconds, 10.0, 'answered while the code was still blocked')
+        self.assertEqual('next\n', following)  # after the wait returned and the interruption stopped it
+        self.assertNotIn('released', session.agent.runner.namespace)
+
+    def test_cancel_on_a_host_that_cannot_interrupt_answers_running_and_the_command_ends_as_it_would(self):
+        host = sa.PlainHost(app='tool')
+        host.interrupts = False
+        session = Session(host)
+        answer, outcome, _, following = session.drive(
+            self.cancel_calls("print('waiting')\nrelease.wait()\nprint('released')", session),
+            lambda until: session.agent.serve_forever(should_stop=until))
+        self.assertEqual({'id': 'job', 'result': 'running'}, answer)
+        self.assertEqual(('result', 'waiting\nreleased\n'), outcome)
+        self.assertEqual('next\n', following)
+
+
+class CommandOutputTest(unittest.TestCase):
+    """A command's bounded output and its followers, on the agent module directly (small bounds)."""
+
+    def test_the_head_and_the_tail_are_kept_and_a_reader_in_between_jumps_to_the_tail(self):
+        output = sa.CommandOutput(head_cap=4, tail_cap=4)
+        output.start()
+        for piece in ('ab', 'cdef', 'g', 'hijk', 'l'):
+            output.append(piece)
+        self.assertEqual('abcd\n[output truncated: 4 characters not kept]\nijkl', output.text())
+        first = output.follow(0, 0, limit=3)
+        self.assertEqual(('abc', 3, 0, True), (first['text'], first['cursor'], first['skipped'], first['more']))
+        second = output.follow(3, 0)
+        self.assertEqual(('d', 4, 0, True), (second['text'], second['cursor'], second['skipped'], second['more']))
+        jumped = output.follow(4, 0)
+        self.assertEqual(('ijkl', 12, 4, False), (jumped['text'], jumped['cursor'], jumped['skipped'],
+                                                   jumped['more']))
+        self.assertEqual('running', jumped['state'])
+        output.append('x' * 10)  # alone longer than the tail
+        self.assertEqual('abcd\n[output truncated: 14 characters not kept]\nxxxx', output.text())
+        output.end()
+        self.assertEqual(('', 'ended'), (output.follow(22, 5)['text'], output.follow(22, 5)['state']))
+        try:
+            output.follow(23, 0)
+            self.fail('a cursor past the end was accepted')
+        except sa.RpcFault as fault:
+            self.assertEqual(-32602, fault.code)
+            self.assertIn('cursor', fault.message)
+
+    def test_output_that_fits_is_returned_whole(self):
+        output = sa.CommandOutput(head_cap=4, tail_cap=4)
+        for piece in ('ab', 'cdef', 'gh'):
+            output.append(piece)
+        self.assertEqual('abcdefgh', output.text())
+        self.assertEqual(('abcd', 4), (output.follow(0, 0)['text'], output.follow(0, 0)['cursor']))
+        self.assertEqual(('efgh', 8, 0), (output.follow(4, 0)['text'], output.follow(4, 0)['cursor'],
+                                          output.follow(4, 0)['skipped']))
+
+    def test_an_ended_commands_output_is_freed_after_its_retention(self):
+        now = [100.0]
+        outputs = sa.CommandOutputs(retention=30.0, clock=lambda: now[0])
+        output = sa.CommandOutput(clock=lambda: now[0])
+        outputs.add('a', output)
+        output.end()
+        now[0] = 129.9
+        self.assertIs(output, outputs.find('a'))
+        now[0] = 130.0
+        self.assertIsNone(outputs.find('a'))
+
+    def test_a_waiting_reader_wakes_on_output_on_the_end_and_on_close(self):
+        for wake in ('append', 'end', 'close'):
+            output = sa.CommandOutput()
+            output.start()
+            answers = []
+            reader = threading.Thread(target=lambda: answers.append(output.follow(0, 20)))
+            reader.start()
+            wait_until(lambda: output.waiting == 1, 'the reader waits', seconds=5)
+            began = sa.time.time()
+            if wake == 'append':
+                output.append('line\n')
+            elif wake == 'end':
+                output.end()
+            else:
+                outputs = sa.CommandOutputs()
+                outputs.add('x', output)
+                outputs.close()
+            reader.join(10)
+            self.assertFalse(reader.is_alive(), wake)
+            self.assertLess(sa.time.time() - began, 5.0, wake)
+            expected = {'append': ('line\n', 'running'), 'end': ('', 'ended'), 'close': ('', 'running')}[wake]
+            self.assertEqual(expected, (answers[0]['text'], answers[0]['state']))
+
 
 class AgentEdgesTest(unittest.TestCase):
     """Options, binding and HTTP framing details of the contract, on the agent module directly."""
@@ -350,6 +487,28 @@ class AgentEdgesTest(unittest.TestCase):
         self.assertEqual('http://agent:tok@127.0.0.1:9', sa._hub_base('http://127.0.0.1:9/', 'tok'))
 
 
+def watchdog(seconds):
+    """Prints every thread's stack if the run is still going after `seconds` (the Java side gives up at 180 s)."""
+    def watch():
+        try:
+            if finished.wait(seconds):
+                return
+            lines = ['test_host_adapters.py still running after %d s; threads:\n' % seconds]
+            for ident, frame in sys._current_frames().items():
+                lines.append('--- thread %s\n%s' % (ident, ''.join(traceback.format_stack(frame))))
+            sys.__stderr__.write(''.join(lines))
+            sys.__stderr__.flush()
+        except BaseException:  # Python 2 tears modules down under a daemon thread at exit: nothing to report then
+            pass
+    finished = threading.Event()
+    thread = threading.Thread(target=watch, name='watchdog')
+    thread.daemon = True
+    thread.start()
+    return finished
+
+
 if __name__ == '__main__':
+    running = watchdog(150)
     result = unittest.main(exit=False, verbosity=2).result
+    running.set()
     sys.exit(0 if result.wasSuccessful() and result.testsRun > 0 else 1)

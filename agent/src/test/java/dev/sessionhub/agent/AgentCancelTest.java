@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sessionhub.agent.testing.AgentUnderTest;
 import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.Poll;
-import dev.sessionhub.agent.testing.TestHost;
-import io.vertx.core.Vertx;
+import dev.sessionhub.agent.testing.RawHttp;
 import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
@@ -25,31 +26,34 @@ import org.junit.jupiter.api.Test;
  * The agent's cancel extension over a real loopback port with the Apache XML-RPC client: {@code command(code,
  * timeout, id)} names a command, {@code cancel(id)} removes it while queued (it never runs) or interrupts it while
  * running; both answer the command's caller fault -32007, and the session goes on serving. Each test has its own
- * agent.
+ * agent. Written once and run against every implementation: the Java agent here, the Python agent under python3
+ * and CPython 2.7 in {@link PythonAgentCancelTest} (whose test host, a plain Python program, interrupts a running
+ * command as the Java agent does).
  */
 class AgentCancelTest {
 
-  private Vertx vertx;
-  private TestHost host;
-  private Agent agent;
+  private AgentUnderTest agent;
+
+  /** The implementation under test; subclasses name theirs. */
+  protected AgentUnderTest.Factory implementation() {
+    return JavaAgentUnderTest::start;
+  }
 
   @BeforeEach
   void start() throws Exception {
-    vertx = Vertx.vertx();
-    host = new TestHost("cancel");
-    agent = Agent.start(vertx, new AgentOptions().setPort(FreePorts.one()), host).await(30, TimeUnit.SECONDS);
+    agent = implementation().start(new AgentOptions().setPort(FreePorts.one()));
   }
 
   @AfterEach
-  void stop() throws Exception {
-    agent.close().await(5, TimeUnit.SECONDS);
-    vertx.close().await(5, TimeUnit.SECONDS);
-    host.close();
+  void stop() {
+    if (agent != null) {
+      agent.close();
+    }
   }
 
   private XmlRpcClient client() throws Exception {
     XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
-    config.setServerURL(new URL(agent.url()));
+    config.setServerURL(new URL("http://127.0.0.1:" + agent.port() + "/"));
     config.setReplyTimeout(60_000);
     XmlRpcClient client = new XmlRpcClient();
     client.setConfig(config);
@@ -69,12 +73,9 @@ class AgentCancelTest {
   /** Commands queued or running, as the agent's {@code GET /status} reports them. */
   private int depth() {
     try {
-      java.net.http.HttpResponse<String> status = java.net.http.HttpClient.newHttpClient().send(
-          java.net.http.HttpRequest.newBuilder(java.net.URI.create(agent.url() + "status")).build(),
-          java.net.http.HttpResponse.BodyHandlers.ofString());
-      return new io.vertx.core.json.JsonObject(status.body()).getInteger("queue_depth");
-    } catch (java.io.IOException | InterruptedException e) {
-      throw new java.io.UncheckedIOException(new java.io.IOException(e));
+      return new io.vertx.core.json.JsonObject(RawHttp.get(agent.port(), "/status").text()).getInteger("queue_depth");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
     }
   }
 

@@ -50,6 +50,7 @@ class BlenderUiTest {
       assertEquals(-32002, timeout.code);
       assertTrue(timeout.getMessage().contains("interrupted"), timeout.getMessage());
       assertEquals("next\n", client.execute("command", new Object[] {"print('next')"}));
+      followsLiveOutputAndCancels(client);
       assertEquals("", client.execute("command", new Object[] {"import bpy\n"
           + "bpy.app.timers.register(lambda: bpy.ops.wm.quit_blender(), first_interval=0.2)"}));
       assertEquals(0, blender.awaitExit(Duration.ofSeconds(60)), blender.log());
@@ -57,5 +58,63 @@ class BlenderUiTest {
       Poll.until(Duration.ofSeconds(5), "the port is free", () -> FreePorts.isFree(blender.port()));
       assertFalse(blender.isAlive());
     }
+  }
+
+  /**
+   * Contract 0.3 through the timer path: a follower reads a command's lines while it runs (its long polls hold
+   * connection threads, never Blender's main thread, and server_data is answered meanwhile), and cancel interrupts
+   * a running command.
+   */
+  private static void followsLiveOutputAndCancels(XmlRpcClient client) throws Exception {
+    long submitted = System.nanoTime();
+    java.util.concurrent.CompletableFuture<Object> lines = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute("command", new Object[] {
+            "import time\nfor i in range(10):\n    print('frame', i)\n    time.sleep(0.1)", 30.0, "ui-live"});
+      } catch (XmlRpcException e) {
+        throw new java.util.concurrent.CompletionException(e);
+      }
+    });
+    StringBuilder read = new StringBuilder();
+    long firstAt = 0;
+    int cursor = 0;
+    while (true) {
+      Map<?, ?> answer = (Map<?, ?>) client.execute("output", new Object[] {"ui-live", cursor, 5.0});
+      assertTrue(((Map<?, ?>) client.execute("server_data", new Object[0])).containsKey("pid"));
+      if (firstAt == 0 && !((String) answer.get("text")).isEmpty()) {
+        firstAt = System.nanoTime();
+      }
+      read.append((String) answer.get("text"));
+      cursor = (Integer) answer.get("cursor");
+      if (("ended".equals(answer.get("state")) && !(Boolean) answer.get("more"))
+          || System.nanoTime() - submitted > Duration.ofSeconds(60).toNanos()) {
+        break;
+      }
+    }
+    String result = (String) lines.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    long repliedAt = System.nanoTime();
+    assertTrue(result.startsWith("frame 0\n") && result.endsWith("frame 9\n"), result);
+    assertEquals(result, read.toString(), "the follower read what the command returned");
+    assertTrue(firstAt > 0 && repliedAt - firstAt > Duration.ofMillis(500).toNanos(),
+        "the first frame was read " + (repliedAt - firstAt) / 1_000_000 + " ms before the reply");
+
+    java.util.concurrent.CompletableFuture<Object> loop = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return client.execute("command", new Object[] {"print('looping')\nwhile True:\n    pass", 30.0, "ui-loop"});
+      } catch (XmlRpcException e) {
+        return e;
+      }
+    });
+    Poll.until(Duration.ofSeconds(20), "the loop runs", () -> {
+      try {
+        return "running".equals(((Map<?, ?>) client.execute("output", new Object[] {"ui-loop", 0, 0.0})).get("state"));
+      } catch (XmlRpcException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    assertEquals(Map.of("id", "ui-loop", "result", "interrupted"), client.execute("cancel", new Object[] {"ui-loop"}));
+    Object cancelled = loop.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    assertTrue(cancelled instanceof XmlRpcException e && e.code == -32007, String.valueOf(cancelled));
+    assertEquals("after cancel\n", client.execute("command", new Object[] {"print('after cancel')"}));
   }
 }

@@ -46,10 +46,15 @@ class PythonHostAdaptersTest {
 
   private static void runUnder(PythonInterpreter python, Path dir) throws Exception {
     prepare(dir);
+    Path log = dir.resolve("unittest.log");
     Process process = python.builder(dir.resolve("test_host_adapters.py").toString()).redirectErrorStream(true)
-        .start();
-    assertTrue(process.waitFor(180, TimeUnit.SECONDS), "the unittest run finished");
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        .redirectOutput(ProcessBuilder.Redirect.to(log.toFile())).start();
+    if (!process.waitFor(180, TimeUnit.SECONDS)) {
+      process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      throw new AssertionError("the unittest run did not finish within 180 s; its output:\n"
+          + Files.readString(log, StandardCharsets.UTF_8));
+    }
+    String out = Files.readString(log, StandardCharsets.UTF_8);
     System.out.println(out);
     assertEquals(0, process.exitValue(), out);
     Matcher ran = RAN.matcher(out);

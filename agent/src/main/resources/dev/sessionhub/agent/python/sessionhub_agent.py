@@ -2,9 +2,24 @@
 """SessionHub agent for Python applications (Blender, Maya, Houdini, Nuke, plain Python).
 
 One file, standard library only, one source for CPython 2.7 and 3.7+. It speaks the agent wire contract of
-SessionHub's Java agent (DESIGN.md): an XML-RPC server that binds the first free port from 8000, answers
-server_data(), scene_objects(), command(code[, timeout]), evaluate(expr) and system.*, runs commands on the
-application's main thread through a host adapter, and (with a hub URL) announces itself to a hub.
+SessionHub's Java agent (DESIGN.md), agent version 0.3: an XML-RPC server that binds the first free port from
+8000, answers server_data(), scene_objects(), command(code[, seconds[, id]]), cancel(id), output(id, cursor,
+wait), evaluate(expr) and system.*, runs commands on the application's main thread through a host adapter, and
+(with a hub URL) announces itself to a hub.
+
+cancel(id) answers {id, result}: 'removed' for a queued command (it never runs; its caller gets fault -32007),
+'interrupted' for a running one this host can interrupt (its caller gets fault -32007 at once), 'running' for a
+running one it cannot (it runs on and its caller gets its real outcome), 'unknown' otherwise. Interruption is the
+one used at a command's time limit (AsyncInterrupter: an exception raised in the main thread at its next Python
+bytecode). Per host: plain Python, Blender, Maya, Houdini and Nuke all answer 'interrupted' (Maya, Houdini and Nuke
+checked against stand-ins only), unless the host sets `interrupts = False` or this Python has no ctypes: then
+'running'. A command blocked inside C (a time.sleep, a long bpy operator) is answered at once but stops only when
+control comes back to Python; later commands wait for that.
+
+output(id, cursor, wait) follows what a command submitted with an id prints, while it is queued, runs, and for
+30 s after it ended: {id, state, text, cursor, skipped, more}, cursors counting code points. Per command the
+agent keeps the first and the last 524288 characters of its output, never more; command() then answers head +
+'[output truncated: N characters not kept]' + tail.
 
 Standalone, it is a plain Python session whose main thread serves the command queue:
 
@@ -68,7 +83,7 @@ except ImportError:
     ctypes = None
 
 PY2 = sys.version_info[0] == 2
-AGENT_VERSION = '0.1.0'
+AGENT_VERSION = '0.3.0'
 
 DEFAULT_BASE_PORT = 8000
 DEFAULT_MAX_PORT = 8099
@@ -79,7 +94,12 @@ DEFAULT_QUEUE_LENGTH = 64
 DEFAULT_COMMAND_TIMEOUT = 30.0
 DEFAULT_READ_TIMEOUT = 10.0
 DEFAULT_HEARTBEAT = 2.0
-MAX_OUTPUT_CHARS = 1 << 20
+OUTPUT_HEAD_CHARS = 1 << 19  # a command's output keeps its first 524288 characters ...
+OUTPUT_TAIL_CHARS = 1 << 19  # ... and its last 524288, never more
+OUTPUT_ANSWER_CHARS = 1 << 16  # at most this much text in one output() answer
+OUTPUT_MAX_WAIT = 30  # seconds an output() call may wait for new output
+OUTPUT_RETENTION = 30.0  # seconds an ended command's output stays readable
+MAX_COMMAND_ID = 200
 MAX_MULTICALL = 256
 MAX_REQUEST_LINE = 4096
 MAX_HEADER_BYTES = 16 * 1024
@@ -111,6 +131,7 @@ INVALID_PARAMS = -32602
 INTERNAL_ERROR = -32603
 SESSION_BUSY = -32001
 COMMAND_TIMEOUT = -32002
+COMMAND_CANCELLED = -32007
 
 
 class RpcFault(Exception):
@@ -636,21 +657,26 @@ class AsyncInterrupter(object):
             self._set(ident, None)
 
 
-QUEUED, RUNNING, DONE, TIMED_OUT = 'queued', 'running', 'done', 'timed out'
+QUEUED, RUNNING, DONE, TIMED_OUT, CANCELLED = 'queued', 'running', 'done', 'timed out', 'cancelled'
 
 
 class CommandTask(object):
-    """One command: its function, its state (changed under its lock) and its outcome."""
+    """One command: its function, its id (or None), its output (or None), its state (changed under its lock) and
+    its outcome. `finished` is set once its function returned: from then on nothing interrupts it."""
 
-    def __init__(self, function):
+    def __init__(self, function, command_id=None, output=None):
         self.function = function
+        self.command_id = command_id
+        self.output = output
         self.lock = threading.Lock()
-        self.done = threading.Event()
+        self.done = threading.Event()  # set when its caller can be answered: it ended, or was cancelled
         self.state = QUEUED
         self.result = None
         self.fault = None
         self.thread_ident = None
         self.interrupted = False
+        self.finished = False
+        self.counted = False  # its place in the queue's pending count was given back
 
 
 def _describe(seconds):
@@ -664,17 +690,24 @@ class CommandQueue(object):
     A command past its limit is answered -32002 at once: if still queued it never runs; if running it is
     interrupted where the host allows it (AsyncInterrupter), otherwise it runs on and only its answer is dropped.
     A command beyond the capacity is answered -32001 without being queued. The main thread calls run_pending().
+
+    A command submitted with an id can be cancelled while it is queued or running (cancel(id)): a queued one is
+    removed and never runs; a running one is interrupted the same way as at its time limit where the host allows
+    it, and otherwise runs on to its real outcome. Its output is registered with `outputs` for output(id).
     """
 
-    def __init__(self, capacity, timeout, interrupter=None, can_interrupt=True, host_name='this host'):
+    def __init__(self, capacity, timeout, interrupter=None, can_interrupt=True, host_name='this host',
+                 outputs=None):
         self.capacity = capacity
         self.timeout = timeout
         self.interrupter = interrupter or AsyncInterrupter()
         self.can_interrupt = can_interrupt and self.interrupter.available
         self.host_name = host_name
+        self.outputs = outputs
         self.tasks = queue_module.Queue()
         self.arrived = threading.Event()
         self.lock = threading.Lock()
+        self.live = {}  # id -> CommandTask, while queued or running
         self.pending = 0
         self.completed = 0
         self.after_batch = None
@@ -683,15 +716,21 @@ class CommandQueue(object):
     def depth(self):
         return self.pending
 
-    def submit(self, function, limit=None):
+    def submit(self, function, limit=None, command_id=None, output=None):
         limit = self.timeout if limit is None else min(limit, self.timeout)
+        task = CommandTask(function, command_id, output)
         with self.lock:
             if self.closed:
                 raise RpcFault(INTERNAL_ERROR, 'session is shutting down')
+            if command_id is not None and command_id in self.live:
+                raise RpcFault(INVALID_PARAMS, 'a command with id %s is already queued or running' % command_id)
             if self.pending >= self.capacity:
                 raise RpcFault(SESSION_BUSY, 'session busy: %d commands already queued; retry later' % self.capacity)
             self.pending += 1
-        task = CommandTask(function)
+            if command_id is not None:
+                self.live[command_id] = task
+                if self.outputs is not None and output is not None:
+                    self.outputs.add(command_id, output)
         self.tasks.put(task)
         self.arrived.set()
         task.done.wait(limit)
@@ -700,8 +739,11 @@ class CommandQueue(object):
                 if task.fault is not None:
                     raise task.fault
                 return task.result
+            if task.state == CANCELLED:
+                raise task.fault
             if task.state == QUEUED:
                 task.state = TIMED_OUT
+                self._removed(task)
                 raise RpcFault(COMMAND_TIMEOUT, 'command timed out: waited %s in the queue behind other commands '
                                                 'and never ran' % _describe(limit))
             task.state = TIMED_OUT
@@ -710,6 +752,47 @@ class CommandQueue(object):
                 raise RpcFault(COMMAND_TIMEOUT, 'command timed out after %s; it was interrupted' % _describe(limit))
         raise RpcFault(COMMAND_TIMEOUT, 'command timed out after %s; %s cannot interrupt it, so it runs on to its '
                                         'end on the main thread' % (_describe(limit), self.host_name))
+
+    def cancel(self, command_id):
+        """'removed' (it was queued: it never runs), 'interrupted' (it was running and is interrupted), 'running'
+        (it runs and this host cannot interrupt it: it runs on to its real outcome) or 'unknown'. The caller of a
+        removed or interrupted command is answered -32007 at once."""
+        with self.lock:
+            task = self.live.get(command_id)
+        if task is None:
+            return 'unknown'
+        with task.lock:
+            if task.state == QUEUED:
+                task.state = CANCELLED
+                task.fault = RpcFault(COMMAND_CANCELLED, 'command cancelled before it ran')
+                self._removed(task)
+                task.done.set()
+                return 'removed'
+            if task.finished or task.thread_ident is None:
+                return 'unknown'  # it ended, or it left the queue unrun (timed out)
+            if task.interrupted:
+                return 'interrupted'  # already interrupted (a time limit or an earlier cancel): it stops soon
+            if not (self.can_interrupt and self.interrupter.fire(task.thread_ident)):
+                return 'running'
+            task.interrupted = True
+            if task.state == RUNNING:
+                task.state = CANCELLED
+                task.fault = RpcFault(COMMAND_CANCELLED, 'command cancelled while it ran; it was interrupted')
+                task.done.set()
+            return 'interrupted'
+
+    def _removed(self, task):
+        """A queued task that will never run (timed out or cancelled): its id is free, its output has ended.
+        Called under task.lock."""
+        self._forget(task)
+        if task.output is not None:
+            task.output.end()
+
+    def _forget(self, task):
+        if task.command_id is not None:
+            with self.lock:
+                if self.live.get(task.command_id) is task:
+                    del self.live[task.command_id]
 
     def has_work(self):
         return not self.tasks.empty()
@@ -734,20 +817,24 @@ class CommandQueue(object):
             block = False
             try:
                 self._run(task)
-            except CommandTimeout:
-                pass  # an interruption that arrived after its command ended
+            except CommandTimeout:  # an interruption that landed as its command ended, outside the command
+                self._end(task, None, RpcFault(COMMAND_TIMEOUT, 'command interrupted as it ended'))
             ran += 1
         if ran and self.after_batch is not None:
             self.after_batch()
+        if self.outputs is not None:
+            self.outputs.sweep()
         return ran
 
     def _run(self, task):
         with task.lock:
             if task.state != QUEUED:
-                self._finished(False)
+                self._finished(task, False)
                 return
             task.state = RUNNING
             task.thread_ident = _thread_ident()
+            if task.output is not None:
+                task.output.start()
         result, fault = None, None
         try:
             try:
@@ -759,17 +846,40 @@ class CommandQueue(object):
             except Exception as e:
                 result, fault = None, RpcFault(INTERNAL_ERROR, 'internal error: %s: %s' % (type(e).__name__, e))
         finally:
-            with task.lock:
-                if task.interrupted:
-                    self.interrupter.clear(task.thread_ident)
-                if task.state == RUNNING:
-                    task.state = DONE
-                    task.result, task.fault = result, fault
-                task.done.set()
-            self._finished(True)
+            self._end(task, result, fault)
 
-    def _finished(self, ran):
+    def _end(self, task, result, fault):
+        """Settles a task that ran and answers its caller. Safe to call again (run_pending does, when an
+        interruption landed here before the task was settled)."""
+        while True:
+            try:
+                self._settle(task)
+                break
+            except CommandTimeout:
+                continue  # an interruption fired as the command returned: settle again, it cannot fire twice
+        self._forget(task)  # before its caller is answered: the id is free when the answer arrives
+        if task.output is not None:
+            task.output.end()
+        with task.lock:
+            if task.state == RUNNING:
+                task.state = DONE
+                task.result, task.fault = result, fault
+            task.done.set()
+        self._finished(task, True)
+
+    def _settle(self, task):
+        """Marks the task finished, so that nothing interrupts it any more, and drops an interruption not yet
+        delivered."""
+        with task.lock:
+            task.finished = True
+            if task.interrupted:
+                self.interrupter.clear(task.thread_ident)
+
+    def _finished(self, task, ran):
         with self.lock:
+            if task.counted:
+                return
+            task.counted = True
             self.pending -= 1
             if ran:
                 self.completed += 1
@@ -816,32 +926,198 @@ class CapturedOutput(object):
         return getattr(self._original, name)
 
 
-class OutputSink(object):
-    """Collects a command's output up to a cap; what is beyond it is counted, not kept."""
+ENDED = 'ended'
 
-    def __init__(self, cap=MAX_OUTPUT_CHARS):
-        self.parts = []
-        self.size = 0
-        self.dropped = 0
-        self.cap = cap
+
+def _wait(condition, seconds):
+    """Waits on a held condition until it is notified or `seconds` pass. Python 2's timed wait polls (a notify can
+    wait up to 50 ms to be seen), so there a timer notifies at the deadline and the wait itself is untimed."""
+    if not PY2:
+        condition.wait(seconds)
+        return
+    timer = threading.Timer(seconds, _notify_all, (condition,))
+    timer.daemon = True
+    timer.start()
+    try:
+        condition.wait()
+    finally:
+        timer.cancel()
+
+
+def _notify_all(condition):
+    with condition:
+        condition.notify_all()
+
+
+class CommandOutput(object):
+    """What one command printed, bounded: its first `head_cap` characters and its last `tail_cap`, never more,
+    whatever it prints. Positions (cursors) count characters from the start of everything it printed.
+
+    The main thread appends (through CapturedOutput); output() readers wait on `condition` for more or for the end.
+    State: 'queued', 'running', 'ended'."""
+
+    def __init__(self, head_cap=OUTPUT_HEAD_CHARS, tail_cap=OUTPUT_TAIL_CHARS, clock=_monotonic):
+        self.condition = threading.Condition(threading.Lock())
+        self.head_cap = head_cap
+        self.tail_cap = tail_cap
+        self.clock = clock
+        self.total = 0  # characters printed so far
+        self.head_size = 0
+        self._head_parts = []
+        self._tail = u''  # the kept tail once compacted: at most tail_cap characters
+        self._recent = []  # appended since the last compaction
+        self._recent_size = 0
+        self.state = QUEUED
+        self.ended_at = None
+        self.closed = False
+        self.waiting = 0  # output() calls waiting for more
 
     def append(self, text):
-        room = self.cap - self.size
-        if room <= 0:
-            self.dropped += len(text)
-        elif len(text) > room:
-            self.parts.append(text[:room])
-            self.size += room
-            self.dropped += len(text) - room
-        else:
-            self.parts.append(text)
-            self.size += len(text)
+        if not text:
+            return
+        with self.condition:
+            room = self.head_cap - self.head_size
+            if room > 0:
+                part = text[:room]
+                self._head_parts.append(part)
+                self.head_size += len(part)
+                rest = text[room:]
+            else:
+                rest = text
+            if len(rest) >= self.tail_cap:  # it alone fills the tail: what came before it is not kept
+                self._recent, self._recent_size = [], 0
+                self._tail = rest[-self.tail_cap:]
+            elif rest:
+                self._recent.append(rest)
+                self._recent_size += len(rest)
+                if self._recent_size >= self.tail_cap or len(self._recent) >= 4096:
+                    self._compact()
+            self.total += len(text)
+            self.condition.notify_all()
+
+    def _compact(self):
+        if self._recent:
+            tail = self._tail + u''.join(self._recent)
+            self._tail = tail[-self.tail_cap:] if len(tail) > self.tail_cap else tail
+            self._recent, self._recent_size = [], 0
+
+    def _head(self):
+        if len(self._head_parts) > 1:
+            self._head_parts = [u''.join(self._head_parts)]
+        return self._head_parts[0] if self._head_parts else u''
+
+    def start(self):
+        with self.condition:
+            if self.state == QUEUED:
+                self.state = RUNNING
+            self.condition.notify_all()
+
+    def end(self):
+        with self.condition:
+            if self.state != ENDED:
+                self.state = ENDED
+                self.ended_at = self.clock()
+            self.condition.notify_all()
+
+    def close(self):
+        """The agent stops: readers waiting for output answer now."""
+        with self.condition:
+            self.closed = True
+            self.condition.notify_all()
 
     def text(self):
-        text = u''.join(self.parts)
-        if self.dropped:
-            text += u'\n[output truncated: %d more characters]\n' % self.dropped
-        return text
+        """The whole output as command() answers it: head + a note of what was not kept + tail."""
+        with self.condition:
+            self._compact()
+            dropped = self.total - self.head_size - len(self._tail)
+            if dropped:
+                return self._head() + u'\n[output truncated: %d characters not kept]\n' % dropped + self._tail
+            return self._head() + self._tail
+
+    def follow(self, cursor, wait, limit=OUTPUT_ANSWER_CHARS):
+        """The output after `cursor`, waiting up to `wait` seconds for some (or for the end) when there is none:
+        {'state', 'text', 'cursor', 'skipped', 'more'}."""
+        deadline = _monotonic() + wait
+        with self.condition:
+            if cursor > self.total:
+                raise RpcFault(INVALID_PARAMS, "output: parameter 'cursor' is %d, past the %d characters printed "
+                                               "so far" % (cursor, self.total))
+            while cursor == self.total and self.state != ENDED and not self.closed:
+                remaining = deadline - _monotonic()
+                if remaining <= 0:
+                    break
+                self.waiting += 1
+                try:
+                    _wait(self.condition, remaining)
+                finally:
+                    self.waiting -= 1
+            text, after, skipped = self._read(cursor, limit)
+            return {'state': self.state, 'text': text, 'cursor': after, 'skipped': skipped,
+                    'more': after < self.total}
+
+    def _read(self, cursor, limit):
+        """(text, cursor after it, characters skipped before it); under the condition."""
+        if cursor < self.head_size:
+            text = self._head()[cursor:cursor + limit]
+            return text, cursor + len(text), 0
+        self._compact()
+        tail_start = self.total - len(self._tail)
+        skipped = max(0, tail_start - cursor)
+        cursor += skipped
+        offset = cursor - tail_start
+        text = self._tail[offset:offset + limit]
+        return text, cursor + len(text), skipped
+
+
+class CommandOutputs(object):
+    """The output of the commands submitted with an id, by id: while they are queued or running, and for
+    `retention` seconds after they ended; then it is freed (swept at most once a second, by the main thread's
+    queue runs and by lookups)."""
+
+    def __init__(self, retention=OUTPUT_RETENTION, clock=_monotonic):
+        self.retention = retention
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.by_id = {}
+        self.swept = None
+        self.closed = False
+
+    def add(self, command_id, output):
+        with self.lock:
+            if self.closed:
+                output.close()
+            self.by_id[command_id] = output  # an ended command's output under the same id is replaced
+        self.sweep()
+
+    def find(self, command_id):
+        """The output of the command with this id, or None when there is none or it ended `retention` ago."""
+        self.sweep()
+        now = self.clock()
+        with self.lock:
+            output = self.by_id.get(command_id)
+            if output is not None and output.ended_at is not None and now - output.ended_at >= self.retention:
+                del self.by_id[command_id]
+                return None
+            return output
+
+    def sweep(self):
+        now = self.clock()
+        with self.lock:
+            if self.swept is not None and now - self.swept < 1.0:
+                return
+            self.swept = now
+            expired = [key for key, output in self.by_id.items()
+                       if output.ended_at is not None and now - output.ended_at >= self.retention]
+            for key in expired:
+                del self.by_id[key]
+
+    def close(self):
+        """Wakes every reader waiting for output (the agent stops)."""
+        with self.lock:
+            self.closed = True
+            outputs = list(self.by_id.values())
+        for output in outputs:
+            output.close()
 
 
 class PythonRunner(object):
@@ -851,8 +1127,9 @@ class PythonRunner(object):
         self.namespace = {'__name__': '__sessionhub__', '__builtins__': builtins_module}
         self.namespace.update(extra_globals or {})
 
-    def run(self, code):
-        sink = OutputSink()
+    def run(self, code, output=None):
+        """What the code printed (its CommandOutput's bounded text); an exception is fault 1 with it."""
+        sink = output if output is not None else CommandOutput()
         try:
             with _captured(sink):
                 exec(compile(code, '<command>', 'exec', COMPILE_FLAGS, True), self.namespace)
@@ -863,7 +1140,7 @@ class PythonRunner(object):
         return sink.text()
 
     def evaluate(self, expression):
-        sink = OutputSink()
+        sink = CommandOutput()
         try:
             with _captured(sink):
                 value = eval(compile(expression, '<evaluate>', 'eval', COMPILE_FLAGS, True), self.namespace)
@@ -1386,7 +1663,7 @@ def bind_first_free(address, base, top):
 
 TEXT = 'text/plain; charset=utf-8'
 CPU_GATE = threading.Lock()
-MAIN_THREAD_METHODS = frozenset(['command', 'evaluate', 'system.multicall'])
+WAITING_METHODS = frozenset(['command', 'evaluate', 'system.multicall', 'output'])  # wait for the main thread or output
 XML = 'text/xml; charset=utf-8'
 
 
@@ -1465,9 +1742,9 @@ class AgentHttp(object):
     def _call(self, body, authenticated):
         """The XML-RPC answer to a call: its value, or its fault.
 
-        Decoding, encoding and the methods that do not wait for the main thread run one connection at a time
-        (CPU_GATE): connection threads then take turns outside the GIL instead of all contending for it, so the
-        application's main thread, which needs the GIL between its frames, competes with one of them at most.
+        Decoding, encoding and the methods that do not wait (for the main thread or for output) run one connection
+        at a time (CPU_GATE): connection threads then take turns outside the GIL instead of all contending for it,
+        so the application's main thread, which needs the GIL between its frames, competes with one of them at most.
         """
         try:
             with CPU_GATE:
@@ -1476,9 +1753,9 @@ class AgentHttp(object):
                     raise HttpError(401, 'token required')
                 if method == 'server_data' and not params:
                     return self.agent.encoded_server_data(self.writer)  # the hot path of every scan and poll
-                if method not in MAIN_THREAD_METHODS:
+                if method not in WAITING_METHODS:
                     return self.writer.response(self.agent.dispatcher.dispatch(method, params))
-            value = self.agent.dispatcher.dispatch(method, params)  # waits for the main thread, outside the gate
+            value = self.agent.dispatcher.dispatch(method, params)  # waits (main thread, output), outside the gate
             with CPU_GATE:
                 return self.writer.response(value)
         except RpcFault as fault:
@@ -1775,8 +2052,9 @@ class Agent(object):
         self.published = {'app_version': '', 'file_path': '', 'scene_objects': []}
         self._encoded_server_data = (-1, b'')
         self._facts_version = 0
+        self.outputs = CommandOutputs()
         self.commands = CommandQueue(options.queue_length, options.command_timeout,
-                                     can_interrupt=host.interrupts, host_name=host.app)
+                                     can_interrupt=host.interrupts, host_name=host.app, outputs=self.outputs)
         self.commands.after_batch = self.refresh_facts
         extra = dict(host.extra_globals())
         if options.hub_url:
@@ -1814,6 +2092,7 @@ class Agent(object):
             return
         self.stopped = True
         self.commands.close()
+        self.outputs.close()
         if self.hub_link is not None:
             self.hub_link.stop()
         if self.server is not None:
@@ -1927,8 +2206,22 @@ class Agent(object):
                            [['string']], self._scene_objects))
         register(RpcMethod('command', "Runs Python code in the session's persistent namespace on its main thread; "
                                       "returns what it printed. An optional second parameter limits its time in "
-                                      "seconds (never beyond the session's own limit).",
-                           [['string', 'string'], ['string', 'string', 'double']], self._command))
+                                      "seconds (never beyond the session's own limit); an optional third names "
+                                      "the command (1 to 200 characters), so that cancel(id) can stop it and "
+                                      "output(id, cursor, wait) can follow what it prints.",
+                           [['string', 'string'], ['string', 'string', 'double'],
+                            ['string', 'string', 'double', 'string']], self._command))
+        register(RpcMethod('cancel', "Cancels the command submitted under this id: a queued one never runs "
+                                     "(removed), a running one is interrupted where this host can (interrupted), "
+                                     "else it runs on (running); a removed or interrupted command's caller gets "
+                                     "fault -32007. Returns {id, result: removed|interrupted|running|unknown}.",
+                           [['struct', 'string']], self._cancel))
+        register(RpcMethod('output', "Follows what the command submitted under this id prints: output(id, cursor, "
+                                     "wait) returns {id, state: queued|running|ended|unknown, text, cursor, "
+                                     "skipped, more}: the text after cursor (0 first, then the cursor of the "
+                                     "previous answer), waiting up to wait seconds (0 to 30) for some while the "
+                                     "command runs. An ended command's output stays readable for 30 s.",
+                           [['struct', 'string', 'int', 'double']], self._output))
         register(RpcMethod('evaluate', "Evaluates a Python expression in the session's namespace and returns its "
                                        "value.", [['any', 'string']], self._evaluate))
 
@@ -1941,13 +2234,33 @@ class Agent(object):
         return u','.join(self.published['scene_objects'])
 
     def _command(self, params):
-        check_arity('command', params, 1, 2)
+        check_arity('command', params, 1, 3)
         code = string_param('command', params, 0, 'code')
         limit = None
-        if len(params) == 2 and params[1] is not None:
+        if len(params) >= 2 and params[1] is not None:
             limit = _seconds(params[1])
+        command_id = _command_id('command', params, 2) if len(params) == 3 else None
+        output = CommandOutput()
         self.last_command = code[:200]
-        return self.commands.submit(lambda: self.runner.run(code), limit)
+        return self.commands.submit(lambda: self.runner.run(code, output), limit, command_id, output)
+
+    def _cancel(self, params):
+        check_arity('cancel', params, 1, 1)
+        command_id = string_param('cancel', params, 0, 'id')
+        return {'id': command_id, 'result': self.commands.cancel(command_id)}
+
+    def _output(self, params):
+        check_arity('output', params, 3, 3)
+        command_id = _command_id('output', params, 0)
+        cursor = _cursor(params[1])
+        wait = _wait_seconds(params[2])
+        output = self.outputs.find(command_id)
+        if output is None:
+            answer = {'state': 'unknown', 'text': u'', 'cursor': cursor, 'skipped': 0, 'more': False}
+        else:
+            answer = output.follow(cursor, wait)
+        answer['id'] = command_id
+        return answer
 
     def _evaluate(self, params):
         check_arity('evaluate', params, 1, 1)
@@ -1961,6 +2274,33 @@ class Agent(object):
         context = ssl.SSLContext(protocol)
         context.load_cert_chain(self.options.tls_cert, self.options.tls_key)
         return context
+
+
+def _command_id(method, params, index):
+    command_id = string_param(method, params, index, 'id')
+    if not 1 <= len(command_id) <= MAX_COMMAND_ID:
+        raise RpcFault(INVALID_PARAMS, "%s: parameter 'id' must be 1 to %d characters, got %d"
+                       % (method, MAX_COMMAND_ID, len(command_id)))
+    return command_id
+
+
+def _is_number(value, kinds):
+    return isinstance(value, kinds) and not isinstance(value, bool)
+
+
+def _cursor(value):
+    if _is_number(value, integer_types) and value >= 0:
+        return value
+    shown = value if _is_number(value, integer_types) else type_name(value)
+    raise RpcFault(INVALID_PARAMS, "output: parameter 'cursor' must be an int >= 0, got %s" % shown)
+
+
+def _wait_seconds(value):
+    if _is_number(value, integer_types + (float,)) and 0 <= value <= OUTPUT_MAX_WAIT:
+        return float(value)
+    shown = value if _is_number(value, integer_types + (float,)) else type_name(value)
+    raise RpcFault(INVALID_PARAMS, "output: parameter 'wait' must be a number of seconds from 0 to %d, got %s"
+                   % (OUTPUT_MAX_WAIT, shown))
 
 
 def _seconds(value):
