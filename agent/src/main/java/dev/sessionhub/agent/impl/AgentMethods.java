@@ -110,6 +110,10 @@ final class AgentMethods {
         List.of(List.of("struct", "string", "int", "double")), params -> {
           Params.arity("output", params, 3, 3);
           String id = Params.string("output", params, 0, "id");
+          if (id.isEmpty() || id.length() > CommandQueue.MAX_ID_LENGTH) {
+            throw new XmlRpcFaultException(FaultCode.INVALID_PARAMS,
+                "output: parameter 'id' must be 1 to " + CommandQueue.MAX_ID_LENGTH + " characters");
+          }
           long cursor = cursor(params.get(1));
           Duration wait = waitSeconds(params.get(2));
           return following.read(id, cursor, wait).<Object>map(answer -> answer).toCompletionStage();

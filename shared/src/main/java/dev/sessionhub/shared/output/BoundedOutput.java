@@ -28,7 +28,11 @@ public final class BoundedOutput {
   private final int headMax;
   private final char[] tail;
   private final StringBuilder head = new StringBuilder();
-  private final List<Runnable> waiters = new ArrayList<>();
+  /** A reader waiting for output past its cursor. */
+  private record Waiter(long cursor, Runnable wake) {
+  }
+
+  private final List<Waiter> waiters = new ArrayList<>();
   private final List<Runnable> endHooks = new ArrayList<>();
   private long total;
   private boolean ended;
@@ -66,7 +70,7 @@ public final class BoundedOutput {
         tail[(int) (total % tail.length)] = text.charAt(i);
         total++;
       }
-      woken = takeWaiters();
+      woken = takeWaiters(total);
     }
     woken.forEach(Runnable::run);
   }
@@ -79,7 +83,7 @@ public final class BoundedOutput {
         return;
       }
       ended = true;
-      woken = new ArrayList<>(takeWaiters());
+      woken = new ArrayList<>(takeWaiters(Long.MAX_VALUE));
       woken.addAll(endHooks);
       endHooks.clear();
     }
@@ -118,7 +122,7 @@ public final class BoundedOutput {
   public boolean whenChanged(long cursor, Runnable waiter) {
     synchronized (this) {
       if (!ended && cursor >= total) {
-        waiters.add(waiter);
+        waiters.add(new Waiter(cursor, waiter));
         return true;
       }
     }
@@ -128,7 +132,7 @@ public final class BoundedOutput {
 
   /** Forgets a waiter registered by {@link #whenChanged} (its reader gave up waiting). */
   public synchronized void forget(Runnable waiter) {
-    waiters.remove(waiter);
+    waiters.removeIf(w -> w.wake() == waiter);
   }
 
   /** What was printed from {@code cursor} on, at most {@code maxChars} (and at most {@link #MAX_READ_CHARS}). */
@@ -191,12 +195,19 @@ public final class BoundedOutput {
     return end;
   }
 
-  private List<Runnable> takeWaiters() {
+  /** Removes and returns the waiters whose cursor is before {@code upTo}. */
+  private List<Runnable> takeWaiters(long upTo) {
     if (waiters.isEmpty()) {
       return List.of();
     }
-    List<Runnable> woken = new ArrayList<>(waiters);
-    waiters.clear();
+    List<Runnable> woken = new ArrayList<>();
+    waiters.removeIf(w -> {
+      if (w.cursor() < upTo) {
+        woken.add(w.wake());
+        return true;
+      }
+      return false;
+    });
     return woken;
   }
 }

@@ -55,6 +55,17 @@ class BoundedOutputTest {
   }
 
   @Test
+  void aWaiterAheadOfTheOutputWakesOnlyOnceOutputPassesItsCursor() {
+    BoundedOutput out = new BoundedOutput();
+    AtomicInteger woken = new AtomicInteger();
+    out.whenChanged(5, woken::incrementAndGet);
+    out.append("abc");
+    assertEquals(0, woken.get(), "3 characters do not pass cursor 5");
+    out.append("def");
+    assertEquals(1, woken.get());
+  }
+
+  @Test
   void waitersWakeOnOutputOrEndAndEndHooksOnlyOnEnd() {
     BoundedOutput out = new BoundedOutput();
     AtomicInteger woken = new AtomicInteger();
