@@ -26,7 +26,12 @@ public final class BoundedOutput {
   }
 
   private final int headMax;
-  private final char[] tail;
+  private final int tailMax;
+  /**
+   * The tail, a ring over the positions after the head: position {@code p} is at {@code (p - headMax) % tailMax}.
+   * It grows as output comes (most commands print a line or two) and wraps once it holds {@code tailMax}.
+   */
+  private char[] tail = new char[0];
   private final StringBuilder head = new StringBuilder();
   /** A reader waiting for output past its cursor. */
   private record Waiter(long cursor, Runnable wake) {
@@ -46,7 +51,7 @@ public final class BoundedOutput {
       throw new IllegalArgumentException("head must be >= 0 and tail >= 1 characters");
     }
     this.headMax = headChars;
-    this.tail = new char[tailChars];
+    this.tailMax = tailChars;
   }
 
   /** Appends what the command printed; wakes readers waiting for more. */
@@ -62,13 +67,12 @@ public final class BoundedOutput {
         head.append(text.charAt(i++));
         total++;
       }
-      if (n - i > tail.length) {
-        total += n - i - tail.length;
-        i = n - tail.length;
+      if (n - i > tailMax) {
+        total += n - i - tailMax;
+        i = n - tailMax;
       }
       for (; i < n; i++) {
-        tail[(int) (total % tail.length)] = text.charAt(i);
-        total++;
+        putTail(total++, text.charAt(i));
       }
       woken = takeWaiters(total);
     }
@@ -172,14 +176,23 @@ public final class BoundedOutput {
     return head + "\n[output truncated: " + dropped + " characters not kept]\n" + tailText;
   }
 
+  private void putTail(long position, char c) {
+    long index = position - headMax;
+    if (index >= tail.length && tail.length < tailMax) {
+      long grown = Math.max(Math.max(256, tail.length * 2L), index + 1);
+      tail = java.util.Arrays.copyOf(tail, (int) Math.min(tailMax, grown));
+    }
+    tail[(int) (index % tailMax)] = c;
+  }
+
   private int tailLength() {
-    return (int) Math.min(total - head.length(), tail.length);
+    return (int) Math.min(total - head.length(), tailMax);
   }
 
   private String tailText(long from, long to) {
     StringBuilder out = new StringBuilder((int) (to - from));
     for (long p = from; p < to; p++) {
-      out.append(tail[(int) (p % tail.length)]);
+      out.append(tail[(int) ((p - headMax) % tailMax)]);
     }
     if (out.length() > 1 && to < total && Character.isHighSurrogate(out.charAt(out.length() - 1))) {
       out.setLength(out.length() - 1);
