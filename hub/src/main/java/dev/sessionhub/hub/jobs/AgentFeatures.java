@@ -3,7 +3,8 @@ package dev.sessionhub.hub.jobs;
 /**
  * What a session's agent can do beyond the stock contract, by the {@code agent_version} it reports in {@code
  * server_data()}: any SessionHub agent takes a time limit as {@code command}'s second parameter; from 0.2 it also
- * takes a command id as the third and answers {@code cancel(id)}. Other agents (the original Blender add-on, any
+ * takes a command id as the third and answers {@code cancel(id)}; from 0.3 it answers {@code output(id, cursor,
+ * wait)}, which the hub tries for every command it names (a 0.2 agent's "no such method" ends the following). Other agents (the original Blender add-on, any
  * XML-RPC server with an {@code exe}) get the stock one-parameter {@code command(code)} only.
  */
 final class AgentFeatures {
