@@ -9,7 +9,6 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.RawHttp;
-import java.net.URL;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +16,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
-import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,12 +50,7 @@ class AgentCancelTest {
   }
 
   private XmlRpcClient client() throws Exception {
-    XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
-    config.setServerURL(new URL("http://127.0.0.1:" + agent.port() + "/"));
-    config.setReplyTimeout(60_000);
-    XmlRpcClient client = new XmlRpcClient();
-    client.setConfig(config);
-    return client;
+    return agent.xmlRpcClient(60_000);
   }
 
   private CompletableFuture<Object> inBackground(String code, String id) {

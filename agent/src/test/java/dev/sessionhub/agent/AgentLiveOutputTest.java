@@ -10,7 +10,6 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.ProcessHealth;
-import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +21,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
-import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,12 +60,7 @@ class AgentLiveOutputTest {
   }
 
   private XmlRpcClient client() throws Exception {
-    XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
-    config.setServerURL(new URL("http://127.0.0.1:" + agent.port() + "/"));
-    config.setReplyTimeout(120_000);
-    XmlRpcClient client = new XmlRpcClient();
-    client.setConfig(config);
-    return client;
+    return agent.xmlRpcClient(120_000);
   }
 
   private Object call(String method, Object... params) throws Exception {

@@ -34,6 +34,16 @@ public interface AgentUnderTest extends AutoCloseable {
   /** Stops this agent and starts it again, same implementation, with {@code options} (e.g. a new token). */
   void restart(AgentOptions options) throws Exception;
 
+  /** The Apache XML-RPC client (a client we did not write) on this agent, waiting at most {@code replyMillis}. */
+  default org.apache.xmlrpc.client.XmlRpcClient xmlRpcClient(int replyMillis) throws java.net.MalformedURLException {
+    org.apache.xmlrpc.client.XmlRpcClientConfigImpl config = new org.apache.xmlrpc.client.XmlRpcClientConfigImpl();
+    config.setServerURL(new java.net.URL("http://127.0.0.1:" + port() + "/"));
+    config.setReplyTimeout(replyMillis);
+    org.apache.xmlrpc.client.XmlRpcClient client = new org.apache.xmlrpc.client.XmlRpcClient();
+    client.setConfig(config);
+    return client;
+  }
+
   /** Threads, descriptors and memory of the process that serves (this JVM, or the child). */
   ProcessHealth health();
 
