@@ -11,6 +11,7 @@ import dev.sessionhub.agent.testing.JavaAgentUnderTest;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
+import dev.sessionhub.hub.testing.JobStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -125,6 +126,43 @@ class BlenderSessionsTest {
         () -> HubApi.count(hub, "app=blender object=Broadcast") == 2
             && HubApi.count(hub, "name=layout-a object=FromHub") == 1
             && HubApi.count(hub, "name=layout-b object=ViaXmlRpc") == 1);
+  }
+
+  @Test
+  void whatBlenderPrintsStreamsWhileTheCommandRunsAndACancelInterruptsIt() {
+    Poll.until(Duration.ofSeconds(30), "the hub knows Blender A", () -> HubApi.count(hub, "name=layout-a") == 1);
+    String ticks = "import bpy, time\nfor i in range(15):\n    print('frame', bpy.context.scene.frame_current, i)\n"
+        + "    time.sleep(0.1)\n";
+    long started = System.nanoTime();
+    JsonObject job = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "name=layout-a")
+        .put("code", ticks).put("timeout", 30).put("wait", false)).json();
+    List<JobStream.Event> events = JobStream.follow(hub, job.getString("id"));
+    Poll.until(Duration.ofSeconds(30), "the done event", () -> events.stream().anyMatch(e -> e.type().equals("done")));
+    JobStream.Event firstOutput = events.stream().filter(e -> e.type().equals("output")).findFirst().orElseThrow(
+        () -> new AssertionError("no output event: " + events));
+    JobStream.Event result = events.stream().filter(e -> e.type().equals("result")).findFirst().orElseThrow();
+    assertEquals("ok", result.data().getString("state"), result.data().encode());
+    assertTrue(result.data().getString("output").startsWith("frame 1 0\n"), result.data().encode());
+    assertTrue(result.atNanos() - firstOutput.atNanos() > 700_000_000L, "Blender's first lines arrived "
+        + (result.atNanos() - firstOutput.atNanos()) / 1_000_000 + " ms before its result, "
+        + (firstOutput.atNanos() - started) / 1_000_000 + " ms after the start");
+
+    JsonObject loop = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "name=layout-a")
+        .put("code", "print('looping')\nwhile True:\n    pass").put("timeout", 60).put("wait", false)).json();
+    String loopId = loop.getString("id");
+    Poll.until(Duration.ofSeconds(20), "the loop runs (its first line is in the job)", () -> HubApi.get(hub,
+        "/api/jobs/" + loopId).json().getJsonArray("running", new io.vertx.core.json.JsonArray()).stream()
+        .anyMatch(r -> ((JsonObject) r).getString("output").equals("looping\n")));
+    long cancelled = System.nanoTime();
+    assertEquals(200, HubApi.delete(hub, "/api/jobs/" + loopId).status());
+    Poll.until(Duration.ofSeconds(10), "the cancelled job is done", () -> "done".equals(
+        HubApi.get(hub, "/api/jobs/" + loopId).json().getString("state")));
+    JsonObject ended = HubApi.get(hub, "/api/jobs/" + loopId).json().getJsonArray("results").getJsonObject(0);
+    assertEquals("cancelled", ended.getString("state"), ended.encode());
+    System.out.println("blender-sessions: a running loop in Blender cancelled in "
+        + (System.nanoTime() - cancelled) / 1_000_000 + " ms");
+    JsonObject next = route(address(blenderA), "print('free again')", 30);
+    assertEquals("free again\n", next.getString("output"), "Blender serves on after the interrupted loop");
   }
 
   @Test

@@ -13,21 +13,16 @@ import dev.sessionhub.hub.client.HostileServer;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
+import dev.sessionhub.hub.testing.JobStream;
+import dev.sessionhub.hub.testing.JobStream.Event;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,10 +39,6 @@ class LiveOutputTest {
 
   private static HubCluster cluster;
   private static Agents agents;
-
-  /** One server-sent event and when the test read it. */
-  private record Event(String type, JsonObject data, long atNanos) {
-  }
 
   @BeforeAll
   static void start() throws Exception {
@@ -73,33 +64,6 @@ class LiveOutputTest {
     agents.close();
   }
 
-  /** Reads a job's event stream on a thread of its own until {@code done}. */
-  private static List<Event> follow(String hub, String jobId) {
-    List<Event> events = new CopyOnWriteArrayList<>();
-    Thread reader = new Thread(() -> {
-      HttpRequest request = HttpRequest.newBuilder(URI.create(hub + "/api/jobs/" + jobId + "/events")).build();
-      try (Stream<String> lines = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofLines())
-          .body()) {
-        String type = null;
-        for (String line : (Iterable<String>) lines::iterator) {
-          if (line.startsWith("event: ")) {
-            type = line.substring(7);
-          } else if (line.startsWith("data: ") && type != null) {
-            events.add(new Event(type, new JsonObject(line.substring(6)), System.nanoTime()));
-            if (type.equals("done")) {
-              return;
-            }
-          }
-        }
-      } catch (IOException | InterruptedException e) {
-        events.add(new Event("failed", new JsonObject().put("error", e.toString()), System.nanoTime()));
-      }
-    }, "sse-" + jobId);
-    reader.setDaemon(true);
-    reader.start();
-    return events;
-  }
-
   @Test
   void outputReachesTheStreamWhileCommandsRunOnEitherHub() {
     String hub = cluster.node(0).url();
@@ -107,7 +71,7 @@ class LiveOutputTest {
     JsonObject job = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "tag.group=live")
         .put("code", TICKS).put("timeout", 20).put("wait", false)).json();
     String id = job.getString("id");
-    List<Event> events = follow(hub, id);
+    List<Event> events = JobStream.follow(hub, id);
 
     Poll.until(Duration.ofSeconds(10), "every target's first line in the stream", () -> events.stream()
         .filter(e -> e.type().equals("output")).map(e -> e.data().getString("address")).distinct().count() == 4);
