@@ -96,8 +96,12 @@ class PackagesIT {
       }
 
       // Removing the package while they run: prerm stops them (SIGTERM), then nothing of it is left.
+      for (Process p : running) {
+        assertTrue(p.isAlive(), "still running before the removal: " + p.info().commandLine());
+      }
       Launcher.Result remove = PackagedCommand.runProcess(120, new ProcessBuilder("dpkg", "-r", "sessionhub"));
       assertEquals(0, remove.exitCode(), remove.stdout() + remove.stderr());
+      assertTrue(remove.stderr().contains("stopping processes still running from the package"), remove.stderr());
       for (Process p : running) {
         assertTrue(p.waitFor(5, TimeUnit.SECONDS), "the package's removal stopped " + p.info().commandLine());
       }
