@@ -5,10 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sessionhub --version} and every subcommand's {@code -V} print the version, the commit and the build time the
@@ -50,6 +55,29 @@ class VersionTest {
     dirty.setProperty("built", "2026-12-04T21:40:00Z");
     assertEquals("sessionhub 0.2.0 (commit abc1234-dirty, built 2026-12-04T21:40:00Z)",
         BuildInfo.of(dirty).describe());
+  }
+
+  /** The build step that writes the file: outside a git checkout (a source tarball) the commit is unknown, no failure. */
+  @Test
+  void theBuildStepWritesUnknownOutsideAGitCheckout(@TempDir Path dir) throws Exception {
+    Path script = Path.of("packaging", "build-info").toAbsolutePath();
+    Path out = dir.resolve("out/build-info.properties");
+    Path source = Files.createDirectory(dir.resolve("no-git"));
+    ProcessBuilder builder = new ProcessBuilder("bash", script.toString(), out.toString(), "0.2.0", source.toString())
+        .redirectErrorStream(true);
+    builder.environment().put("GIT_CEILING_DIRECTORIES", dir.toString());   // even if the temp folder is in a checkout
+    Process p = builder.start();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS), "build-info finished");
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.exitValue(), output);
+    Properties written = new Properties();
+    try (Reader in = Files.newBufferedReader(out)) {
+      written.load(in);
+    }
+    BuildInfo info = BuildInfo.of(written);
+    assertEquals("0.2.0", info.version());
+    assertEquals("unknown", info.commit());
+    assertTrue(info.built().matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"), info.built());
   }
 
   private static String stdoutOf(String... args) {
