@@ -2,9 +2,14 @@ package dev.sessionhub.ops.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ScopeType;
 
-/** The {@code sessionhub} launcher: one program, one subcommand per job. */
-@Command(name = "sessionhub", mixinStandardHelpOptions = true, version = "sessionhub 0.1.0",
+/**
+ * The {@code sessionhub} launcher: one program, one subcommand per job. {@code --version} (and every subcommand's
+ * {@code -V}, inherited) prints the build's version, commit and time.
+ */
+@Command(name = "sessionhub", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+    scope = ScopeType.INHERIT,
     description = "Discover, inventory and drive live application sessions over XML-RPC.",
     subcommands = {HubCommand.class, SessionCommand.class, LsCommand.class, SendCommand.class,
         BroadcastCommand.class, JobCommand.class, JobsCommand.class, CancelCommand.class, ScanCommand.class,
