@@ -40,7 +40,7 @@ final class BroadcastCommand implements Callable<Integer> {
   boolean follow;
 
   @Option(names = "--batch", paramLabel = "N|P%",
-      description = "Roll out in waves of N sessions (or P% of them): each wave ends before the next is sent.")
+      description = "Roll out in waves of N sessions (or P%% of them): each wave ends before the next is sent.")
   String batch;
 
   @Option(names = "--batch-wait", converter = DurationConverter.class, paramLabel = "DURATION",
