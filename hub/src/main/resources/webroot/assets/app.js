@@ -8,6 +8,8 @@
   const DEBOUNCE_MS = 250;       // selector typing
   const RESYNC_MS = 10000;       // full inventory re-read (last_seen values, anything missed while reconnecting)
   const CLUSTER_REFRESH_MS = 5000;
+  const LIVE_MAX_CHARS = 64 * 1024; // a running target's live output kept in the page; older text gives way
+  const LIVE_POLL_MS = 500;         // reading a running job when its event stream is gone
 
   const $ = (id) => document.getElementById(id);
 
@@ -76,6 +78,48 @@
 
   const sessionHref = (address) => '#/session/' + encodeURIComponent(address);
   const jobHref = (id) => '#/jobs/' + encodeURIComponent(id);
+
+  /**
+   * A running target's output as it is printed: pieces appended as text, at most LIVE_MAX_CHARS kept (when it
+   * grows past that, the oldest quarter gives way to a marker saying how much is no longer shown).
+   */
+  class LiveText {
+    constructor(testid) {
+      this.node = el('pre', {class: 'output live', data: {testid}});
+      this.text = '';
+      this.dropped = 0;
+    }
+
+    append(text, skipped) {
+      let piece = skipped > 0 ? '\n[' + skipped + ' characters of output were not kept]\n' : '';
+      piece += text || '';
+      if (!piece) return;
+      this.text += piece;
+      if (this.text.length <= LIVE_MAX_CHARS) {
+        this.node.append(document.createTextNode(piece));
+      } else {
+        const cut = this.text.length - Math.floor(LIVE_MAX_CHARS * 3 / 4);
+        this.dropped += cut;
+        this.text = this.text.slice(cut);
+        this.render();
+      }
+      this.node.scrollTop = this.node.scrollHeight;
+    }
+
+    /** Everything so far, as one read of the job gives it (replaces what the pieces showed). */
+    replace(text) {
+      this.text = '';
+      this.dropped = 0;
+      this.node.replaceChildren();
+      this.append(text, 0);
+    }
+
+    render() {
+      this.node.replaceChildren(...(this.dropped ? [el('span', {class: 'dropped', data: {testid: 'live-dropped'},
+        text: '[… ' + this.dropped + ' earlier characters not shown here …]\n'})] : []),
+      document.createTextNode(this.text));
+    }
+  }
 
   // ---------------------------------------------------------------- the API, with the token on every call
 
@@ -454,8 +498,10 @@
       $('console-run').disabled = true;
       const address = this.address;
       try {
-        const job = await api('/api/sessions/' + encodeURIComponent(address) + '/command',
-          {method: 'POST', body: {code, timeout}});
+        const started = await api('/api/sessions/' + encodeURIComponent(address) + '/command',
+          {method: 'POST', body: {code, timeout, wait: false}});
+        // A hub that cannot start a routed command without waiting answers with the ended job.
+        const job = started.results ? started : await followCommand(started.id, result);
         const r = (job.results || [])[0] || {state: 'pending'};
         entry.dataset.state = r.state;
         result.replaceChildren(...resultNodes(r),
@@ -470,6 +516,61 @@
       }
     },
   };
+
+  /**
+   * Shows a console command's output in {@code container} as the session prints it (the job's event stream), and
+   * resolves with the ended job. If the stream goes away, it reads the job every LIVE_POLL_MS instead.
+   */
+  function followCommand(id, container) {
+    return new Promise((resolve, reject) => {
+      const live = new LiveText('console-live');
+      const path = '/api/jobs/' + encodeURIComponent(id);
+      const show = () => {
+        if (live.node.parentNode !== container) container.replaceChildren(live.node);
+      };
+      const poll = async () => {
+        try {
+          const job = await api(path);
+          if (job.state === 'done') {
+            resolve(job);
+            return;
+          }
+          const running = (job.running || [])[0];
+          if (running && running.output) {
+            live.replace(running.output);
+            show();
+          }
+          setTimeout(poll, LIVE_POLL_MS);
+        } catch (e) {
+          reject(e);
+        }
+      };
+      const stream = new EventSource(streamUrl(path + '/events'));
+      let ended = false;
+      // Every (re)connection first sends what the command printed so far: start the text over.
+      stream.addEventListener('open', () => live.replace(''));
+      stream.addEventListener('output', (e) => {
+        try {
+          const piece = JSON.parse(e.data);
+          live.append(piece.text, piece.skipped || 0);
+        } catch (err) {
+          return;
+        }
+        show();
+      });
+      stream.addEventListener('done', () => {
+        ended = true;
+        stream.close();
+        api(path).then(resolve, reject);
+      });
+      stream.onerror = () => {
+        if (!ended && stream.readyState === EventSource.CLOSED) {
+          ended = true;
+          poll();
+        }
+      };
+    });
+  }
 
   function kvRow(key, value) {
     let text;
@@ -555,6 +656,7 @@
     stream: null,
     targets: [],
     results: new Map(),  // address -> result
+    live: new Map(),     // address -> LiveText, for targets still running
     done: false,
     pollTimer: 0,
 
@@ -572,6 +674,7 @@
       this.id = id;
       this.done = false;
       this.results = new Map();
+      this.live = new Map();
       this.targets = [];
       $('job-panel').hidden = false;
       $('job-id').textContent = id;
@@ -590,6 +693,29 @@
       markSelectedJob();
     },
 
+    /** Appends a piece of a running target's output under its row (nothing once its result is in). */
+    liveOutput(address, text, skipped) {
+      if (!address || this.results.has(address)) return;
+      this.liveText(address).append(text, skipped);
+    },
+
+    liveText(address) {
+      let live = this.live.get(address);
+      if (!live) {
+        live = new LiveText('live-output');
+        this.live.set(address, live);
+      }
+      const body = $('job-results').tBodies[0];
+      let tr = body.querySelector('tr[data-address="' + CSS.escape(address) + '"]');
+      if (!tr) {
+        tr = this.row({address, state: 'pending'});
+        body.append(tr);
+      }
+      const cell = tr.querySelector('td.result');
+      if (live.node.parentNode !== cell) cell.replaceChildren(live.node);
+      return live;
+    },
+
     renderJob(job) {
       this.targets = job.targets || this.targets;
       $('job-meta').textContent = job.kind + ' · ' + (job.kind === 'route' ? 'session ' + job.selector
@@ -604,6 +730,14 @@
         }
       }
       for (const r of job.results || []) this.setResult(r);
+      if (!this.stream) {
+        // No stream (it went away): a read of the job gives each running target's output so far.
+        for (const running of job.running || []) {
+          if (running.output && !this.results.has(running.address)) {
+            this.liveText(running.address).replace(running.output);
+          }
+        }
+      }
       this.targetCount = job.target_count;
       this.setState(job.state === 'done', job.counts);
     },
@@ -619,6 +753,7 @@
     setResult(r) {
       if (!r || !r.address) return;
       this.results.set(r.address, r);
+      this.live.delete(r.address);
       const body = $('job-results').tBodies[0];
       const tr = this.row(r);
       const existing = body.querySelector('tr[data-address="' + CSS.escape(r.address) + '"]');
@@ -654,10 +789,26 @@
       state.className = 'badge ' + (done ? 'done' : 'running');
     },
 
-    /** Streams the job's results as they arrive; after 'done', one read of the whole job settles the counts. */
+    /**
+     * Streams the job's results as they arrive, and running targets' output as they print it; after 'done', one
+     * read of the whole job settles the counts.
+     */
     follow(id) {
       const stream = new EventSource(streamUrl('/api/jobs/' + encodeURIComponent(id) + '/events'));
       this.stream = stream;
+      // Every (re)connection first sends what running targets printed so far: start their text over.
+      stream.addEventListener('open', () => {
+        if (this.id === id) for (const live of this.live.values()) live.replace('');
+      });
+      stream.addEventListener('output', (e) => {
+        if (this.id !== id) return;
+        try {
+          const piece = JSON.parse(e.data);
+          this.liveOutput(piece.address, piece.text, piece.skipped || 0);
+        } catch (err) {
+          // not a piece of output
+        }
+      });
       stream.addEventListener('result', (e) => {
         if (this.id !== id) return;
         try {

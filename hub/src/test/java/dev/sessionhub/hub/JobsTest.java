@@ -94,6 +94,23 @@ class JobsTest {
     HubApi.Reply unknown = HubApi.post(hub, "/api/sessions/127.0.0.9:1/command", new JsonObject().put("code", "1"));
     assertEquals(404, unknown.status());
     assertEquals("unknown_session", unknown.json().getString("error"));
+
+    HubApi.Reply started = HubApi.post(hub, "/api/sessions/" + address(target) + "/command",
+        new JsonObject().put("code", "print(6 * 9)").put("wait", false));
+    assertEquals(202, started.status(), started.json().encode());
+    assertEquals(1, started.json().getInteger("target_count"));
+    String jobId = started.json().getString("id");
+    Poll.until(Duration.ofSeconds(10), "the routed job is done", () -> "done".equals(
+        HubApi.get(hub, "/api/jobs/" + jobId).json().getString("state")));
+    assertEquals("54\n", HubApi.get(hub, "/api/jobs/" + jobId).json().getJsonArray("results").getJsonObject(0)
+        .getString("output"));
+    HubApi.Reply badWait = HubApi.post(hub, "/api/sessions/" + address(target) + "/command",
+        new JsonObject().put("code", "1").put("wait", "no"));
+    assertEquals(400, badWait.status());
+    assertEquals("'wait' must be true or false", badWait.json().getString("message"));
+    HubApi.Reply unknownNoWait = HubApi.post(hub, "/api/sessions/127.0.0.9:1/command",
+        new JsonObject().put("code", "1").put("wait", false));
+    assertEquals(404, unknownNoWait.status());
   }
 
   /** Last: it stops one agent and kills the coordinating hub, which no later test should inherit. */

@@ -16,7 +16,8 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 
 /**
- * Commands and jobs over REST: {@code POST /api/sessions/{address}/command}, {@code POST /api/broadcast},
+ * Commands and jobs over REST: {@code POST /api/sessions/{address}/command}, {@code POST /api/broadcast} (both
+ * with {@code "wait": false} answer 202 with the job's id at once),
  * {@code GET /api/jobs/{id}}, {@code GET /api/jobs}. Thin: parse, call {@link JobService}, map to a status.
  */
 final class JobsResource {
@@ -41,7 +42,11 @@ final class JobsResource {
     if (timeout == null) {
       return;
     }
-    respond(ctx, jobs.route(ctx.pathParam("address"), code, timeout, who(ctx)), true);
+    Boolean wait = wait(ctx, body);
+    if (wait == null) {
+      return;
+    }
+    respond(ctx, jobs.route(ctx.pathParam("address"), code, timeout, who(ctx)), wait);
   }
 
   void broadcast(RoutingContext ctx) {
@@ -70,9 +75,8 @@ final class JobsResource {
     if (timeout == null) {
       return;
     }
-    Object waitValue = body.getValue("wait", true);
-    if (!(waitValue instanceof Boolean wait)) {
-      ApiErrors.send(ctx, 400, "bad_request", "'wait' must be true or false");
+    Boolean wait = wait(ctx, body);
+    if (wait == null) {
       return;
     }
     Rollout rollout;
@@ -177,6 +181,15 @@ final class JobsResource {
       ApiErrors.send(ctx, 400, "bad_request", "timeout " + e.getMessage());
       return null;
     }
+  }
+
+  /** The body's 'wait' (default true: answer with the ended job; false: 202 with the job id at once). */
+  private static Boolean wait(RoutingContext ctx, JsonObject body) {
+    if (body.getValue("wait", true) instanceof Boolean wait) {
+      return wait;
+    }
+    ApiErrors.send(ctx, 400, "bad_request", "'wait' must be true or false");
+    return null;
   }
 
   private static JobRequester who(RoutingContext ctx) {

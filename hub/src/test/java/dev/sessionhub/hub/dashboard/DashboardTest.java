@@ -8,6 +8,9 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +28,8 @@ import org.openqa.selenium.WebElement;
  * The dashboard end to end, in a real headless Chromium: a hub (real Hazelcast member) and three sessions, two
  * found by scanning and one announced. The live inventory with its selector box, a session appearing and going
  * away without a reload, a command and a fault in a session's console, a broadcast whose results stream in with
- * their counts, recent jobs reopened, and the cluster view. The tests run in order on one page, as a user would.
+ * their counts, recent jobs reopened, the cluster view, and a running command's output live in the console and the
+ * job view. The tests run in order on one page, as a user would.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardTest {
@@ -56,6 +60,13 @@ class DashboardTest {
     maya = studio.start(announced().setName("anim-sh020").addTag("show", "demo").addTag("dept", "anim"), "maya",
         "2025.1", "/shows/demo/sh020/anim_v031.ma", "sh020", "persp", "char_hero_rig", "prop_sword");
     Poll.until(Duration.ofSeconds(30), "the hub knows the three sessions", () -> HubApi.count(hub, "") == 3);
+    // The first command of a session makes its Python: do it here, not inside a test's timeout (the broadcast's
+    // targets must answer within its 2 s).
+    for (Studio.Session s : List.of(blender, maya, houdini)) {
+      HubApi.Reply warm = HubApi.post(hub, "/api/sessions/" + s.address() + "/command",
+          new JsonObject().put("code", "import time\nprint('warm')").put("timeout", 60));
+      assertEquals(200, warm.status(), warm.json().encode());
+    }
     browser = Browser.start();
   }
 
@@ -268,6 +279,99 @@ class DashboardTest {
     assertTrue(member.contains("127.0.0.1"), member);
     assertTrue(!member.contains("not yet"), "a scan has run: " + member);
     assertTrue(browser.text("#cluster-summary").startsWith("1 hub"), browser.text("#cluster-summary"));
+  }
+
+  @Test
+  @Order(6)
+  void theSessionConsoleShowsOutputWhileTheCommandRuns() throws Exception {
+    Path dir = Files.createTempDirectory("console-live");
+    Path go = dir.resolve("go");
+    browser.script("location.hash = arguments[0]", "#/session/" + blender.address());
+    browser.until("the session view opens", d -> browser.find("#view-session").isDisplayed()
+        && "blender".equals(browser.text("#session-data tr[data-key='app'] td")));
+    int before = browser.findAll("#console-log .console-entry").size();
+    // The command prints a line, then waits until the test has seen it in the page before it prints the next.
+    browser.type("#console-code", "import os, time\nprint('first live line')\n" + awaitFile(go)
+        + "print('second line' if os.path.exists(" + py(go) + ") else 'the page never showed the first')");
+    browser.click("#console-run");
+    String entry = "#console-log .console-entry:nth-child(" + (before + 1) + ")";
+    browser.until("the first line while the command runs", d -> "pending".equals(browser.attribute(entry,
+        "data-state")) && textContent(entry + " pre[data-testid='console-live']").equals("first live line\n"));
+    Files.createFile(go);
+    browser.until("the final result replaces the live text", d -> "ok".equals(browser.attribute(entry,
+        "data-state")));
+    assertEquals("first live line\nsecond line\n", textContent(entry + " pre[data-testid='output']"));
+    assertTrue(browser.findAll(entry + " pre[data-testid='console-live']").isEmpty());
+  }
+
+  @Test
+  @Order(7)
+  void theJobViewShowsRunningTargetsOutputLiveAndBoundsIt() throws Exception {
+    Path dir = Files.createTempDirectory("job-live");
+    Path go = dir.resolve("go");
+    Path flooded = dir.resolve("flooded");
+    browser.click("#nav-broadcast");
+    browser.until("the broadcast view opens", d -> browser.find("#view-broadcast").isDisplayed());
+    browser.type("#bc-selector", "app=blender,maya");
+    browser.until("the preview counts two targets", d -> "2".equals(browser.attribute("#bc-preview",
+        "data-count")));
+    // Each prints a line and waits for the test to have seen both; then sh010 prints 100 KiB (more than the
+    // page keeps per target) and waits again.
+    browser.type("#bc-code", "import os, time\nprint('first from ' + shot)\n" + awaitFile(go)
+        + "if shot == 'sh010':\n"
+        + "    for i in range(1600):\n"
+        + "        print('%04d %s' % (i, 'y' * 59))\n"
+        + "    print('after the flood')\n"
+        + awaitFile(flooded).replaceAll("(?m)^", "    ")
+        + "print('second from ' + shot)");
+    browser.type("#bc-timeout", "60");
+    browser.until("send is enabled", d -> browser.find("#bc-send").isEnabled());
+    browser.click("#bc-send");
+
+    browser.until("each running target's first line", d -> "running".equals(browser.attribute("#job-state",
+        "data-state")) && textContent(live(blender)).equals("first from sh010\n")
+        && textContent(live(maya)).equals("first from sh020\n"));
+    assertEquals(2, count("pending"));
+    Files.createFile(go);
+    browser.until(Duration.ofSeconds(30), "maya ends while blender's flood streams in", d -> "ok".equals(
+        resultState(maya)) && textContent(live(blender)).endsWith("after the flood\n"));
+    assertEquals("first from sh020\nsecond from sh020\n", textContent(result(maya) + " pre[data-testid='output']"));
+    String shown = textContent(live(blender));
+    assertTrue(shown.length() <= 64 * 1024 + 100, "the page keeps at most ~64 KiB per target: " + shown.length());
+    assertTrue(textContent(live(blender) + " [data-testid='live-dropped']").matches(
+        "\\[… \\d+ earlier characters not shown here …\\]\n"), shown.substring(0, 100));
+    assertTrue(!shown.contains("first from sh010"), "the oldest text gave way");
+    assertTrue(shown.contains("1599 " + "y".repeat(59) + "\n"), "the newest text stays");
+
+    Files.createFile(flooded);
+    browser.until(Duration.ofSeconds(30), "the job is done", d -> "done".equals(
+        browser.attribute("#job-state", "data-state")));
+    assertEquals(2, count("ok"));
+    String whole = textContent(result(blender) + " pre[data-testid='output']");
+    assertTrue(whole.startsWith("first from sh010\n0000 y"), "the result holds the whole output");
+    assertTrue(whole.endsWith("after the flood\nsecond from sh010\n"), whole.substring(whole.length() - 100));
+    assertTrue(browser.findAll("#job-results pre[data-testid='live-output']").isEmpty());
+  }
+
+  /** Python lines that wait (up to 30 s) until {@code file} exists. */
+  private static String awaitFile(Path file) {
+    return "deadline = time.time() + 30\nwhile not os.path.exists(" + py(file) + ") and time.time() < deadline:\n"
+        + "    time.sleep(0.02)\n";
+  }
+
+  private static String py(Path path) {
+    return "'" + path.toString().replace("\\", "\\\\").replace("'", "\\'") + "'";
+  }
+
+  /** All the text of an element, scrolled out of view or not ("" when it is not there). */
+  private static String textContent(String css) {
+    Object text = browser.script("const e = document.querySelector(arguments[0]); return e ? e.textContent : ''",
+        css);
+    return text == null ? "" : text.toString();
+  }
+
+  private static String live(Studio.Session s) {
+    return result(s) + " pre[data-testid='live-output']";
   }
 
   private static int count(String state) {

@@ -8,7 +8,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sessionhub broadcast SELECTOR CODE}: runs Python in every matching session and reports each end. */
+/**
+ * {@code sessionhub broadcast SELECTOR CODE}: runs Python in every matching session and reports each end; with
+ * {@code --follow}, first each session's output lines as they are printed.
+ */
 @Command(name = "broadcast", mixinStandardHelpOptions = true,
     description = {"Run Python in every session matching SELECTOR and print one row per session and a summary.",
         "Exit 0 when every session ran it (or none matched), 1 when any raised, timed out or could not be "
@@ -32,8 +35,12 @@ final class BroadcastCommand implements Callable<Integer> {
   @Option(names = "--no-wait", description = "Print the job id and exit; read it later with 'sessionhub job ID'.")
   boolean noWait;
 
+  @Option(names = "--follow", description = "Print each session's output lines as they are printed, prefixed "
+      + "'host:port: ', then the rows and the summary.")
+  boolean follow;
+
   @Option(names = "--batch", paramLabel = "N|P%",
-      description = "Roll out in waves of N sessions (or P% of them): each wave ends before the next is sent.")
+      description = "Roll out in waves of N sessions (or P%% of them): each wave ends before the next is sent.")
   String batch;
 
   @Option(names = "--batch-wait", converter = DurationConverter.class, paramLabel = "DURATION",
@@ -50,6 +57,10 @@ final class BroadcastCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (follow && (hub.json || noWait)) {
+      throw new CliException(CliException.USAGE, "--follow prints lines as they come: not with "
+          + (hub.json ? "--json" : "--no-wait"));
+    }
     String source = CodeArgument.read(code);
     HubConnection connection = hub.connect();
     JsonObject request = new JsonObject().put("selector", selector)
@@ -77,7 +88,8 @@ final class BroadcastCommand implements Callable<Integer> {
       System.out.println("no session matches '" + (selector.isBlank() ? "*" : selector) + "'");
       return 0;
     }
-    JsonObject view = new JobFollower(hub, connection).await(id, targets);
+    JsonObject view = new JobFollower(hub, connection).await(id, targets,
+        follow ? new PrefixedLines(System.out) : null);
     if (hub.json) {
       System.out.println(view.encodePrettily());
       return JobReport.allOk(view) ? 0 : 1;

@@ -1,22 +1,18 @@
 package dev.sessionhub.ops.cli;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
-import java.util.Iterator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 
 /**
- * Waits for a job to end and returns its final view. On a terminal it follows {@code /api/jobs/{id}/events}
- * and draws a progress bar on stderr; otherwise (or if the stream fails) it reads the job every 200 ms.
- * If the user interrupts the wait, it says how to read the job later: the job itself keeps running on the hub.
+ * Waits for a job to end and returns its final view. With a {@link LiveOutput} it follows
+ * {@code /api/jobs/{id}/events} whether or not stdout is a terminal, handing it each piece of output as it comes
+ * and each result once. Without one, on a terminal it follows the same stream to draw a progress bar on stderr.
+ * Otherwise, or if the stream fails, it reads the job every 200 ms (and hands the live output the results it has
+ * not seen). If the user interrupts the wait, it says how to read the job later: the job keeps running on the hub.
  */
 final class JobFollower {
 
@@ -31,15 +27,31 @@ final class JobFollower {
   }
 
   JsonObject await(String id, int targets) {
+    return await(id, targets, null);
+  }
+
+  /** {@code live}: where output goes as it is printed, or null for a progress bar on a terminal. */
+  JsonObject await(String id, int targets, LiveOutput live) {
     Thread hint = new Thread(() -> System.err.println("\nsessionhub: job " + id + " keeps running on the hub; "
         + "read it with: sessionhub job " + id));
     Runtime.getRuntime().addShutdownHook(hint);
-    Progress progress = new Progress("job " + id.substring(0, Math.min(8, id.length())), targets);
+    Progress progress = live == null ? new Progress("job " + id.substring(0, Math.min(8, id.length())), targets)
+        : Progress.none();
+    Set<String> ended = new HashSet<>();
     try {
-      if (System.console() != null) {
-        follow(id, progress);
+      if (live != null || System.console() != null) {
+        follow(id, progress, live, ended);
       }
-      return poll(id, progress);
+      JsonObject view = poll(id, progress);
+      if (live != null) {
+        JsonArray results = view.getJsonArray("results", new JsonArray());
+        for (int i = 0; i < results.size(); i++) {
+          if (ended.add(results.getJsonObject(i).getString("address"))) {
+            live.ended(results.getJsonObject(i));
+          }
+        }
+      }
+      return view;
     } finally {
       progress.done();
       try {
@@ -66,51 +78,24 @@ final class JobFollower {
   }
 
   /** Reads the job's event stream until its {@code done} event; any failure just leaves it to polling. */
-  private void follow(String id, Progress progress) {
-    String base = options.hubUrl.endsWith("/") ? options.hubUrl.substring(0, options.hubUrl.length() - 1)
-        : options.hubUrl;
-    HttpRequest.Builder request;
-    try {
-      request = HttpRequest.newBuilder(URI.create(base + "/api/jobs/" + ApiPaths.segment(id) + "/events"))
-          .header("Accept", "text/event-stream").timeout(Duration.ofSeconds(10)).GET();
-    } catch (IllegalArgumentException e) {
-      return;
-    }
-    String token = options.tokens.resolve();
-    if (token != null) {
-      request.header("Authorization", "Basic "
-          + Base64.getEncoder().encodeToString(("cli:" + token).getBytes(StandardCharsets.UTF_8)));
-    }
-    HttpClient http = hub.http();
-    try {
-      HttpResponse<Stream<String>> response = http.send(request.build(), HttpResponse.BodyHandlers.ofLines());
-      if (response.statusCode() != 200) {
-        response.body().close();
-        return;
+  private void follow(String id, Progress progress, LiveOutput live, Set<String> ended) {
+    new JobEventReader(options, hub.http()).read(id, new JobEventReader.Listener() {
+      @Override
+      public void output(String address, String text, long skipped) {
+        if (live != null && !ended.contains(address)) {
+          live.output(address, text, skipped);
+        }
       }
-      try (Stream<String> lines = response.body()) {
-        String event = "message";
-        long ended = 0;
-        for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
-          String line = it.next();
-          if (line.startsWith("event:")) {
-            event = line.substring(6).strip();
-          } else if (line.startsWith("data:")) {
-            if (event.equals("done")) {
-              return;
-            }
-            if (event.equals("result")) {
-              progress.update(++ended);
-            }
-          } else if (line.isEmpty()) {
-            event = "message";
+
+      @Override
+      public void result(JsonObject result) {
+        if (ended.add(result.getString("address"))) {
+          progress.update(ended.size());
+          if (live != null) {
+            live.ended(result);
           }
         }
       }
-    } catch (IOException | RuntimeException e) {
-      // fall back to polling
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    });
   }
 }

@@ -8,12 +8,22 @@ final class Progress {
 
   private final String label;
   private final long total;
-  private final boolean terminal = System.console() != null;
+  private final boolean terminal;
   private long lastDraw;
 
   Progress(String label, long total) {
+    this(label, total, System.console() != null);
+  }
+
+  private Progress(String label, long total, boolean terminal) {
     this.label = label;
     this.total = Math.max(total, 1);
+    this.terminal = terminal;
+  }
+
+  /** A bar that never draws: for output that goes to the terminal line by line. */
+  static Progress none() {
+    return new Progress("", 1, false);
   }
 
   synchronized void update(long done) {

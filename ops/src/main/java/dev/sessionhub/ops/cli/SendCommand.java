@@ -12,9 +12,12 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code sessionhub send SESSION CODE}: runs Python in one session through the hub and prints what it printed. */
+/**
+ * {@code sessionhub send SESSION CODE}: runs Python in one session through the hub and prints what it prints, as
+ * it prints it (stdout flushed per piece, terminal or pipe); {@code --json} prints the ended job instead.
+ */
 @Command(name = "send", mixinStandardHelpOptions = true,
-    description = {"Run Python in one session (through the hub) and print its output exactly.",
+    description = {"Run Python in one session (through the hub) and print its output exactly, as it is printed.",
         "Exit 0 when it ran, 1 when it raised, timed out or the session could not be reached, 2 for an unknown "
             + "session, 3 when the hub cannot be reached."})
 final class SendCommand implements Callable<Integer> {
@@ -42,17 +45,17 @@ final class SendCommand implements Callable<Integer> {
     String source = CodeArgument.read(code);
     HubConnection connection = hub.connect();
     String address = resolve(connection, session);
-    JsonObject view = connection.post("/api/sessions/" + ApiPaths.segment(address) + "/command",
-        new JsonObject().put("code", source).put("timeout", ApiPaths.seconds(timeout)), timeout.plus(HTTP_MARGIN));
+    String path = "/api/sessions/" + ApiPaths.segment(address) + "/command";
+    JsonObject request = new JsonObject().put("code", source).put("timeout", ApiPaths.seconds(timeout));
+    JsonObject view;
+    if (hub.json) {
+      view = connection.post(path, request, timeout.plus(HTTP_MARGIN));
+      System.out.println(view.encodePrettily());
+    } else {
+      view = runLive(connection, path, request);
+    }
     JsonArray results = view.getJsonArray("results", new JsonArray());
     JsonObject result = results.isEmpty() ? null : results.getJsonObject(0);
-    if (hub.json) {
-      System.out.println(view.encodePrettily());
-    } else if (result != null && "ok".equals(result.getString("state"))) {
-      byte[] output = result.getString("output", "").getBytes(StandardCharsets.UTF_8);
-      System.out.write(output, 0, output.length);
-      System.out.flush();
-    }
     if (result == null) {
       throw new CliException(CliException.FAILED, address + ": no result (job " + view.getString("id") + ")");
     }
@@ -61,6 +64,24 @@ final class SendCommand implements Callable<Integer> {
           + result.getString("state") + ": " + result.getString("message", "").stripTrailing());
     }
     return 0;
+  }
+
+  /**
+   * Starts the command without waiting and prints its output as the session prints it (then what the live
+   * pieces did not show); returns the ended job. A hub that cannot start a routed command without waiting
+   * answers with the ended job at once: its output is printed whole.
+   */
+  private JsonObject runLive(HubConnection connection, String path, JsonObject request) {
+    RawOutput output = new RawOutput(System.out, System.err);
+    JsonObject started = connection.post(path, request.copy().put("wait", false), timeout.plus(HTTP_MARGIN));
+    if (started.containsKey("results")) {
+      JsonArray results = started.getJsonArray("results");
+      if (!results.isEmpty()) {
+        output.ended(results.getJsonObject(0));
+      }
+      return started;
+    }
+    return new JobFollower(hub, connection).await(started.getString("id"), 1, output);
   }
 
   /** An address as given; a bare name (no ':') becomes the address of the one session of that name. */
