@@ -131,12 +131,14 @@ public final class HubImpl implements Hub {
     JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);
     AgentOutputClient outputClient = new AgentOutputClient(vertx, new AgentClientOptions()
         .setToken(options.getToken()).setCaPath(options.getAgentCaPath()));
+    OutputFollowers followers = new OutputFollowers(vertx, outputClient, outputs);
     Runnable closeOutputs = () -> {
+      followers.close();
       outputs.close();
       outputClient.close();
     };
-    CommandRunner runner = new CommandRunner(vertx, client, control, new OutputFollowers(vertx, outputClient,
-        outputs), store, clock, cluster::localMemberId, new SendFence(hazelcast, pauses, clock), cancels);
+    CommandRunner runner = new CommandRunner(vertx, client, control, followers, store, clock,
+        cluster::localMemberId, new SendFence(hazelcast, pauses, clock), cancels);
     runner.observe(metrics);
     // the secrets first: a batch that finds the runner checks its signature with them at once
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());

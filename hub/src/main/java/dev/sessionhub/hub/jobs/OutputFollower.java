@@ -40,11 +40,15 @@ final class OutputFollower {
 
   private final java.util.concurrent.atomic.AtomicReference<Phase> phase =
       new java.util.concurrent.atomic.AtomicReference<>(Phase.WAITING);
+  private final java.util.Set<OutputFollower> waiting;
   private volatile long repliedAt = -1;
+  private volatile long sentAt;
   private long cursor;
 
+  /** @param waiting where sent commands wait to be followed ({@link OutputFollowers} checks them) */
   OutputFollower(Vertx vertx, AgentOutputClient client, JobOutputs outputs, String jobId, String address,
-      String url) {
+      String url, java.util.Set<OutputFollower> waiting) {
+    this.waiting = waiting;
     this.vertx = vertx;
     this.client = client;
     this.outputs = outputs;
@@ -55,11 +59,22 @@ final class OutputFollower {
 
   /** The command was sent: following starts {@link #FOLLOW_AFTER} from now unless it has answered by then. */
   void sent() {
-    vertx.setTimer(FOLLOW_AFTER.toMillis(), t -> {
-      if (phase.compareAndSet(Phase.WAITING, Phase.FOLLOWING)) {
-        next();
-      }
-    });
+    sentAt = System.nanoTime();
+    waiting.add(this);
+  }
+
+  /** Starts following if the command was sent {@link #FOLLOW_AFTER} ago; true if it no longer waits. */
+  boolean startIfDue(long nowNanos) {
+    if (phase.get() != Phase.WAITING) {
+      return true;
+    }
+    if (nowNanos - sentAt < FOLLOW_AFTER.toNanos()) {
+      return false;
+    }
+    if (phase.compareAndSet(Phase.WAITING, Phase.FOLLOWING)) {
+      next();
+    }
+    return true;
   }
 
   /**
@@ -69,6 +84,7 @@ final class OutputFollower {
   Future<Void> replied() {
     repliedAt = System.nanoTime();
     if (phase.compareAndSet(Phase.WAITING, Phase.SKIPPED)) {
+      waiting.remove(this);
       finished.tryComplete();
     } else {
       vertx.setTimer(AFTER_REPLY.toMillis(), t -> finished.tryComplete());

@@ -52,8 +52,21 @@ public final class CommandQueue {
   }
 
   /** A command submitted with an id, from its submission until {@link #ENDED_OUTPUT_KEPT} after it ended. */
-  private record Followable(AtomicReference<State> state, BoundedOutput output) {
+  private static final class Followable {
+    final AtomicReference<State> state;
+    final BoundedOutput output;
+    /** When its output ended ({@link System#nanoTime()}), or -1 while it runs. */
+    volatile long endedAt = -1;
+
+    Followable(AtomicReference<State> state, BoundedOutput output) {
+      this.state = state;
+      this.output = output;
+    }
   }
+
+  /** How often, at most, ended commands' outputs are swept (on a submission; no timer per command). */
+  private static final long SWEEP_EVERY_NANOS = Duration.ofSeconds(5).toNanos();
+  private volatile long lastSweep = System.nanoTime();
 
   /** What {@link #followed} finds: where the command is, and its output so far. */
   public record Followed(String state, BoundedOutput output) {
@@ -136,8 +149,8 @@ public final class CommandQueue {
       promise.future().onComplete(ar -> live.remove(id));
       Followable entry = new Followable(state, output);
       followable.put(id, entry);
-      output.whenEnded(() -> vertx.setTimer(ENDED_OUTPUT_KEPT.toMillis(),
-          t -> followable.remove(id, entry)));
+      output.whenEnded(() -> entry.endedAt = System.nanoTime());
+      sweepEndedOutputs();
     }
     try {
       mainThread.execute(() -> runOnMainThread(task, state, abort, promise, context, timer, output));
@@ -228,17 +241,27 @@ public final class CommandQueue {
    */
   public java.util.Optional<Followed> followed(String id) {
     Followable entry = id == null ? null : followable.get(id);
-    if (entry == null) {
+    if (entry == null || entry.endedAt >= 0 && System.nanoTime() - entry.endedAt > ENDED_OUTPUT_KEPT.toNanos()) {
       return java.util.Optional.empty();
     }
-    String state = entry.output().ended() ? "ended" : entry.state().get() == State.QUEUED ? "queued" : "running";
-    return java.util.Optional.of(new Followed(state, entry.output()));
+    String state = entry.output.ended() ? "ended" : entry.state.get() == State.QUEUED ? "queued" : "running";
+    return java.util.Optional.of(new Followed(state, entry.output));
+  }
+
+  /** Forgets the outputs of commands that ended more than {@link #ENDED_OUTPUT_KEPT} ago (at most every 5 s). */
+  private void sweepEndedOutputs() {
+    long now = System.nanoTime();
+    if (now - lastSweep < SWEEP_EVERY_NANOS) {
+      return;
+    }
+    lastSweep = now;
+    followable.values().removeIf(e -> e.endedAt >= 0 && now - e.endedAt > ENDED_OUTPUT_KEPT.toNanos());
   }
 
   private void endOutput(String id) {
     Followable entry = followable.get(id);
     if (entry != null) {
-      entry.output().end();
+      entry.output.end();
     }
   }
 
