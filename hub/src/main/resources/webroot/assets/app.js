@@ -931,6 +931,35 @@
     }
   }
 
+  /**
+   * Why an address is or is not in the inventory, as this hub explains it (GET /api/diagnose/{address}: the same
+   * causes and fixes as 'sessionhub doctor', from this hub's own probes; doctor also asks the other hubs).
+   */
+  async function diagnose() {
+    const address = $('diagnose-address').value.trim();
+    const list = clear($('diagnose-lines'));
+    list.dataset.listed = '';
+    if (!address) {
+      showError($('diagnose-error'), 'give an address as host:port');
+      return;
+    }
+    let answer;
+    try {
+      answer = await api('/api/diagnose/' + encodeURIComponent(address));
+    } catch (e) {
+      showError($('diagnose-error'), e.message);
+      return;
+    }
+    showError($('diagnose-error'), '');
+    list.dataset.listed = String(Boolean(answer.listed));
+    for (const line of answer.explanation || []) {
+      const colon = line.indexOf(': ');
+      const kind = colon > 0 ? line.slice(0, colon) : '';
+      list.append(el('li', {data: {kind, testid: 'diagnose-line'}},
+        kind ? el('b', {text: kind + ': '}) : null, line.slice(colon > 0 ? colon + 2 : 0)));
+    }
+  }
+
   // ---------------------------------------------------------------- views and routing
 
   let clusterTimer = 0;
@@ -1008,6 +1037,10 @@
     $('bc-code').addEventListener('input', updateSendButton);
     $('bc-send').addEventListener('click', sendBroadcast);
     $('jobs-refresh').addEventListener('click', refreshJobs);
+    $('diagnose-form').addEventListener('submit', (e) => {
+      e.preventDefault();
+      diagnose();
+    });
     $('token-form').addEventListener('submit', (e) => {
       e.preventDefault(); // never a real form submission: the token stays out of URLs and history
       submitToken();

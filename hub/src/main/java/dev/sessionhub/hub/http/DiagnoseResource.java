@@ -2,12 +2,14 @@ package dev.sessionhub.hub.http;
 
 import com.hazelcast.cluster.Member;
 import dev.sessionhub.hub.cluster.HostOwners;
+import dev.sessionhub.hub.discovery.Diagnosis;
 import dev.sessionhub.hub.discovery.ScanOutcomes;
 import dev.sessionhub.hub.inventory.InventoryView;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.SessionRecordJson;
 import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.scan.ScanTarget;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
@@ -71,6 +73,13 @@ public final class DiagnoseResource {
             .isBefore(now)).put("lease_ms", r.lease().toMillis());
       }
     }
-    ApiErrors.json(ctx, json);
+    Diagnosis.Report report = Diagnosis.explain(key, List.of(json), null);
+    JsonArray explanation = new JsonArray();
+    report.lines().forEach(explanation::add);
+    if (!report.listed() && owner != null && !owner.localMember()) {
+      explanation.add("note: another hub owns this host and keeps its probe outcomes; 'sessionhub doctor " + key
+          + "' asks every hub");
+    }
+    ApiErrors.json(ctx, json.put("listed", report.listed()).put("explanation", explanation));
   }
 }

@@ -39,13 +39,14 @@ class DashboardTest {
   private static Browser browser;
   private static String hub;
   private static int announcedBase;
+  private static int scannedBase;
   private static Studio.Session blender;
   private static Studio.Session maya;
   private static Studio.Session houdini;
 
   @BeforeAll
   static void start() throws Exception {
-    int scannedBase = FreePorts.range(10);
+    scannedBase = FreePorts.range(10);
     announcedBase = FreePorts.range(10);
     cluster = HubCluster.start(1, o -> o.addScanTarget("127.0.0.1:" + scannedBase + "-" + (scannedBase + 9))
         .setScanInterval(Duration.ofMillis(500)).setLease(Duration.ofSeconds(30)));
@@ -389,5 +390,36 @@ class DashboardTest {
 
   private static String jobRow(String id) {
     return "#jobs-list tr[data-job-id='" + id + "']";
+  }
+
+  @Test
+  @Order(8)
+  void theClusterViewExplainsWhyASessionIsOrIsNotListed() {
+    browser.click("#nav-cluster");
+    browser.until("the cluster view", d -> browser.find("#view-cluster").isDisplayed());
+    explain(blender.address());
+    browser.until("a listed session is explained as listed", d -> "true".equals(
+        browser.attribute("#diagnose-lines", "data-listed")));
+    assertTrue(browser.text("#diagnose-lines").startsWith("listed: yes: blender"), browser.text("#diagnose-lines"));
+
+    String free = "127.0.0.1:" + (scannedBase + 9); // scanned, nothing listens there
+    explain(free);
+    browser.until("a scanned port where nothing listens gets its cause", d -> "false".equals(
+        browser.attribute("#diagnose-lines", "data-listed")) && browser.text("#diagnose-lines").contains("cause:"));
+    String closed = browser.text("#diagnose-lines");
+    assertTrue(closed.contains("nothing listens on that port"), closed);
+    assertTrue(closed.contains("Fix:"), closed);
+
+    explain("127.0.0.1:1");
+    browser.until("an address outside the scan targets is named so", d -> browser.text("#diagnose-lines")
+        .contains("not in any hub's scan targets"));
+    explain("not an address");
+    browser.until("bad input is a clear error", d -> browser.find("#diagnose-error").isDisplayed()
+        && browser.text("#diagnose-error").contains("HOST:PORT"));
+  }
+
+  private static void explain(String address) {
+    browser.script("document.getElementById('diagnose-address').value = arguments[0]", address);
+    browser.click("#diagnose-run");
   }
 }

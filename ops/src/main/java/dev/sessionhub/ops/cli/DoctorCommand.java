@@ -1,5 +1,6 @@
 package dev.sessionhub.ops.cli;
 
+import dev.sessionhub.hub.discovery.Diagnosis;
 import dev.sessionhub.shared.scan.HostPort;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

@@ -1,4 +1,4 @@
-package dev.sessionhub.ops.cli;
+package dev.sessionhub.hub.discovery;
 
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -7,12 +7,13 @@ import java.util.List;
 /**
  * Why a session is or is not listed, from what the hubs answered ({@code GET /api/diagnose/{address}}, one
  * answer per hub) and whether the host name resolves here. Each line says what was found and, for a problem,
- * the fix. Pure: no I/O, so every cause can be read in one place.
+ * the fix. Pure: no I/O, so every cause can be read in one place. Used by {@code sessionhub doctor} (with every
+ * hub's answer) and by the hub's own {@code GET /api/diagnose/{address}} (its own answer, for the dashboard).
  */
-final class Diagnosis {
+public final class Diagnosis {
 
   /** The lines to print, and whether the session is listed now. */
-  record Report(boolean listed, List<String> lines) {
+  public record Report(boolean listed, List<String> lines) {
   }
 
   private Diagnosis() {
@@ -23,7 +24,7 @@ final class Diagnosis {
    * @param answers each hub's answer, the owner of the host first when known
    * @param dnsProblem null when the host resolves (or is an IP literal), else why not
    */
-  static Report explain(String address, List<JsonObject> answers, String dnsProblem) {
+  public static Report explain(String address, List<JsonObject> answers, String dnsProblem) {
     List<String> lines = new ArrayList<>();
     JsonObject any = answers.get(0);
     JsonObject session = null;
@@ -90,7 +91,7 @@ final class Diagnosis {
   }
 
   /** What a probe or poll outcome means and its fix. */
-  static String cause(JsonObject outcome) {
+  public static String cause(JsonObject outcome) {
     String result = outcome.getString("result");
     String detail = outcome.getString("detail", "");
     switch (result) {

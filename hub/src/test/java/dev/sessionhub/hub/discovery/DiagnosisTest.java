@@ -1,4 +1,4 @@
-package dev.sessionhub.ops.cli;
+package dev.sessionhub.hub.discovery;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
