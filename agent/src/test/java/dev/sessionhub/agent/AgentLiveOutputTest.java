@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -254,16 +253,16 @@ class AgentLiveOutputTest {
     int lines = 50_000;
     long total = 1000L * lines;
     ProcessHealth before = agent.health();
-    AtomicBoolean sampling = new AtomicBoolean(true);
     AtomicLong peak = new AtomicLong(before.heapBytes());
-    Thread sampler = new Thread(() -> {
-      while (sampling.get()) {
-        peak.accumulateAndGet(agent.health().heapBytes(), Math::max);
-        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-      }
-    }, "memory-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    // the agent's memory, sampled every 50 ms while the command runs (a fixed-rate sampler, not a wait)
+    java.util.concurrent.ScheduledExecutorService sampler = java.util.concurrent.Executors
+        .newSingleThreadScheduledExecutor(r -> {
+          Thread t = new Thread(r, "memory-sampler");
+          t.setDaemon(true);
+          return t;
+        });
+    sampler.scheduleAtFixedRate(() -> peak.accumulateAndGet(agent.health().heapBytes(), Math::max), 0, 50,
+        TimeUnit.MILLISECONDS);
     Submitted command = submit("for i in range(" + lines + "):\n    print('%07d' % i + 'x' * 992)", 120.0, id);
     known(id);
 
@@ -300,8 +299,8 @@ class AgentLiveOutputTest {
       assertTrue(System.nanoTime() < deadline, "the follower is still reading at cursor " + cursor);
     }
     String result = (String) command.reply().get(120, TimeUnit.SECONDS);
-    sampling.set(false);
-    sampler.join();
+    sampler.shutdown();
+    assertTrue(sampler.awaitTermination(30, TimeUnit.SECONDS), "the memory sampler stopped");
 
     String expectedHead = lines(0, 525).substring(0, KEPT);
     String allTail = lines(lines - 525, lines);

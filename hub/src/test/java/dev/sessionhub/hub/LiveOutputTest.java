@@ -115,11 +115,8 @@ class LiveOutputTest {
 
   @Test
   void agentsAnsweringOutputWithGarbageDoNotHarmTheirCommandsOrTheHub() throws Exception {
-    // honest commands that take 600 ms (so the hub follows them), hostile answers to output
-    HostileServer.Script slowOk = (socket, request) -> {
-      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(600).toNanos()); // paces the fake agent
-      HostileServer.value("<string>ok\n</string>").answer(socket, request);
-    };
+    // honest commands that answer only once the hub has asked for their output (so it follows them), hostile
+    // answers to output
     Map<String, HostileServer.Script> onOutput = new java.util.LinkedHashMap<>();
     onOutput.put("endless", HostileServer.endless());
     onOutput.put("huge", HostileServer.huge(8 << 20));
@@ -134,7 +131,21 @@ class LiveOutputTest {
     int port = Integer.parseInt(hub.substring(hub.lastIndexOf(':') + 1));
     try {
       for (Map.Entry<String, HostileServer.Script> c : onOutput.entrySet()) {
-        HostileAgent agent = HostileAgent.startLive(c.getKey(), "liveh", slowOk, c.getValue());
+        java.util.concurrent.CountDownLatch asked = new java.util.concurrent.CountDownLatch(1);
+        HostileServer.Script okOnceAsked = (socket, request) -> {
+          try {
+            asked.await(10, java.util.concurrent.TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.IOException("interrupted", e);
+          }
+          HostileServer.value("<string>ok\n</string>").answer(socket, request);
+        };
+        HostileServer.Script hostileOutput = (socket, request) -> {
+          asked.countDown();
+          c.getValue().answer(socket, request);
+        };
+        HostileAgent agent = HostileAgent.startLive(c.getKey(), "liveh", okOnceAsked, hostileOutput);
         hostile.add(agent);
         Wire.Answer registered = Wire.send(port, Wire.post(port, "/RPC2", agent.registerCall("liveh")));
         assertEquals(200, registered.status(), registered.text());

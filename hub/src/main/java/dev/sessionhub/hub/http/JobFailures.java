@@ -21,7 +21,6 @@ final class JobFailures {
       case UNKNOWN_SESSION -> ApiErrors.send(ctx, 404, "unknown_session", refusal.getMessage());
       case UNKNOWN_JOB -> ApiErrors.send(ctx, 404, "unknown_job", refusal.getMessage());
       case JOB_ENDED -> ApiErrors.send(ctx, 409, "job_ended", refusal.getMessage());
-      default -> ApiErrors.internal(ctx, failure);
     }
   }
 
