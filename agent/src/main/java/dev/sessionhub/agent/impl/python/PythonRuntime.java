@@ -26,9 +26,10 @@ public final class PythonRuntime {
   /**
    * What {@link #warmUp(int)} compiles and runs: the kinds of statement commands are made of (print with the
    * Python 3 function, formatting, loops, comprehensions, functions, classes, exceptions, built-in modules), so
-   * the parser, the compiler and the runtime paths they use are loaded and reach the JIT. Not Java imports nor
-   * {@code os}: the first scans the class path's package index (+40 MB, 1.2 s) and the second loads a large
-   * module (+26 MB); a session that never uses them should not carry them (ops/BENCHMARKS.md, "Young sessions").
+   * the parser, the compiler and the runtime paths they use are loaded and reach the JIT. Also a Java import and
+   * {@code os}, which pipeline commands use most: with the library read through the class loader
+   * ({@link PythonLibraryPath}) they cost a few megabytes, not the 35 MB of the jar's zip index
+   * (ops/BENCHMARKS.md, "Young sessions").
    */
   private static final List<String> WARM_UP_CODE = List.of(
       "print(1)",
@@ -39,7 +40,9 @@ public final class PythonRuntime {
       "import sys, time\nprint(sys.version_info[0], sys.maxint > 0, time.time() > 0)",
       "try:\n    1 / 0\nexcept ZeroDivisionError as e:\n    print(type(e).__name__, e)",
       "class C(object):\n    n = 0\n    def inc(self):\n        C.n += 1\n        return self\nprint(C().inc().n)",
-      "s = u'caf\\u00e9 ' * 3\nprint(s.strip().upper(), s.split()[0], ','.join(['a', 'b']))");
+      "s = u'caf\\u00e9 ' * 3\nprint(s.strip().upper(), s.split()[0], ','.join(['a', 'b']))",
+      "from java.lang import System\nprint(System.currentTimeMillis() > 0)",
+      "import os\nprint(os.path.join('a', 'b'), os.getcwd() != '')");
 
   private static final AtomicInteger CREATED = new AtomicInteger();
   private static final Object INIT_LOCK = new Object();
@@ -59,6 +62,7 @@ public final class PythonRuntime {
     initializeJython();
     CREATED.incrementAndGet();
     PySystemState state = new PySystemState();
+    PythonLibraryPath.useClassLoaderFor(state);
     ThreadRoutedOutput output = new ThreadRoutedOutput();
     PyObject stream = Py.java2py(output);
     state.stdout = stream;
