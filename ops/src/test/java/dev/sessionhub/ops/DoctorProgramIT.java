@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.sun.net.httpserver.HttpServer;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.agent.testing.TestPki;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code sessionhub doctor} through the real launcher against a real hub whose targets hold one real listener of
- * each kind: a session, a refused port, a plain HTTP server, a raw TCP echo, a session with another token; plus an
+ * each kind: a session, a refused port, a plain HTTP server, a raw TCP echo, a session with another token, an https
+ * session (the hub calls agents over http); plus an
  * address outside the targets and a name that does not resolve. Each is explained by its cause, with exit 0 only
  * for the listed session.
  */
@@ -65,6 +67,12 @@ class DoctorProgramIT {
     processes.add(Launcher.start(dir.resolve("good.log"), "session", "--base-port", String.valueOf(base),
         "--max-port", String.valueOf(base), "--token-file", dir.resolve("token").toString(),
         "--port-file", dir.resolve("good.port").toString()));
+    // an https session, scanned by a hub that calls agents over plain http
+    TestPki pki = TestPki.create(dir);
+    processes.add(Launcher.start(dir.resolve("tls.log"), "session", "--base-port", String.valueOf(base + 5),
+        "--max-port", String.valueOf(base + 5), "--token-file", dir.resolve("token").toString(), "--tls-cert",
+        pki.serverCert().toString(), "--tls-key", pki.serverKey().toString(), "--port-file",
+        dir.resolve("tls.port").toString()));
     processes.add(Launcher.start(dir.resolve("other.log"), "session", "--base-port", String.valueOf(base + 4),
         "--max-port", String.valueOf(base + 4), "--token-file", dir.resolve("other-token").toString(),
         "--port-file", dir.resolve("other.port").toString()));
@@ -75,13 +83,15 @@ class DoctorProgramIT {
         "127.0.0.1:" + base + "-" + (base + 5), "--scan-interval", "1s", "--token-file",
         dir.resolve("token").toString(), "--ready-file", dir.resolve("hub.ready").toString()));
     Poll.until(Duration.ofSeconds(90), "hub and sessions ready", () -> Files.exists(dir.resolve("hub.ready"))
-        && Files.exists(dir.resolve("good.port")) && Files.exists(dir.resolve("other.port")));
+        && Files.exists(dir.resolve("good.port")) && Files.exists(dir.resolve("other.port"))
+        && Files.exists(dir.resolve("tls.port")));
     hubUrl = Files.readString(dir.resolve("hub.ready")).trim();
     Poll.until(Duration.ofSeconds(60), "the polls of the open ports are recorded", () -> {
       try {
         return doctor("127.0.0.1:" + (base + 4)).stdout().contains("last outcome: poll")
             && doctor("127.0.0.1:" + (base + 3)).stdout().contains("last outcome: poll")
-            && doctor("127.0.0.1:" + (base + 2)).stdout().contains("last outcome: poll");
+            && doctor("127.0.0.1:" + (base + 2)).stdout().contains("last outcome: poll")
+            && doctor("127.0.0.1:" + (base + 5)).stdout().contains("last outcome: poll");
       } catch (Exception e) {
         return false;
       }
@@ -167,6 +177,11 @@ class DoctorProgramIT {
   void aTokenMismatchIsExplained() throws Exception {
     assertExplained("127.0.0.1:" + (base + 4), "the session requires a token, and the hubs' token is missing or "
         + "different");
+  }
+
+  @Test
+  void tlsOnTheSessionOnlyIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 5), "TLS on one side only");
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.TestPki;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +31,9 @@ class TlsProgramIT {
   private static final List<Process> processes = new ArrayList<>();
   private static TestPki pki;
   private static String hubUrl;
+  private static String wrongCaHubUrl;
   private static int base;
+  private static int elsewherePort;
   private static int scannedPort;
   private static int announcedPort;
 
@@ -49,13 +52,28 @@ class TlsProgramIT {
     processes.add(Launcher.start(dir.resolve("scanned.log"), concat(new String[] {"session", "--base-port",
         String.valueOf(base), "--max-port", String.valueOf(base + 4), "--name", "scanned", "--port-file",
         dir.resolve("scanned.port").toString()}, tls)));
+    // signed by the hubs' CA for another host name only: the hub cannot verify it is talking to 127.0.0.1
+    processes.add(Launcher.start(dir.resolve("elsewhere.log"), new String[] {"session", "--base-port",
+        String.valueOf(base + 3), "--max-port", String.valueOf(base + 4), "--name", "elsewhere", "--port-file",
+        dir.resolve("elsewhere.port").toString(), "--tls-cert", pki.elsewhereCert().toString(), "--tls-key",
+        pki.elsewhereKey().toString()}));
+    // a second cluster whose hub trusts another CA, scanning the same ports: what `doctor` says to its operator
+    int wrongCaHttp = FreePorts.one();
+    int wrongCaHz = FreePorts.range(3);
+    processes.add(Launcher.start(dir.resolve("wrong-ca-hub.log"), "hub", "--http-port",
+        String.valueOf(wrongCaHttp), "--hz-port", String.valueOf(wrongCaHz), "--cluster", "tls-it-other-"
+        + wrongCaHttp, "--scan", "127.0.0.1:" + base + "-" + (base + 4), "--scan-interval", "1s", "--agent-tls",
+        "--agent-ca", pki.otherCa().toString(), "--ready-file", dir.resolve("wrong-ca-hub.ready").toString()));
     processes.add(Launcher.start(dir.resolve("announced.log"), concat(new String[] {"session", "--base-port",
         String.valueOf(announcedBase), "--max-port", String.valueOf(announcedBase + 4), "--name", "announced",
         "--hub", "https://127.0.0.1:" + http, "--hub-ca", pki.ca().toString(), "--port-file",
         dir.resolve("announced.port").toString()}, tls)));
     Poll.until(Duration.ofSeconds(90), "hub and sessions ready", () -> Files.exists(dir.resolve("hub.ready"))
-        && Files.exists(dir.resolve("scanned.port")) && Files.exists(dir.resolve("announced.port")));
+        && Files.exists(dir.resolve("scanned.port")) && Files.exists(dir.resolve("announced.port"))
+        && Files.exists(dir.resolve("elsewhere.port")) && Files.exists(dir.resolve("wrong-ca-hub.ready")));
     hubUrl = Files.readString(dir.resolve("hub.ready")).trim();
+    wrongCaHubUrl = Files.readString(dir.resolve("wrong-ca-hub.ready")).trim();
+    elsewherePort = Integer.parseInt(Files.readString(dir.resolve("elsewhere.port")).trim());
     scannedPort = Integer.parseInt(Files.readString(dir.resolve("scanned.port")).trim());
     announcedPort = Integer.parseInt(Files.readString(dir.resolve("announced.port")).trim());
     Poll.until(Duration.ofSeconds(30), "both sessions in the inventory", () -> {
@@ -135,6 +153,49 @@ class TlsProgramIT {
 
     Launcher.Result plain = Launcher.run(60, "scan", targets, "--json");
     assertEquals(0, new JsonObject(plain.stdout()).getJsonArray("sessions").size(), plain.stdout());
+  }
+
+  /** {@code sessionhub doctor} once the hub has polled the address, as its operator would run it. */
+  private static Launcher.Result doctorOnceMet(String hub, int port, String... hubCa) throws Exception {
+    List<String> args = new ArrayList<>(List.of("doctor", "127.0.0.1:" + port, "--hub", hub));
+    args.addAll(List.of(hubCa));
+    Launcher.Result[] last = new Launcher.Result[1];
+    Poll.until(Duration.ofSeconds(60), "the hub's poll of " + port + " is recorded", () -> {
+      try {
+        last[0] = Launcher.run(60, args.toArray(String[]::new));
+      } catch (IOException | InterruptedException e) {
+        throw new AssertionError("doctor did not run", e);
+      }
+      return last[0].stdout().contains("last outcome: poll");
+    });
+    return last[0];
+  }
+
+  @Test
+  void doctorSaysTheAgentsCertificateIsNotSignedByTheCaTheHubTrusts() throws Exception {
+    Launcher.Result r = doctorOnceMet(wrongCaHubUrl, scannedPort);
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: no"), r.stdout());
+    assertTrue(r.stdout().contains("cause: TLS failed: "), r.stdout());
+    assertTrue(r.stdout().contains("certificate"), r.stdout());
+    assertTrue(r.stdout().contains("Fix: both sides must agree"), r.stdout());
+  }
+
+  @Test
+  void doctorSaysTheAgentsCertificateNamesAnotherHost() throws Exception {
+    Launcher.Result r = doctorOnceMet(hubUrl, elsewherePort, "--hub-ca", pki.ca().toString());
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: no"), r.stdout());
+    assertTrue(r.stdout().contains("cause: TLS failed: "), r.stdout());
+    assertTrue(r.stdout().contains("must name the host the hubs use"), r.stdout());
+  }
+
+  @Test
+  void doctorSaysAVerifiedTlsSessionIsListed() throws Exception {
+    Launcher.Result r = Launcher.run(60, "doctor", "127.0.0.1:" + scannedPort, "--hub", hubUrl, "--hub-ca",
+        pki.ca().toString());
+    assertEquals(0, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: yes"), r.stdout());
   }
 
   @Test

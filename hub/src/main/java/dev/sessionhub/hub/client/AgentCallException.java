@@ -15,6 +15,12 @@ public final class AgentCallException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  /**
+   * In the message of an {@link Kind#UNREACHABLE} call whose connection closed before any byte of an answer: what
+   * an https agent does to a hub calling it over http.
+   */
+  public static final String CLOSED_UNANSWERED = "the agent closed the connection without answering";
+
   /** What went wrong, from the hub's point of view. */
   public enum Kind {
     /**

@@ -98,7 +98,7 @@ record ResponseHead(int majorMinor, int status, Map<String, String> headers) {
       int b = in.read();
       if (b < 0) {
         if (first && line.size() == 0) {
-          throw new SocketException("the agent closed the connection without answering");
+          throw new SocketException(AgentCallException.CLOSED_UNANSWERED);
         }
         throw protocol("the response from " + from + " ended inside its headers");
       }

@@ -4,6 +4,8 @@ import com.hazelcast.cluster.Member;
 import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.discovery.Diagnosis;
 import dev.sessionhub.hub.discovery.ScanOutcomes;
+import dev.sessionhub.hub.discovery.TlsSniffer;
+import dev.sessionhub.hub.client.AgentCallException;
 import dev.sessionhub.hub.inventory.InventoryView;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.SessionRecordJson;
@@ -30,15 +32,21 @@ public final class DiagnoseResource {
   private final List<ScanTarget> targets;
   private final String memberId;
   private final Clock clock;
+  private final TlsSniffer plainHttpCheck;
 
+  /**
+   * @param plainHttpCheck when this hub calls agents over plain http, how to tell an https agent from a broken
+   *     connection; null when it calls them over https
+   */
   public DiagnoseResource(InventoryView view, ScanOutcomes outcomes, HostOwners owners, List<ScanTarget> targets,
-      String memberId, Clock clock) {
+      String memberId, Clock clock, TlsSniffer plainHttpCheck) {
     this.view = view;
     this.outcomes = outcomes;
     this.owners = owners;
     this.targets = List.copyOf(targets);
     this.memberId = memberId;
     this.clock = clock;
+    this.plainHttpCheck = plainHttpCheck;
   }
 
   void handle(RoutingContext ctx) {
@@ -66,6 +74,20 @@ public final class DiagnoseResource {
     if (outcome != null) {
       json.put("outcome", outcome.toJson());
     }
+    if (plainHttpCheck != null && outcome != null && outcome.detail().contains(AgentCallException.CLOSED_UNANSWERED)) {
+      plainHttpCheck.speaksTls(address).onComplete(tls -> {
+        if (Boolean.TRUE.equals(tls.result())) {
+          json.put("outcome", outcome.toJson().put("result", "protocol").put("detail", "the port completes a TLS "
+              + "handshake: the session serves https and this hub calls agents over http"));
+        }
+        answer(ctx, key, json, owner);
+      });
+      return;
+    }
+    answer(ctx, key, json, owner);
+  }
+
+  private void answer(RoutingContext ctx, String key, JsonObject json, Member owner) {
     Instant now = clock.instant();
     for (SessionRecord r : view.all()) {
       if (r.address().equals(key)) {

@@ -23,6 +23,7 @@ import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.SessionRegistry;
 import dev.sessionhub.hub.discovery.TargetScanner;
+import dev.sessionhub.hub.discovery.TlsSniffer;
 import dev.sessionhub.hub.audit.AuditLog;
 import dev.sessionhub.hub.audit.AuditLogOptions;
 import dev.sessionhub.hub.audit.JsonLinesAuditLog;
@@ -162,8 +163,9 @@ public final class HubImpl implements Hub {
     MemberTrust trust = new MemberTrust(options.getTrustedMembers());
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
     HostOwners owners = new HostOwners(hazelcast, targets);
+    TlsSniffer plainHttpCheck = options.isAgentTls() ? null : new TlsSniffer(vertx, options.getPollTimeout());
     DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
-        cluster.localMemberId(), clock);
+        cluster.localMemberId(), clock, plainHttpCheck);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
         audit, secrets, trust, owners, cancels, outputs);
     jobs.observe(metrics);
@@ -191,6 +193,9 @@ public final class HubImpl implements Hub {
             cancels.close();
             closeOutputs.run();
             control.close();
+            if (plainHttpCheck != null) {
+              plainHttpCheck.close();
+            }
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
@@ -212,6 +217,9 @@ public final class HubImpl implements Hub {
       cancels.close();
       closeOutputs.run();
       control.close();
+      if (plainHttpCheck != null) {
+        plainHttpCheck.close();
+      }
       client.close();
       prober.close();
     });

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.ops.Launcher;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,6 +97,22 @@ class NetnsFarmIT {
     for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
       assertEquals(f.simSessions(FaultFarm.SIM_HOSTS), f.addresses(hub, "*"), "hub " + hub + " still lists all");
     }
+  }
+
+  @Test
+  void doctorExplainsTheDeadAddressAsSilentFromInsideTheFarm() {
+    String dead = f.address(FaultFarm.DEAD, 8000);
+    NetnsFarm.Result[] last = new NetnsFarm.Result[1];
+    Poll.until(Duration.ofSeconds(60), "a hub has probed " + dead, () -> {
+      last[0] = f.farm.exec(FaultFarm.HUB_A, 90, null, Launcher.script().toString(), "doctor",
+          dead, "--hub", f.hubUrl(FaultFarm.HUB_A), "--token-file", f.tokenFile().toString());
+      return last[0].stdout().contains("last outcome: ");
+    });
+    NetnsFarm.Result r = last[0];
+    assertEquals(1, r.exitCode(), r.stdout() + r.stderr());
+    assertTrue(r.stdout().startsWith("listed: no"), r.stdout());
+    assertTrue(r.stdout().contains("cause: the host does not answer at all"), r.stdout());
+    assertTrue(r.stdout().contains("Fix: check the host is up"), r.stdout());
   }
 
   @Test
