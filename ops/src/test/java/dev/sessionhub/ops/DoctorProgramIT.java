@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code sessionhub doctor} through the real launcher against a real hub whose targets hold one real listener of
  * each kind: a session, a refused port, a plain HTTP server, a raw TCP echo, a session with another token, an https
- * session (the hub calls agents over http); plus an
+ * session (the hub calls agents over http), python3's XML-RPC server answering a server_data() that is not a
+ * session's, and a session that announced itself and then froze (SIGSTOP) until its lease ran out; plus an
  * address outside the targets and a name that does not resolve. Each is explained by its cause, with exit 0 only
  * for the listed session.
  */
@@ -42,10 +43,12 @@ class DoctorProgramIT {
   private static int base;
   private static HttpServer web;
   private static ServerSocket echo;
+  private static Process notASession;
+  private static Process announced;
 
   @BeforeAll
   static void start() throws Exception {
-    base = FreePorts.range(8);
+    base = FreePorts.range(10);
     Files.writeString(dir.resolve("token"), "doctor-farm-token-0123456789\n");
     Files.writeString(dir.resolve("other-token"), "another-token-9876543210\n");
     for (String f : List.of("token", "other-token")) {
@@ -73,6 +76,12 @@ class DoctorProgramIT {
         "--max-port", String.valueOf(base + 5), "--token-file", dir.resolve("token").toString(), "--tls-cert",
         pki.serverCert().toString(), "--tls-key", pki.serverKey().toString(), "--port-file",
         dir.resolve("tls.port").toString()));
+    // an XML-RPC server (python3's own) whose server_data() is not a session's: no exe
+    notASession = new ProcessBuilder("python3", "-c", "from xmlrpc.server import SimpleXMLRPCServer as S\n"
+        + "s = S(('127.0.0.1', " + (base + 6) + "), logRequests=False)\n"
+        + "s.register_function(lambda: {'name': 'license server'}, 'server_data')\n"
+        + "s.serve_forever()").redirectErrorStream(true).redirectOutput(dir.resolve("xmlrpc.log").toFile()).start();
+    processes.add(notASession);
     processes.add(Launcher.start(dir.resolve("other.log"), "session", "--base-port", String.valueOf(base + 4),
         "--max-port", String.valueOf(base + 4), "--token-file", dir.resolve("other-token").toString(),
         "--port-file", dir.resolve("other.port").toString()));
@@ -80,18 +89,24 @@ class DoctorProgramIT {
     int hz = FreePorts.range(3);
     processes.add(Launcher.start(dir.resolve("hub.log"), "hub", "--http-port", String.valueOf(http),
         "--hz-port", String.valueOf(hz), "--cluster", "doctor-" + http, "--scan",
-        "127.0.0.1:" + base + "-" + (base + 5), "--scan-interval", "1s", "--token-file",
+        "127.0.0.1:" + base + "-" + (base + 6), "--scan-interval", "1s", "--token-file",
         dir.resolve("token").toString(), "--ready-file", dir.resolve("hub.ready").toString()));
     Poll.until(Duration.ofSeconds(90), "hub and sessions ready", () -> Files.exists(dir.resolve("hub.ready"))
         && Files.exists(dir.resolve("good.port")) && Files.exists(dir.resolve("other.port"))
         && Files.exists(dir.resolve("tls.port")));
     hubUrl = Files.readString(dir.resolve("hub.ready")).trim();
+    // outside the scanned ports: known only by announcing itself
+    announced = Launcher.start(dir.resolve("announced.log"), "session", "--base-port", String.valueOf(base + 9),
+        "--max-port", String.valueOf(base + 9), "--token-file", dir.resolve("token").toString(), "--hub", hubUrl,
+        "--port-file", dir.resolve("announced.port").toString());
+    processes.add(announced);
     Poll.until(Duration.ofSeconds(60), "the polls of the open ports are recorded", () -> {
       try {
         return doctor("127.0.0.1:" + (base + 4)).stdout().contains("last outcome: poll")
             && doctor("127.0.0.1:" + (base + 3)).stdout().contains("last outcome: poll")
             && doctor("127.0.0.1:" + (base + 2)).stdout().contains("last outcome: poll")
-            && doctor("127.0.0.1:" + (base + 5)).stdout().contains("last outcome: poll");
+            && doctor("127.0.0.1:" + (base + 5)).stdout().contains("last outcome: poll")
+            && doctor("127.0.0.1:" + (base + 6)).stdout().contains("last outcome: poll");
       } catch (Exception e) {
         return false;
       }
@@ -122,6 +137,7 @@ class DoctorProgramIT {
 
   @AfterAll
   static void stop() throws Exception {
+    signal("CONT", announced);
     for (Process p : processes) {
       p.destroy();
     }
@@ -182,6 +198,46 @@ class DoctorProgramIT {
   @Test
   void tlsOnTheSessionOnlyIsExplained() throws Exception {
     assertExplained("127.0.0.1:" + (base + 5), "TLS on one side only");
+  }
+
+  @Test
+  void anXmlRpcServerThatIsNotASessionIsExplained() throws Exception {
+    assertExplained("127.0.0.1:" + (base + 6), "an XML-RPC server answers, but server_data() is not a session");
+  }
+
+  @Test
+  void anAnnouncedSessionWhoseHeartbeatsStoppedIsExplainedAfterItsLeaseRanOut() throws Exception {
+    String address = "127.0.0.1:" + (base + 9);
+    Poll.until(Duration.ofSeconds(60), "the announced session is listed", () -> {
+      try {
+        return doctor(address).exitCode() == 0;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    signal("STOP", announced);
+    Launcher.Result[] last = new Launcher.Result[1];
+    // the hub's lease (3 scan intervals, at least the interval + 15 s) runs out, then the record is gone
+    Poll.until(Duration.ofSeconds(90), "the hub gives the frozen session up", () -> {
+      try {
+        last[0] = doctor(address);
+        return last[0].exitCode() == 1 && last[0].stdout().contains("last outcome: lease heartbeats_stopped");
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    assertTrue(last[0].stdout().contains("is not in any hub's scan targets"), last[0].stdout());
+    assertTrue(last[0].stdout().contains("cause: the session announced itself, but its heartbeats stopped"),
+        last[0].stdout());
+    assertTrue(last[0].stdout().contains("Fix: check the session still runs and can reach the hub URL"),
+        last[0].stdout());
+    signal("CONT", announced);
+  }
+
+  private static void signal(String name, Process p) throws Exception {
+    if (p != null && p.isAlive()) {
+      assertEquals(0, new ProcessBuilder("kill", "-" + name, String.valueOf(p.pid())).start().waitFor());
+    }
   }
 
   @Test

@@ -116,6 +116,10 @@ public final class Diagnosis {
       case "overloaded":
         return "the hub's agent-call pool was full during the scan. Fix: raise --agent-calls on the hubs, or "
             + "lengthen --scan-interval.";
+      case "heartbeats_stopped":
+        return "the session announced itself, but its heartbeats stopped and its lease ran out (" + detail
+            + "). Fix: check the session still runs and can reach the hub URL it was given (--hub); or add its "
+            + "address to the hubs' --scan.";
       case "fault":
         return "server_data() answered a fault (" + detail + "). Fix: see the session's log.";
       case "unreachable":

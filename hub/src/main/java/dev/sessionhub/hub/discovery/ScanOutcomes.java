@@ -3,6 +3,9 @@ package dev.sessionhub.hub.discovery;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sessionhub.shared.scan.HostPort;
+import dev.sessionhub.hub.inventory.InventoryEvents;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
@@ -52,6 +55,24 @@ public final class ScanOutcomes implements DiscoveryObserver {
   @Override
   public void pollFailed(HostPort address, String kind, String detail) {
     byAddress.put(address.toString(), new Outcome("poll", kind, detail == null ? "" : detail, clock.instant()));
+  }
+
+  /**
+   * Also keeps, for an announced session whose lease ran out (heard on the local {@link InventoryEvents}), that
+   * its heartbeats stopped: such a session is in no scan target, so nothing else would say why it left once its
+   * record is gone. Scanned sessions keep their last poll's outcome, which says more. Unregister the consumer
+   * when the hub closes.
+   */
+  public MessageConsumer<JsonObject> followExpiries(EventBus bus) {
+    return bus.localConsumer(InventoryEvents.ADDRESS, message -> {
+      JsonObject event = message.body();
+      JsonObject session = event.getJsonObject("session");
+      if ("down".equals(event.getString("type")) && "lease expired".equals(event.getString("reason"))
+          && session != null && "announce".equals(session.getString("source"))) {
+        byAddress.put(session.getString("address"), new Outcome("lease", "heartbeats_stopped", "last heartbeat at "
+            + session.getString("last_seen"), clock.instant()));
+      }
+    });
   }
 
   /** The last outcome for {@code address} ({@code host:port}, IPv6 in brackets), or null if none is kept. */

@@ -51,6 +51,8 @@ import dev.sessionhub.shared.scan.TargetParser;
 import dev.sessionhub.shared.scan.TargetSyntaxException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.PemKeyCertOptions;
@@ -121,6 +123,7 @@ public final class HubImpl implements Hub {
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster::localMemberId);
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
     ScanOutcomes outcomes = new ScanOutcomes(clock);
+    MessageConsumer<JsonObject> expiries = outcomes.followExpiries(vertx.eventBus());
     DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
@@ -153,6 +156,7 @@ public final class HubImpl implements Hub {
     } catch (IllegalArgumentException e) {
       hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
       closeInventory.run();
+      expiries.unregister();
       cancels.close();
       closeOutputs.run();
       control.close();
@@ -196,6 +200,7 @@ public final class HubImpl implements Hub {
             if (plainHttpCheck != null) {
               plainHttpCheck.close();
             }
+            expiries.unregister();
             try {
               hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
               store.resultsMap().removeEntryListener(resultsListener);
@@ -220,6 +225,7 @@ public final class HubImpl implements Hub {
       if (plainHttpCheck != null) {
         plainHttpCheck.close();
       }
+      expiries.unregister();
       client.close();
       prober.close();
     });
