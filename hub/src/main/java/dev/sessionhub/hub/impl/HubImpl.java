@@ -40,7 +40,7 @@ import dev.sessionhub.hub.metrics.HubMetrics;
 import dev.sessionhub.hub.jobs.CommandRunner;
 import dev.sessionhub.hub.jobs.JobService;
 import dev.sessionhub.hub.jobs.JobStore;
-import dev.sessionhub.hub.jobs.RunBatchTask;
+import dev.sessionhub.hub.jobs.LocalHub;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
 import dev.sessionhub.hub.inventory.SessionRecord;
@@ -144,17 +144,15 @@ public final class HubImpl implements Hub {
     CommandRunner runner = new CommandRunner(vertx, client, control, followers, store, clock,
         cluster::localMemberId, new SendFence(hazelcast, pauses, clock), cancels);
     runner.observe(metrics);
-    // the secrets first: a batch that finds the runner checks its signature with them at once
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
-    hazelcast.getUserContext().put(RunBatchTask.SECRETS_CONTEXT_KEY, secrets);
-    hazelcast.getUserContext().put(CommandRunner.USER_CONTEXT_KEY, runner);
+    LocalHub.attach(hazelcast, runner, secrets);
     AuditLog audit;
     try {
       audit = options.getAuditLog() == null ? AuditLog.NONE
           : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock,
               cluster.localMemberId());
     } catch (IllegalArgumentException e) {
-      hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+      LocalHub.detach(hazelcast);
       closeInventory.run();
       expiries.unregister();
       cancels.close();
@@ -202,7 +200,7 @@ public final class HubImpl implements Hub {
             }
             expiries.unregister();
             try {
-              hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+              LocalHub.detach(hazelcast);
               store.resultsMap().removeEntryListener(resultsListener);
               hazelcast.getCluster().removeMembershipListener(trustListener);
             } catch (RuntimeException ignored) {
@@ -211,7 +209,7 @@ public final class HubImpl implements Hub {
           });
     }).onFailure(e -> {
       try {
-        hazelcast.getUserContext().remove(CommandRunner.USER_CONTEXT_KEY);
+        LocalHub.detach(hazelcast);
         store.resultsMap().removeEntryListener(resultsListener);
         hazelcast.getCluster().removeMembershipListener(trustListener);
       } catch (RuntimeException ignored) {

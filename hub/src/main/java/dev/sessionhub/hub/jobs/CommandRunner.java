@@ -21,9 +21,6 @@ import java.util.Set;
  */
 public final class CommandRunner {
 
-  /** Where {@link RunBatchTask} finds this member's runner in Hazelcast's user context. */
-  public static final String USER_CONTEXT_KEY = "sessionhub.command-runner";
-
   private final Vertx vertx;
   private final AgentClient client;
   private final JobStore store;

@@ -26,8 +26,6 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   public static final int FACTORY_ID = 7700;
   public static final int CLASS_ID = 1;
   public static final String EXECUTOR = "sessionhub.commands";
-  /** Where the task finds the member's {@link ClusterSecrets} to check the batch's signature. */
-  public static final String SECRETS_CONTEXT_KEY = "sessionhub.cluster-secrets";
   private static final int MAX_SIGNATURE_BYTES = 64;
   private static final int MAX_TARGETS = 1_000_000;
 
@@ -112,15 +110,14 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
 
   @Override
   public Integer call() throws Exception {
-    Object runner = runnerOfStartingHub();
-    if (!(runner instanceof CommandRunner commands)) {
+    LocalHub.Parts hub = LocalHub.await(hazelcast, HUB_START_WAIT);
+    if (hub == null) {
       throw new IllegalStateException("no hub runs on member " + hazelcast.getCluster().getLocalMember());
     }
-    Object secrets = hazelcast.getUserContext().get(SECRETS_CONTEXT_KEY);
-    if (!(secrets instanceof ClusterSecrets keys) || !keys.verify(signedBytes(), signature)) {
+    if (!hub.secrets().verify(signedBytes(), signature)) {
       throw new SecurityException("batch for job " + jobId + " refused: not signed with this cluster's token");
     }
-    return commands.run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, cancellable, ticket())
+    return hub.runner().run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, cancellable, ticket())
         .toCompletionStage().toCompletableFuture()
         .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
   }
@@ -130,22 +127,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
         java.time.Instant.ofEpochMilli(sendByMs));
   }
 
-  /**
-   * This member's command runner. A member joins the cluster (and is dealt hosts) a moment before its hub has
-   * registered its runner and the cluster's secrets; a batch that arrives in between waits for both, up to
-   * {@link #HUB_START_WAIT} (it was refused as unsigned by a restarted hub, seen in the chaos soak).
-   */
-  private Object runnerOfStartingHub() throws InterruptedException {
-    long until = System.nanoTime() + HUB_START_WAIT.toNanos();
-    Object runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
-    while ((runner == null || hazelcast.getUserContext().get(SECRETS_CONTEXT_KEY) == null)
-        && System.nanoTime() < until && hazelcast.getLifecycleService().isRunning()) {
-      Thread.sleep(50); // a bounded poll on an executor thread, never on an event loop
-      runner = hazelcast.getUserContext().get(CommandRunner.USER_CONTEXT_KEY);
-    }
-    return runner;
-  }
-
+  /** How long a batch waits for this member's starting hub ({@link LocalHub}). */
   private static final Duration HUB_START_WAIT = Duration.ofSeconds(15);
 
   @Override

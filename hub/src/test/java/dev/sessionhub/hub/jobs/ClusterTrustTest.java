@@ -10,12 +10,14 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.testing.FreePorts;
+import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.HazelcastSetup;
 import dev.sessionhub.hub.cluster.MemberTrust;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubCluster;
+import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,10 +89,11 @@ class ClusterTrustTest {
         assertFalse(Files.exists(forged), "the agent never ran the forged code");
 
         Path signed = dir.resolve("signed");
-        RunBatchTask good = new RunBatchTask("job-signed", write(signed), 5000, target, Set.of(), Set.of(), ticket())
-            .signedWith(ClusterSecrets.of(token));
+        // the agent's first command loads its Python (seconds on a loaded machine): a time limit no load reaches
+        RunBatchTask good = new RunBatchTask("job-signed", write(signed), 120_000, target, Set.of(), Set.of(),
+            ticket()).signedWith(ClusterSecrets.of(token));
         assertEquals(1, rogue.getExecutorService(RunBatchTask.EXECUTOR).submitToMember(good, hubMember)
-            .get(30, TimeUnit.SECONDS));
+            .get(180, TimeUnit.SECONDS));
         assertTrue(Files.exists(signed), "a batch signed with the token runs");
       } finally {
         rogue.shutdown();
@@ -107,6 +111,44 @@ class ClusterTrustTest {
     assertEquals("trusted member 'render*.farm' is not an IP address or CIDR range", e.getMessage());
   }
 
+  @Test
+  void aBatchThatArrivesBeforeTheMembersHubHasStartedWaitsForItThenRuns() throws Exception {
+    String token = "early-batch-" + UUID.randomUUID();
+    int agentPort = FreePorts.one();
+    try (Agents agents = new Agents(); HubCluster cluster = HubCluster.start(1, o -> o.setToken(token))) {
+      Agent agent = agents.start(new AgentOptions().setBasePort(agentPort).setMaxPort(agentPort).setToken(token));
+      // a member that has joined (and may be dealt hosts) while its hub is still starting
+      HubOptions lateOptions = new HubOptions().setToken(token).setHttpPort(0).setClusterName(
+          cluster.node(0).hazelcast().getConfig().getClusterName().replaceAll("-[0-9a-f]{16}$", ""))
+          .setHazelcastPort(FreePorts.one());
+      cluster.node(0).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers()
+          .forEach(lateOptions::addMember);
+      HazelcastInstance late = HazelcastSetup.start(lateOptions);
+      Vertx vertx = Vertx.vertx();
+      try {
+        assertEquals(2, late.getCluster().getMembers().size(), "the member joined");
+        Path ran = dir.resolve("ran");
+        Map<String, String> target = Map.of("127.0.0.1:" + agent.port(), "http://127.0.0.1:" + agent.port() + "/");
+        RunBatchTask batch = new RunBatchTask("job-early", write(ran), 120_000, target, Set.of(), Set.of(),
+            ticket()).signedWith(ClusterSecrets.of(token));
+        Future<Integer> sent = cluster.node(0).hazelcast().getExecutorService(RunBatchTask.EXECUTOR)
+            .submitToMember(batch, late.getCluster().getLocalMember());
+        assertFalse(sent.isDone(), "no hub runs there yet: the batch waits");
+
+        Hub hub = Hub.start(vertx, late, lateOptions).await(60, TimeUnit.SECONDS);
+        try {
+          assertEquals(1, sent.get(180, TimeUnit.SECONDS), "the batch ran once the hub had started");
+          assertTrue(Files.exists(ran), "the agent ran the command");
+        } finally {
+          hub.close().await(10, TimeUnit.SECONDS);
+        }
+      } finally {
+        vertx.close().await(10, TimeUnit.SECONDS);
+        late.shutdown();
+      }
+    }
+  }
+
   private static String write(Path marker) {
     return "open(r'" + marker + "', 'w').write('ran')";
   }
@@ -118,6 +160,6 @@ class ClusterTrustTest {
 
   /** A batch dispatched now by a coordinator the fence does not check (the test's member is no hub). */
   private static SendFence.BatchTicket ticket() {
-    return new SendFence.BatchTicket(null, java.time.Instant.now(), java.time.Instant.now().plusSeconds(60));
+    return new SendFence.BatchTicket(null, java.time.Instant.now(), java.time.Instant.now().plusSeconds(180));
   }
 }
