@@ -396,11 +396,14 @@ public final class JobService {
   }
 
   /**
-   * A job this hub coordinates, as far as known now: what is stored laid under what this hub decided in memory.
-   * Needs no job record from the store (it may not be readable, e.g. while the member holding it is frozen).
+   * A job this hub coordinates, as far as known now: what this hub decided in memory, with the stored results of
+   * the targets only the store can tell ({@link RunningJob#decidedElsewhere}); a job run entirely here reads
+   * nothing from the cluster. Needs no job record from the store (it may not be readable, e.g. while the member
+   * holding it is frozen).
    */
   private Future<JobView> viewOf(RunningJob run) {
-    return store.resultsOf(run.job()).map(stored -> run.overlay(stored, clock.instant()))
+    return store.perTargetResults(run.job(), run.decidedElsewhere())
+        .map(stored -> run.overlay(stored, clock.instant()))
         .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())))
         .map(v -> v.withCancelled(cancels.isCancelled(run.job().id())));
   }

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -97,9 +98,16 @@ public final class JobStore {
     });
   }
 
-  /** Every result of {@code job} stored so far, by address (needs no job record). */
-  public Future<Map<String, TargetResult>> resultsOf(Job job) {
-    return vertx.executeBlocking(() -> results(job), false);
+  /**
+   * The per-target results stored so far for {@code addresses} of {@code job}, by address: what other hubs,
+   * deadlines and failed hubs write. Not the coordinator's own batches (it holds those in memory). Reads nothing
+   * when {@code addresses} is empty.
+   */
+  public Future<Map<String, TargetResult>> perTargetResults(Job job, Collection<String> addresses) {
+    if (addresses.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
+    return vertx.executeBlocking(() -> perTarget(job, addresses), false);
   }
 
   /** Records a target's end unless it already has one; blocking (called on worker threads). */
@@ -132,14 +140,19 @@ public final class JobStore {
     }, false);
   }
 
-  private Map<String, TargetResult> results(Job job) {
+  private Map<String, TargetResult> perTarget(Job job, Collection<String> addresses) {
     Set<String> keys = new LinkedHashSet<>();
-    job.targets().forEach(a -> keys.add(resultKey(job.id(), a)));
+    addresses.forEach(a -> keys.add(resultKey(job.id(), a)));
     Map<String, TargetResult> byAddress = new HashMap<>();
     results.getAll(keys).values().forEach(v -> {
       TargetResult r = TargetResult.fromJson(new JsonObject(v.getValue()));
       byAddress.put(r.address(), r);
     });
+    return byAddress;
+  }
+
+  private Map<String, TargetResult> results(Job job) {
+    Map<String, TargetResult> byAddress = perTarget(job, job.targets());
     for (int from = 0; ; from += BATCH_KEYS_PER_READ) {
       Set<String> batchKeys = new LinkedHashSet<>();
       for (int n = from; n < from + BATCH_KEYS_PER_READ; n++) {

@@ -99,6 +99,14 @@ final class RunningJob implements Predicate<TargetResult> {
     return true;
   }
 
+  /**
+   * The targets whose end only the store can tell: run by other hubs and not yet known here. Every target run
+   * here is decided here first (and only then written, batched or not), so the store never knows more of those.
+   */
+  java.util.List<String> decidedElsewhere() {
+    return job.targets().stream().filter(a -> !runHere.contains(a) && !results.containsKey(a)).toList();
+  }
+
   boolean isLocallyKnown(String address) {
     return results.containsKey(address);
   }
