@@ -44,7 +44,8 @@ import org.junit.jupiter.api.TestInstance;
  * UTF-8, wrong types and counts, wrong methods, paths and tokens, a request replayed after the token changed,
  * huge headers, many connections). Every case gets its typed answer and a normal authenticated call succeeds
  * after it. Each case is its own dynamic test, and none relies on another having run first. After all of them
- * the serving process holds no more threads, descriptors or memory than before, within a small margin. Written once, run against every implementation: the Java agent here (this JVM), the Python agent in
+ * the serving process holds no more threads, descriptors or memory than before, within a small margin. Written
+ * once, run against every implementation: the Java agent here (this JVM), the Python agent in
  * {@link PythonAgentBadInputSuiteTest} (the child process, from {@code /proc}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -336,7 +337,8 @@ class AgentBadInputSuiteTest {
     suite.add("GET /RPC2", status(405),
         () -> raw("GET /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
     suite.add("PUT /RPC2", status(405),
-        () -> raw("PUT /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
+        () -> raw("PUT /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token)
+            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     suite.add("PUT /", status(405),
         () -> raw("PUT / HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     suite.add("DELETE /RPC2", status(405),
