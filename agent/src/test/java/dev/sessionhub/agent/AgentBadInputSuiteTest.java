@@ -31,9 +31,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 
 /**
@@ -41,8 +43,9 @@ import org.junit.jupiter.api.TestInstance;
  * and broken requests (XXE, entity bombs, deep nesting, huge and endless bodies, slow-loris clients, broken
  * UTF-8, wrong types and counts, wrong methods, paths and tokens, a request replayed after the token changed,
  * huge headers, many connections). Every case gets its typed answer and a normal authenticated call succeeds
- * after it; at the end the serving process holds no more threads, descriptors or memory than before, within a
- * small margin. Written once, run against every implementation: the Java agent here (this JVM), the Python agent in
+ * after it. Each case is its own dynamic test, and none relies on another having run first. After all of them
+ * the serving process holds no more threads, descriptors or memory than before, within a small margin. Written
+ * once, run against every implementation: the Java agent here (this JVM), the Python agent in
  * {@link PythonAgentBadInputSuiteTest} (the child process, from {@code /proc}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -62,16 +65,30 @@ class AgentBadInputSuiteTest {
   private AgentUnderTest agent;
   private int port;
   private volatile String token = TOKEN;
+  private Bait bait;
+  private ProcessHealth baseline;
+  private BadInputSuite suite;
 
   /** The implementation under test; {@link PythonAgentBadInputSuiteTest} names the Python agent's. */
   protected AgentUnderTest.Factory implementation() {
     return JavaAgentUnderTest::start;
   }
 
+  /** One agent for all cases, warmed up, its threads, descriptors and memory noted before any case runs. */
   @BeforeAll
   void start() throws Exception {
     port = FreePorts.one();
+    bait = new Bait();
     agent = implementation().start(options(TOKEN));
+    warmUp();
+    baseline = agent.health();
+    suite = new BadInputSuite("agent " + agent.label(), this::serverDataAnswersAndNothingFetched);
+    xmlAttacks(suite);
+    sizesAndTimeouts(suite);
+    encodingsAndTypes(suite);
+    httpLevel(suite);
+    authentication(suite);
+    load(suite);
   }
 
   private AgentOptions options(String withToken) {
@@ -80,10 +97,26 @@ class AgentBadInputSuiteTest {
         .setCommandTimeout(Duration.ofSeconds(5)).setCommandQueueLength(4);
   }
 
+  /** After the cases: no XXE payload reached the bait, and the agent holds no more than it did before them. */
   @AfterAll
-  void stop() {
-    if (agent != null) {
-      agent.close();
+  void stop() throws Exception {
+    try {
+      if (suite != null) {
+        System.out.println(suite.summary());
+        assertEquals(0, bait.connections(), "no XXE payload made the agent connect anywhere");
+        ProcessHealth after = ProcessHealth.assertBackTo(baseline, 8, 16, 64L << 20, Duration.ofSeconds(30),
+            agent::health);
+        System.out.println("bad-input[agent " + agent.label() + "]: baseline " + baseline + ", after the cases "
+            + after);
+        serverDataAnswers();
+      }
+    } finally {
+      if (agent != null) {
+        agent.close();
+      }
+      if (bait != null) {
+        bait.close();
+      }
     }
   }
 
@@ -123,26 +156,16 @@ class AgentBadInputSuiteTest {
     assertEquals(agent.sessionId(), ((Map<?, ?>) r.value()).get("session_id"));
   }
 
-  @Test
-  void everyBadInputGetsItsTypedAnswerAndTheAgentLeaksNothing() throws Exception {
-    try (Bait bait = new Bait()) {
-      warmUp();
-      ProcessHealth baseline = agent.health();
-      BadInputSuite suite = new BadInputSuite("agent " + agent.label(), this::serverDataAnswers);
-      xmlAttacks(suite, bait);
-      sizesAndTimeouts(suite);
-      encodingsAndTypes(suite);
-      httpLevel(suite);
-      authentication(suite);
-      load(suite);
-      BadInputSuite.Report report = suite.runAndAssert();
-      assertEquals(0, bait.connections(), "no XXE payload made the agent connect anywhere");
-      assertTrue(report.cases() >= 60, report.summary());
-      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 8, 16, 64L << 20, Duration.ofSeconds(30),
-          agent::health);
-      System.out.println("bad-input[agent " + agent.label() + "]: baseline " + baseline + ", after the suite " + after);
-      serverDataAnswers();
-    }
+  /** The check after every case: a normal call is served, and no bad input made the agent fetch the bait. */
+  private void serverDataAnswersAndNothingFetched() {
+    serverDataAnswers();
+    assertEquals(0, bait.connections(), "no XXE payload made the agent connect anywhere");
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyBadInputGetsItsTypedAnswerAndANormalCallAfterIt() {
+    assertTrue(suite.size() >= 60, suite::summary);
+    return suite.tests();
   }
 
   /** Event-loop threads, the interpreter and the worker pool come to life before the baseline is taken. */
@@ -163,7 +186,7 @@ class AgentBadInputSuiteTest {
     }
   }
 
-  private void xmlAttacks(BadInputSuite suite, Bait bait) {
+  private void xmlAttacks(BadInputSuite suite) {
     suite.add("xxe external entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
         () -> rpc(XmlPayloads.externalEntity(bait.url("secret"))));
     suite.add("xxe file entity", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
@@ -173,6 +196,9 @@ class AgentBadInputSuiteTest {
     suite.add("xxe external dtd", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
         () -> rpc(XmlPayloads.externalDtd("methodCall", "<methodCall><methodName>server_data</methodName>"
             + "</methodCall>", bait.url("evil.dtd"))));
+    suite.add("xxe external dtd from a file", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
+        () -> rpc(XmlPayloads.externalDtd("methodCall", "<methodCall><methodName>server_data</methodName>"
+            + "</methodCall>", "file:///etc/passwd")));
     suite.add("billion laughs", fault(FaultCode.PARSE_ERROR, "DOCTYPE"),
         () -> rpc(XmlPayloads.billionLaughs("<methodCall><methodName>evaluate</methodName><params><param><value>"
             + "<string>HOLE</string></value></param></params></methodCall>")));
@@ -184,6 +210,8 @@ class AgentBadInputSuiteTest {
         () -> rpc(XmlPayloads.nestedArrays("evaluate", AgentOptions.DEFAULT_MAX_XML_DEPTH + 1)));
     suite.add("structs one level past the depth limit", fault(FaultCode.INVALID_REQUEST, "32"),
         () -> rpc(XmlPayloads.nestedStructs("evaluate", AgentOptions.DEFAULT_MAX_XML_DEPTH + 1)));
+    suite.add("100 nested arrays", fault(FaultCode.INVALID_REQUEST, "nesting exceeds"),
+        () -> rpc(XmlPayloads.nestedArrays("evaluate", 100)));
     suite.add("1400 nested arrays", fault(FaultCode.INVALID_REQUEST),
         () -> rpc(XmlPayloads.nestedArrays("evaluate", 1400)));
     suite.add("5000 nested foreign elements", fault(FaultCode.INVALID_REQUEST),
@@ -193,7 +221,7 @@ class AgentBadInputSuiteTest {
   private void sizesAndTimeouts(BadInputSuite suite) {
     byte[] big = new byte[MAX_BODY * 3];
     java.util.Arrays.fill(big, (byte) 'a');
-    suite.add("body over the limit with Content-Length", status(413),
+    suite.add("body over the limit with Content-Length", status(413).mentioning("exceeds " + MAX_BODY + " bytes"),
         () -> rpc(big));
     suite.add("Content-Length of a terabyte, no body", status(413),
         () -> raw("POST /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 1000000000000\r\n\r\n"));
@@ -261,11 +289,11 @@ class AgentBadInputSuiteTest {
         () -> rpc(call("command", "<string>a&#0;b</string>")));
     suite.add("command with an int", fault(FaultCode.INVALID_PARAMS, "must be a string, got int"),
         () -> rpc(call("command", "<int>7</int>")));
-    suite.add("command with no params", fault(FaultCode.INVALID_PARAMS, "got 0"),
+    suite.add("command with no params", fault(FaultCode.INVALID_PARAMS, "command takes 1 to 3 parameters, got 0"),
         () -> rpc(call("command")));
     suite.add("command with four params", fault(FaultCode.INVALID_PARAMS, "got 4"),
         () -> rpc(call("command", str("1"), "<double>1</double>", str("x"), str("y"))));
-    suite.add("command timeout as text", fault(FaultCode.INVALID_PARAMS, "timeout"),
+    suite.add("command timeout as text", fault(FaultCode.INVALID_PARAMS, "'timeout' must be a number of seconds"),
         () -> rpc(call("command", str("1"), str("soon"))));
     suite.add("command timeout negative", fault(FaultCode.INVALID_PARAMS, "timeout"),
         () -> rpc(call("command", str("1"), "<double>-1</double>")));
@@ -275,10 +303,12 @@ class AgentBadInputSuiteTest {
         () -> rpc(call("evaluate", "<struct><member><name>a</name><value><int>1</int></value></member></struct>")));
     suite.add("system.multicall with a string", fault(FaultCode.INVALID_PARAMS),
         () -> rpc(call("system.multicall", str("not a list"))));
-    suite.add("unknown method", fault(FaultCode.METHOD_NOT_FOUND, "rm_rf"),
+    suite.add("unknown method", fault(FaultCode.METHOD_NOT_FOUND, "method 'rm_rf' is not supported"),
         () -> rpc(call("rm_rf")));
     suite.add("empty method name", fault(FaultCode.INVALID_REQUEST),
         () -> rpc(call("")));
+    suite.add("int beyond 32 bits", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc(call("command", "<int>99999999999999</int>")));
     suite.add("int beyond 64 bits", fault(FaultCode.INVALID_REQUEST),
         () -> rpc(call("command", "<int>99999999999999999999</int>")));
     suite.add("boolean that is 2", fault(FaultCode.INVALID_REQUEST),
@@ -299,17 +329,24 @@ class AgentBadInputSuiteTest {
         () -> rpc("<?xml version=\"1.0\"?><methodCall><methodName>server_data</methodName><params>"));
     suite.add("wrong root element", fault(FaultCode.INVALID_REQUEST),
         () -> rpc("<?xml version=\"1.0\"?><methodResponse><params/></methodResponse>"));
+    suite.add("root element that is no XML-RPC", fault(FaultCode.INVALID_REQUEST),
+        () -> rpc("<?xml version=\"1.0\"?><notACall/>"));
   }
 
   private void httpLevel(BadInputSuite suite) {
     suite.add("GET /RPC2", status(405),
         () -> raw("GET /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
+    suite.add("PUT /RPC2", status(405),
+        () -> raw("PUT /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token)
+            + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     suite.add("PUT /", status(405),
         () -> raw("PUT / HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"));
     suite.add("DELETE /RPC2", status(405),
         () -> raw("DELETE /RPC2 HTTP/1.1\r\nHost: x\r\n" + bearer(token) + "\r\nConnection: close\r\n\r\n"));
     suite.add("POST to an unknown path", status(404),
         () -> Wire.send(port, Wire.post(port, "/../../etc/passwd", SERVER_DATA, bearer(token))));
+    suite.add("POST to another path", status(404),
+        () -> Wire.send(port, Wire.post(port, "/other", SERVER_DATA, bearer(token))));
     suite.add("garbage bytes instead of HTTP", closed(400),
         () -> Wire.send(port, new byte[] {0x16, 0x03, 0x01, 0x00, (byte) 0xA5, 0x01, 0x00, 0x00, (byte) 0xA1, 0x03,
             0x03, '\r', '\n', '\r', '\n'}));

@@ -17,9 +17,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -32,8 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Hostile and broken requests against a running agent: each gets its documented fault or HTTP status, and the
- * agent answers {@code server_data()} normally afterwards.
+ * What the bad-input table of {@link AgentBadInputSuiteTest} cannot express, against a Java agent started per
+ * test: a streaming HTTP client that never ends its body gets the 413 itself (the table also accepts a close);
+ * commands that run past their time limit and free the main thread; a flood beyond the command queue answered
+ * busy; HTTP/1.0 clients; which credentials a token agent accepts and that {@code /status} never shows the token;
+ * open discovery; and an agent that refuses to start beyond loopback without a token.
  */
 @ExtendWith(VertxExtension.class)
 class AgentBadInputTest {
@@ -91,67 +91,6 @@ class AgentBadInputTest {
         "server_data after the bad input: " + response);
   }
 
-  @Test
-  void malformedXmlIsAParseError() throws Exception {
-    assertFault(-32700, "", rpc("<methodCall><methodName>server_data</methodName><params>"));
-    assertFault(-32700, "", rpc("this is not xml at all"));
-    assertStillServing();
-  }
-
-  @Test
-  void doctypeAndExternalEntitiesAreRefusedWithoutFetching() throws Exception {
-    try (ServerSocket bait = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
-      bait.setSoTimeout(300);
-      String xxe = "<?xml version=\"1.0\"?><!DOCTYPE m [<!ENTITY x SYSTEM \"http://127.0.0.1:"
-          + bait.getLocalPort() + "/secret\">]><methodCall><methodName>&x;</methodName></methodCall>";
-      assertFault(-32700, "DOCTYPE", rpc(xxe));
-      assertFault(-32700, "DOCTYPE", rpc("<?xml version=\"1.0\"?><!DOCTYPE methodCall SYSTEM \"file:///etc/passwd\">"
-          + "<methodCall><methodName>server_data</methodName></methodCall>"));
-      boolean fetched;
-      try (Socket ignored = bait.accept()) {
-        fetched = true;
-      } catch (java.net.SocketTimeoutException e) {
-        fetched = false;
-      }
-      assertTrue(!fetched, "the agent must never fetch an external entity");
-    }
-    assertStillServing();
-  }
-
-  @Test
-  void entityExpansionBombIsRefused() throws Exception {
-    StringBuilder bomb = new StringBuilder("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">");
-    for (int i = 1; i <= 9; i++) {
-      bomb.append("<!ENTITY lol").append(i).append(" \"");
-      for (int j = 0; j < 10; j++) {
-        bomb.append("&lol").append(i == 1 ? "" : String.valueOf(i - 1)).append(';');
-      }
-      bomb.append("\">");
-    }
-    bomb.append("]><methodCall><methodName>&lol9;</methodName></methodCall>");
-    assertFault(-32700, "DOCTYPE", rpc(bomb.toString()));
-    assertStillServing();
-  }
-
-  @Test
-  void hundredLevelNestingIsRefused() throws Exception {
-    String nested = "<value><array><data>".repeat(100) + "<value><int>1</int></value>"
-        + "</data></array></value>".repeat(100);
-    assertFault(-32600, "32", rpc("<?xml version=\"1.0\"?><methodCall><methodName>evaluate</methodName><params>"
-        + "<param>" + nested + "</param></params></methodCall>"));
-    assertStillServing();
-  }
-
-  @Test
-  void bodyOverTheLimitIs413BeforeItIsRead() throws Exception {
-    byte[] big = new byte[200 * 1024];
-    java.util.Arrays.fill(big, (byte) 'a');
-    RawHttp.Response response = RawHttp.post(agent.port(), "/RPC2", big);
-    assertEquals(413, response.status());
-    assertTrue(response.text().contains("exceeds 65536 bytes"), response.text());
-    assertStillServing();
-  }
-
   private HttpClient client;
   private HttpClient checkClient;
 
@@ -188,47 +127,6 @@ class AgentBadInputTest {
   }
 
   @Test
-  void bodyThatStallsIsCutByTheReadTimeout() throws Exception {
-    try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), agent.port())) {
-      socket.setSoTimeout(10_000);
-      socket.getOutputStream().write(("POST /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n<?xml")
-          .getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().flush();
-      RawHttp.Response response = RawHttp.read(socket.getInputStream());
-      assertEquals(408, response.status());
-    }
-    assertStillServing();
-  }
-
-  @Test
-  void invalidUtf8IsAParseError() throws Exception {
-    byte[] head = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><methodCall><methodName>command</methodName><params><param><value><string>"
-        .getBytes(StandardCharsets.UTF_8);
-    byte[] tail = "</string></value></param></params></methodCall>".getBytes(StandardCharsets.UTF_8);
-    byte[] body = new byte[head.length + 3 + tail.length];
-    System.arraycopy(head, 0, body, 0, head.length);
-    body[head.length] = (byte) 0xC3;
-    body[head.length + 1] = (byte) 0x28;
-    body[head.length + 2] = (byte) 0xFF;
-    System.arraycopy(tail, 0, body, head.length + 3, tail.length);
-    RawHttp.Response response = RawHttp.post(agent.port(), "/RPC2", body);
-    assertFault(-32700, "", codec.decodeResponse(response.body()));
-    assertStillServing();
-  }
-
-  @Test
-  void unknownMethodsAndWrongTypesAreTypedFaults() throws Exception {
-    assertFault(-32601, "method 'rm_rf' is not supported", rpc(call("rm_rf")));
-    assertFault(-32602, "must be a string, got int", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command"
-        + "</methodName><params><param><value><int>7</int></value></param></params></methodCall>"));
-    assertFault(-32602, "command takes 1 to 3 parameters, got 0", rpc(call("command")));
-    assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><notACall/>"));
-    assertFault(-32600, "", rpc("<?xml version=\"1.0\"?><methodCall><methodName>command</methodName><params>"
-        + "<param><value><int>99999999999999</int></value></param></params></methodCall>"));
-    assertStillServing();
-  }
-
-  @Test
   void aCommandThatLoopsForeverTimesOutAndTheSessionKeepsServing() throws Exception {
     long start = System.nanoTime();
     assertFault(-32002, "timed out after 1500 ms", rpc(call("command", "while True:\n    pass")));
@@ -249,9 +147,6 @@ class AgentBadInputTest {
     assertFault(-32002, "timed out after 300 ms", rpc(String.format(loop, "0.3")));
     assertTrue((System.nanoTime() - start) / 1_000_000 < 1400, "the shorter limit applied");
     assertFault(-32002, "timed out after 1500 ms", rpc(String.format(loop, "3600")));
-    assertFault(-32602, "'timeout' must be a number of seconds", rpc("<?xml version=\"1.0\"?><methodCall>"
-        + "<methodName>command</methodName><params><param><value><string>1</string></value></param>"
-        + "<param><value><string>soon</string></value></param></params></methodCall>"));
     assertStillServing();
   }
 
@@ -285,15 +180,6 @@ class AgentBadInputTest {
   }
 
   @Test
-  void wrongHttpMethodAndPathAreHttpErrors() throws Exception {
-    assertEquals(405, RawHttp.exchange(agent.port(),
-        "PUT /RPC2 HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-            .getBytes(StandardCharsets.ISO_8859_1), new byte[0]).status());
-    assertEquals(404, RawHttp.post(agent.port(), "/other", SERVER_DATA.getBytes(StandardCharsets.UTF_8)).status());
-    assertStillServing();
-  }
-
-  @Test
   void http10ClientsAreServed() throws Exception {
     byte[] body = SERVER_DATA.getBytes(StandardCharsets.UTF_8);
     RawHttp.Response response = RawHttp.exchange(agent.port(), ("POST / HTTP/1.0\r\nContent-Type: text/xml\r\n"
@@ -316,10 +202,6 @@ class AgentBadInputTest {
       RawHttp.Response none = RawHttp.post(port, SERVER_DATA);
       assertEquals(401, none.status());
       assertTrue(none.headers().contains("WWW-Authenticate: Basic"), none.headers());
-      assertEquals(401, RawHttp.post(port, SERVER_DATA, basic("hub", "wrong")).status());
-      assertEquals(401, RawHttp.post(port, SERVER_DATA, "Authorization: Bearer wrong").status());
-      assertEquals(401, RawHttp.post(port, SERVER_DATA, "Authorization: Basic !!!notbase64").status());
-      assertEquals(401, RawHttp.get(port, "/status").status());
       assertEquals(200, RawHttp.post(port, SERVER_DATA, basic("anyone", "s3cret")).status());
       assertEquals(200, RawHttp.post(port, SERVER_DATA, "Authorization: Bearer s3cret").status());
       RawHttp.Response status = RawHttp.get(port, "/status", "Authorization: Bearer s3cret");

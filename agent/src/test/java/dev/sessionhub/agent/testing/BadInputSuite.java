@@ -3,16 +3,22 @@ package dev.sessionhub.agent.testing;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;
 import dev.sessionhub.shared.xmlrpc.XmlRpcResponse;
-import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
 
 /**
  * A table of hostile inputs against one running server. Each case sends something broken and states the typed
  * answer it must get: an XML-RPC fault with a {@link FaultCode}, an HTTP status, or the connection closed. After
- * every case a normal authenticated call must still succeed. {@link #run()} runs the whole table (a failing case
- * does not stop the others), prints one line per case and a summary such as {@code bad-input[agent]: 46 cases,
- * 46 answered as expected}, and fails listing every case that did not hold.
+ * every case a normal authenticated call must still succeed. {@link #tests()} turns the table into one JUnit
+ * dynamic test per case, named after the case, for a {@code @TestFactory}: each case passes or fails on its own,
+ * and no case relies on another having run before it (probes read the server's current port and token when they
+ * send). Each case also prints one line; {@link #summary()} says how many held, e.g. {@code bad-input[agent java]:
+ * 46 cases, 46 answered as expected}.
  */
 public final class BadInputSuite {
 
@@ -151,6 +157,23 @@ public final class BadInputSuite {
       };
     }
 
+    /** This expectation, and the answer's body contains {@code text}. */
+    default Expect mentioning(String text) {
+      Expect self = this;
+      return new Expect() {
+        @Override
+        public String mismatch(Wire.Answer a) {
+          String m = self.mismatch(a);
+          return m != null ? m : a.text().contains(text) ? null : "answered, but without '" + text + "': " + a;
+        }
+
+        @Override
+        public String describe() {
+          return self.describe() + " mentioning '" + text + "'";
+        }
+      };
+    }
+
     /** This expectation, and the answer arrived within {@code maxMillis}. */
     default Expect within(long maxMillis) {
       Expect self = this;
@@ -170,13 +193,6 @@ public final class BadInputSuite {
     }
   }
 
-  /** The outcome of a run: how many cases, how many held, and why the others did not. */
-  public record Report(String label, int cases, int asExpected, List<String> failures) {
-    public String summary() {
-      return "bad-input[" + label + "]: " + cases + " cases, " + asExpected + " answered as expected";
-    }
-  }
-
   private record Case(String name, Expect expect, Probe probe) {
   }
 
@@ -184,15 +200,20 @@ public final class BadInputSuite {
 
   private final String label;
   private final HealthCheck health;
-  private final List<Case> cases = new ArrayList<>();
+  private final Map<String, Case> cases = new LinkedHashMap<>();
+  private final AtomicInteger run = new AtomicInteger();
+  private final AtomicInteger asExpected = new AtomicInteger();
 
   public BadInputSuite(String label, HealthCheck health) {
     this.label = label;
     this.health = health;
   }
 
+  /** Adds a case; its name is the dynamic test's display name, so names are unique. */
   public BadInputSuite add(String name, Expect expect, Probe probe) {
-    cases.add(new Case(name, expect, probe));
+    if (cases.putIfAbsent(name, new Case(name, expect, probe)) != null) {
+      throw new IllegalArgumentException("two bad-input cases named '" + name + "'");
+    }
     return this;
   }
 
@@ -200,46 +221,44 @@ public final class BadInputSuite {
     return cases.size();
   }
 
-  /** Runs every case, then the health check; prints the table and the summary. */
-  public Report run() {
-    List<String> failures = new ArrayList<>();
-    int ok = 0;
-    for (Case c : cases) {
-      String problem;
-      Wire.Answer answer = null;
-      try {
-        answer = c.probe().send();
-        problem = c.expect().mismatch(answer);
-      } catch (Exception | AssertionError e) {
-        problem = "probe failed: " + e;
-      }
-      if (problem == null) {
-        try {
-          health.check();
-        } catch (Exception | AssertionError e) {
-          problem = "answered as expected, but a normal call failed afterwards: " + e;
-        }
-      }
-      if (problem == null) {
-        ok++;
-      } else {
-        failures.add(c.name() + ": " + problem);
-      }
-      System.out.printf("bad-input[%s] %-4s %-44s expect %-32s got %s%n", label, problem == null ? "ok" : "FAIL",
-          c.name(), c.expect().describe(), answer == null ? "-" : shortly(answer));
-    }
-    Report report = new Report(label, cases.size(), ok, failures);
-    System.out.println(report.summary());
-    return report;
+  /** One dynamic test per case: send the input, check the answer, then the health check. */
+  public Stream<DynamicTest> tests() {
+    return List.copyOf(cases.values()).stream().map(c -> DynamicTest.dynamicTest(c.name(), () -> check(c)));
   }
 
-  /** Runs the table and fails with every case that did not hold. */
-  public Report runAndAssert() {
-    Report report = run();
-    if (!report.failures().isEmpty()) {
-      throw new AssertionError(report.summary() + "\n  " + String.join("\n  ", report.failures()));
+  /** How many cases there are, and how many of those run so far held. */
+  public String summary() {
+    int ran = run.get();
+    return "bad-input[" + label + "]: " + cases.size() + " cases, " + asExpected.get() + " answered as expected"
+        + (ran == cases.size() ? "" : " (" + ran + " run)");
+  }
+
+  private void check(Case c) {
+    run.incrementAndGet();
+    Wire.Answer answer = null;
+    String problem;
+    Throwable cause = null;
+    try {
+      answer = c.probe().send();
+      problem = c.expect().mismatch(answer);
+    } catch (Exception | AssertionError e) {
+      problem = "probe failed: " + e;
+      cause = e;
     }
-    return report;
+    if (problem == null) {
+      try {
+        health.check();
+      } catch (Exception | AssertionError e) {
+        problem = "answered as expected, but a normal call failed afterwards: " + e;
+        cause = e;
+      }
+    }
+    System.out.printf("bad-input[%s] %-4s %-44s expect %-32s got %s%n", label, problem == null ? "ok" : "FAIL",
+        c.name(), c.expect().describe(), answer == null ? "-" : shortly(answer));
+    if (problem != null) {
+      throw new AssertionError(c.name() + ": " + problem, cause);
+    }
+    asExpected.incrementAndGet();
   }
 
   private static String shortly(Wire.Answer a) {
