@@ -63,22 +63,25 @@ def call(url, body=None):
 
 
 def train(launcher, hub_archive, sim_archive, work):
-    base = free_range(8)
-    http = free_range(1)
-    hz = free_range(3)
+    # one run of free ports for all, so no two choices can meet: sessions, the hub's HTTP, Hazelcast
+    base = free_range(12)
+    http = base + 8
+    hz = base + 9
     env = dict(os.environ, SESSIONHUB_PARENT_PID=str(os.getpid()))
+    sim_log = open(os.path.join(work, "sim.log"), "wb")
+    hub_log = open(os.path.join(work, "hub.log"), "wb")
     sim_ready = os.path.join(work, "sim.ready")
     hub_ready = os.path.join(work, "hub.ready")
     sim = subprocess.Popen([launcher, "sim", "--agents", "4", "--base-port", str(base), "--max-port",
                             str(base + 7), "--ready-file", sim_ready],
-                           env=dict(env, SESSIONHUB_CDS_DUMP=sim_archive), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           env=dict(env, SESSIONHUB_CDS_DUMP=sim_archive), stdout=sim_log,
+                           stderr=subprocess.STDOUT)
     hub = subprocess.Popen([launcher, "hub", "--http-port", str(http), "--hz-port", str(hz), "--cluster",
                             "cds-training-%d" % http, "--scan", "127.0.0.1:%d-%d" % (base, base + 7),
                             "--scan-interval", "1s", "--rate-limit", "0", "--audit-log",
                             os.path.join(work, "audit.jsonl"), "--ready-file", hub_ready],
-                           env=dict(env, SESSIONHUB_CDS_DUMP=hub_archive), stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           env=dict(env, SESSIONHUB_CDS_DUMP=hub_archive), stdout=hub_log,
+                           stderr=subprocess.STDOUT)
     programs = [hub, sim]
     try:
         wait_for("the hub", lambda: os.path.getsize(hub_ready) > 0)
@@ -107,12 +110,28 @@ def train(launcher, hub_archive, sim_archive, work):
     return all(os.path.exists(a) and os.path.getsize(a) > 0 for a in (hub_archive, sim_archive))
 
 
+def tail(path, lines=15):
+    try:
+        with open(path, "rb") as f:
+            return b"".join(f.readlines()[-lines:]).decode("utf-8", "replace")
+    except OSError as e:
+        return str(e)
+
+
 def main():
     if len(sys.argv) != 4:
         raise SystemExit(__doc__)
     launcher, hub_archive, sim_archive = sys.argv[1:]
     with tempfile.TemporaryDirectory(prefix="sessionhub-cds-") as work:
-        sys.exit(0 if train(launcher, hub_archive, sim_archive, work) else 1)
+        try:
+            ok = train(launcher, hub_archive, sim_archive, work)
+            why = "an archive is missing or empty"
+        except (OSError, ValueError, KeyError, xmlrpc.client.Error, SystemExit) as e:
+            ok, why = False, repr(e)
+        if not ok:
+            sys.stderr.write("cds training failed: %s\n--- hub log\n%s--- sim log\n%s" % (
+                why, tail(os.path.join(work, "hub.log")), tail(os.path.join(work, "sim.log"))))
+        sys.exit(0 if ok else 1)
 
 
 if __name__ == "__main__":
