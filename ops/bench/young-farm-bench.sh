@@ -131,6 +131,8 @@ figures = [
     ("cluster", "launch -> both hubs list %d" % total, lambda r: r["both_listed_ms"], "ms", ""),
     ("cluster", "first broadcast print(1), %ss later" % settle, lambda r: r["first"]["wall_ms"], "ms", "< 1,000 ms"),
     ("cluster", "  its slowest target", lambda r: r["first"]["target_max_ms"], "ms", ""),
+    ("cluster", "  the %d session JVMs' targets" % sessions, lambda r: r["first"]["session_targets_ms"], "ms", ""),
+    ("cluster", "  the sim's slowest agent", lambda r: r["first"]["sim_targets_p50_max_ms"][1], "ms", ""),
     ("cluster", "warm broadcast, median of %s" % warm, lambda r: r["warm_median_ms"], "ms", ""),
     ("cluster", "seed loop over the %d, median" % total, lambda r: r["seed_median_ms"], "ms", ""),
     ("cluster", "seed / warm median", lambda r: r["seed_median_ms"] / r["warm_median_ms"], "x", ">= 10x"),
@@ -155,7 +157,19 @@ for label in ("current", "baseline"):
     firsts = values("farm", label, lambda r: r["first"]["session_ms"])
     if firsts:
         print("farm's first broadcast, every session (ms), %s: %s" % (label, ", ".join(str(v) for v in firsts)))
+for label in ("current", "baseline"):
+    cds = values("cluster", label, lambda r: r["session_cds"]) + values("farm", label, lambda r: r["session_cds"])
+    print("%s: sessions started with the class-data archive: %d of %d" % (label, sum(1 for c in cds if c), len(cds)))
+    for r in rows:
+        if r["label"] == label and r["mode"] == "cluster" and "python_before_first" in r:
+            print("  cluster: Python before the first broadcast (sessions, the sim's first agent): %s"
+                  % "; ".join(r["python_before_first"]))
+        if r["label"] == label and r["mode"] == "farm" and "python_after" in r:
+            print("  farm: first broadcast sent %d ms after launch (sessions bound at %s ms); Python: %s"
+                  % (r["first_sent_ms"], r["session_bind_ms"], "; ".join(r["python_after"])))
 bad = [(r["mode"], r["label"], e) for r in rows for e in r.get("errors", [])]
+bad += [(r["mode"], "baseline", "a session started with the class-data archive")
+        for r in rows if r["label"] == "baseline" and any(r.get("session_cds", []))]
 for mode, label, e in bad:
     print("ERROR %s %s: %s" % (mode, label, e))
 sys.exit(1 if bad else 0)

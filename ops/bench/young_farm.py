@@ -206,6 +206,29 @@ def wait_listed(urls, want, t0, deadline, selector=None):
     raise RuntimeError("not all listed in time: wanted %d, last counts %s" % (want, last))
 
 
+def uses_cds(pid):
+    """Whether the JVM was started with a class-data archive (-XX:SharedArchiveFile, as the launcher adds it)."""
+    try:
+        with open("/proc/%d/cmdline" % pid, "rb") as f:
+            return b"-XX:SharedArchiveFile=" in f.read()
+    except OSError:
+        return None
+
+
+def python_status(ports):
+    """Each session's Python warm-up as its GET /status says: "ready after N ms" (N from the agent's start), or
+    its state (e.g. "off", "loading")."""
+    out = []
+    for port in ports:
+        try:
+            st = get_json("http://127.0.0.1:%d/status" % port, timeout=10)
+            out.append("ready after %s ms" % st.get("python_ready_ms") if st.get("python_ready")
+                       else str(st.get("python")))
+        except (OSError, ValueError) as e:
+            out.append("status failed: %s" % e)
+    return out
+
+
 def check_broadcast(job, want, expect, errors, what):
     res = job.get("results", [])
     ok = [r for r in res if r.get("state") == "ok" and r.get("output") == expect]
@@ -275,13 +298,23 @@ def cluster(a, env, log_dir):
         time.sleep(a.settle)  # the issue's "first broadcast, 10 s after all are listed": a deliberate pause
         if farm.exited():
             raise RuntimeError("exited before the first broadcast: %s" % farm.exited())
+        rec["python_before_first"] = python_status(session_ports + sim_ports[:1])
+        rec["session_cds"] = [uses_cds(p.pid) for _, p, _ in sessions]
+        say("    %s: Python before the first broadcast (sessions, then the sim's first agent): %s"
+            % (a.label, rec["python_before_first"]))
         job, wall = post_json(urls[0] + "/api/broadcast",
                               {"selector": "*", "code": "print(1)", "timeout": 120, "wait": True}, 180)
         first = check_broadcast(job, total, "1\n", rec["errors"], "first broadcast")
         first["wall_ms"] = round(wall, 1)
+        by_address = {r.get("address"): r.get("duration_ms") for r in job.get("results", [])}
+        first["session_targets_ms"] = [by_address.get("127.0.0.1:%d" % p) for p in session_ports]
+        sim_durs = sorted(by_address[k] for k in by_address
+                          if k and int(k.rsplit(":", 1)[1]) in set(sim_ports) and by_address[k] is not None)
+        first["sim_targets_p50_max_ms"] = [sim_durs[len(sim_durs) // 2], sim_durs[-1]] if sim_durs else None
         rec["first"] = first
-        say("    %s: first broadcast %.0f ms (slowest target %s ms, %s), %d/%d ok"
-            % (a.label, wall, first["target_max_ms"], first["slowest"], first["ok"], total))
+        say("    %s: first broadcast %.0f ms (slowest target %s ms, %s), %d/%d ok; the sessions took %s ms, the "
+            "sim's agents %s ms (p50, max)" % (a.label, wall, first["target_max_ms"], first["slowest"], first["ok"],
+                                               total, first["session_targets_ms"], first["sim_targets_p50_max_ms"]))
         walls, warm_max = [], []
         for i in range(a.warm):
             job, wall = post_json(urls[0] + "/api/broadcast",
@@ -360,6 +393,8 @@ def farm(a, env, log_dir):
         rec["listed_ms"] = round(listed_join()[url])
         for run in ("first", "second"):
             t = time.monotonic()
+            if run == "first":
+                rec["first_sent_ms"] = round((t - t0) * 1000)
             out = subprocess.run([a.launcher, "broadcast", selector, code, "--timeout", "30s", "--hub", url, "--json"],
                                  capture_output=True, text=True, env=env)
             wall = (time.monotonic() - t) * 1000
@@ -376,6 +411,11 @@ def farm(a, env, log_dir):
             rec[run] = {"cli_wall_ms": round(wall), "session_ms": [r.get("duration_ms") for r in res],
                         "addresses": [r.get("address") for r in res]}
         rec["session_rss_mb"] = [rss_mb(p.pid) for _, p, _ in sessions]
+        ports = [int(open(f).read().split()[0]) for f, _, _ in sessions]
+        rec["python_after"] = python_status(ports)
+        rec["session_cds"] = [uses_cds(p.pid) for _, p, _ in sessions]
+        say("    %s: first broadcast sent %d ms after launch; Python (read after the broadcasts): %s"
+            % (a.label, rec["first_sent_ms"], rec["python_after"]))
         say("    %s: hub ready %d ms, sessions bound %s ms, listed %d ms; first broadcast per session %s ms, "
             "second %s ms" % (a.label, rec["hub_ready_ms"], rec["session_bind_ms"], rec["listed_ms"],
                               rec["first"]["session_ms"], rec["second"]["session_ms"]))
