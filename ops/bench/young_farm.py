@@ -128,6 +128,10 @@ class Farm:
         return ["%s (exit %s)" % (n, p.returncode) for n, p in self.procs if p.poll() is not None]
 
     def stop(self):
+        # Once stopping, a second signal (Ctrl-C reaches us and then the bench script's SIGTERM) must not cut it
+        # short; the programs also stop by themselves once the bench script has ended (SESSIONHUB_PARENT_PID).
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         for _, p in self.procs:
             if p.poll() is None:
                 p.terminate()
