@@ -65,10 +65,13 @@ sessionhub="$root/ops/bin/sessionhub"
 # shellcheck source=../bin/lib/children.sh
 . "$root/ops/bin/lib/children.sh"
 tmp="$(mktemp -d -t young-farm-bench.XXXXXX)"
-remove_tmp() { rm -rf "$tmp"; }
-children_on_exit remove_tmp
 mkdir -p "$here/results"
 raw="$here/results/young-farm-$(date -u +%Y%m%d-%H%M%S).txt"
+remove_tmp() {  # the logs; and the raw file if stopped before its first line
+  rm -rf "$tmp"
+  [ -s "$raw" ] || rm -f "$raw"
+}
+children_on_exit remove_tmp
 load() { cut -d" " -f1-3 /proc/loadavg; }
 
 echo "young-farm-bench: $rounds round(s); cluster: 2 hubs + $sessions sessions + sim --agents $sims, first broadcast" \
