@@ -21,7 +21,8 @@
 #    is ready): as soon as the hub lists the three, farm's own broadcast code (read from ops/bin/farm; it imports a
 #    Java class) through `sessionhub broadcast SELECTOR CODE --timeout 30s --json`; each session's duration_ms
 #    (broadcast's TIME column); then the same broadcast again, warm, for comparison.
-# Each round runs cluster and farm for both configurations; odd rounds start with current, even ones with
+# Everything binds 127.0.0.1 without a token (as a new user's first farm; loopback needs none). Each round runs
+# cluster and farm for both configurations; odd rounds start with current, even ones with
 # baseline. Figures: median over rounds (and over hubs / sessions where there are several), min-max beside.
 # Raw JSON lines (one per configuration and part) go to ops/bench/results/young-farm-<UTC time>.txt; the
 # programs' logs stay in a temporary folder while the run lasts.
@@ -42,7 +43,7 @@ while [ $# -gt 0 ]; do
     --settle) settle="$2"; shift 2 ;;
     --seed-runs) seed_runs="$2"; shift 2 ;;
     --scan-interval) scan_interval="$2"; shift 2 ;;
-    -h|--help) sed -n "2,29p" "$0"; exit 0 ;;
+    -h|--help) sed -n "2,30p" "$0"; exit 0 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
