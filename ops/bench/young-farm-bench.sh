@@ -35,6 +35,9 @@ rounds=1; warm=20; sims=200; sessions=4; farm_sessions=3; settle=10; seed_runs=3
 usage="usage: $0 [--rounds 1] [--warm 20] [--sims 200] [--sessions 4] [--farm-sessions 3] [--settle 10] [--seed-runs 3] [--scan-interval 5s]"
 while [ $# -gt 0 ]; do
   case "$1" in
+    --*) [ "$1" = --help ] || [ $# -ge 2 ] || { echo "young-farm-bench: $1 wants a value" >&2; echo "$usage" >&2; exit 2; } ;;
+  esac
+  case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
     --warm) warm="$2"; shift 2 ;;
     --sims) sims="$2"; shift 2 ;;
