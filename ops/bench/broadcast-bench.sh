@@ -82,7 +82,7 @@ for _ in $(seq 1 1800); do [ -s "$tmp/sim.ports" ] && break; sleep 0.1; done
 up=$(awk -v b="$base" -v t="$top" '$1>=b && $1<=t' "$tmp/sim.ports" | wc -l)
 echo "  $(head -1 "$tmp/sim.log"); $up agents in range"
 [ "$up" = "$agents" ] || { echo "expected $agents agents in $base-$top, got $up" >&2; exit 1; }
-first_port=$(sort -n "$tmp/sim.ports" | head -1)
+first_port=$(sort -n "$tmp/sim.ports" | awk 'NR == 1')  # awk reads to the end: no SIGPIPE for sort under pipefail
 
 echo "starting sessionhub hub --scan $target --scan-interval 60s, waiting until it lists $agents sessions..."
 http=$(free_port); hz=$(free_port)
