@@ -96,16 +96,19 @@ public final class InventoryView {
   /** Members this hub expects back (after a pause) and until when it waits for them; null when not waiting. */
   private volatile PeerWait peerWait;
 
-  private record PeerWait(int members, Instant until) {
+  private record PeerWait(int members, Instant notBefore, Instant until) {
   }
 
   /**
    * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
    * the inventory until it merges back. Until {@code members} members are back (or {@code until}), the
-   * inventory says it is not ready instead of answering from that fraction.
+   * inventory says it is not ready instead of answering from that fraction. The wait lasts at least until
+   * {@code notBefore}: right after the pause the member list still names every peer of before, and only learns
+   * within a moment that the cluster removed this member (a chaos soak saw a resumed hub count its peers back at
+   * once, read, then split and drop a live session from its view).
    */
-  void waitForPeers(int members, Instant until) {
-    peerWait = new PeerWait(members, until);
+  void waitForPeers(int members, Instant notBefore, Instant until) {
+    peerWait = new PeerWait(members, notBefore, until);
     ready = false;
   }
 
@@ -114,13 +117,16 @@ public final class InventoryView {
     return peerWait != null;
   }
 
-  /** Ends the wait once {@code members} are in the cluster again or its time ran out; true when not waiting. */
+  /**
+   * Ends the wait once {@code members} are in the cluster again and its minimum has passed, or its time ran out;
+   * true when not waiting.
+   */
   boolean peersBack(int members, Instant now) {
     PeerWait wait = peerWait;
     if (wait == null) {
       return true;
     }
-    if (members >= wait.members() || now.isAfter(wait.until())) {
+    if (now.isAfter(wait.until()) || members >= wait.members() && !now.isBefore(wait.notBefore())) {
       peerWait = null;
       return true;
     }

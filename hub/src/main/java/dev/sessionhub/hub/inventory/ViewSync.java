@@ -24,6 +24,11 @@ public final class ViewSync implements AutoCloseable {
   static final Duration PERIOD = Duration.ofSeconds(30);
   /** How long a hub that was paused waits for its peers before it answers from what it has. */
   static final Duration PEER_WAIT = Duration.ofSeconds(45);
+  /**
+   * The least a hub that was paused waits: long enough to hear that the cluster removed it (its first heartbeats
+   * after the pause draw the master's answer within about a second) before the member count can end the wait.
+   */
+  static final Duration PEER_MIN_WAIT = Duration.ofSeconds(5);
   /** How long after a member left the view is re-read: partitions have usually settled by then. */
   static final Duration AFTER_MEMBER_LEFT = Duration.ofSeconds(3);
 
@@ -44,8 +49,9 @@ public final class ViewSync implements AutoCloseable {
     this.inventory = inventory;
     pauses.onPause(paused -> vertx.runOnContext(v -> {
       // the member list still names the peers this hub had before it stopped: wait for that many again
-      inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(),
-          java.time.Instant.now().plus(PEER_WAIT));
+      java.time.Instant now = java.time.Instant.now();
+      inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(), now.plus(PEER_MIN_WAIT),
+          now.plus(PEER_WAIT));
       read("paused " + paused.toMillis() + " ms");
     }));
   }

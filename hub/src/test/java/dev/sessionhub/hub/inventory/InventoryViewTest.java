@@ -29,6 +29,21 @@ class InventoryViewTest {
   private final InventoryView view = new InventoryView(Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC));
 
   @Test
+  void afterAPauseTheViewWaitsItsMinimumEvenWhileTheStaleMemberListStillCountsEveryPeer() {
+    view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
+    assertTrue(view.ready());
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertFalse(view.ready(), "a paused hub does not answer from its view");
+    assertFalse(view.peersBack(3, T0.plusSeconds(1)), "right after the pause the old member list counts 3");
+    assertFalse(view.peersBack(2, T0.plusSeconds(6)), "the cluster removed this member: it waits for the merge");
+    assertTrue(view.peersBack(3, T0.plusSeconds(9)), "merged back, past the minimum");
+    assertFalse(view.waitingForPeers());
+
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertTrue(view.peersBack(1, T0.plusSeconds(46)), "peers that never come back end the wait at its bound");
+  }
+
+  @Test
   void anOlderRecordNeverReplacesANewerOne() {
     assertTrue(view.offer(seen("h:8000", "s1", T0.plusSeconds(4))));
     assertFalse(view.offer(seen("h:8000", "s1", T0.plusSeconds(1))), "a replayed older update is refused");
