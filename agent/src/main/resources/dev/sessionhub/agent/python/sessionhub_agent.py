@@ -957,7 +957,12 @@ class CommandOutput(object):
     State: 'queued', 'running', 'ended'."""
 
     def __init__(self, head_cap=OUTPUT_HEAD_CHARS, tail_cap=OUTPUT_TAIL_CHARS, clock=_monotonic):
-        self.condition = threading.Condition(threading.Lock())
+        # `with self.lock` (a C lock: acquired and its release registered in one bytecode), never
+        # `with self.condition` (Condition.__enter__ is Python code): the cancel's asynchronous exception
+        # can land between two bytecodes of the main thread, and inside __enter__ it left the lock held
+        # for good (a deadlock seen under CPython 2.7 when a cancel met a command ending).
+        self.lock = threading.Lock()
+        self.condition = threading.Condition(self.lock)
         self.head_cap = head_cap
         self.tail_cap = tail_cap
         self.clock = clock
@@ -975,7 +980,7 @@ class CommandOutput(object):
     def append(self, text):
         if not text:
             return
-        with self.condition:
+        with self.lock:
             room = self.head_cap - self.head_size
             if room > 0:
                 part = text[:room]
@@ -1007,13 +1012,13 @@ class CommandOutput(object):
         return self._head_parts[0] if self._head_parts else u''
 
     def start(self):
-        with self.condition:
+        with self.lock:
             if self.state == QUEUED:
                 self.state = RUNNING
             self.condition.notify_all()
 
     def end(self):
-        with self.condition:
+        with self.lock:
             if self.state != ENDED:
                 self.state = ENDED
                 self.ended_at = self.clock()
@@ -1021,13 +1026,13 @@ class CommandOutput(object):
 
     def close(self):
         """The agent stops: readers waiting for output answer now."""
-        with self.condition:
+        with self.lock:
             self.closed = True
             self.condition.notify_all()
 
     def text(self):
         """The whole output as command() answers it: head + a note of what was not kept + tail."""
-        with self.condition:
+        with self.lock:
             self._compact()
             dropped = self.total - self.head_size - len(self._tail)
             if dropped:
@@ -1038,7 +1043,7 @@ class CommandOutput(object):
         """The output after `cursor`, waiting up to `wait` seconds for some (or for the end) when there is none:
         {'state', 'text', 'cursor', 'skipped', 'more'}."""
         deadline = _monotonic() + wait
-        with self.condition:
+        with self.lock:
             if cursor > self.total:
                 raise RpcFault(INVALID_PARAMS, "output: parameter 'cursor' is %d, past the %d characters printed "
                                                "so far" % (cursor, self.total))
