@@ -56,10 +56,14 @@ public final class SessionRegistry {
     return d.sessionId().equals(sessionId);
   }
 
-  /** The session registered itself ({@code hub.register}): taken even if the same process deregistered before. */
+  /**
+   * The session registered itself ({@code hub.register}): taken even if the same process deregistered before, and
+   * always written (a registration is rare and explicit, so it never rests on what this hub's view holds).
+   */
   public Future<SessionRecord> registered(String host, int port, String url, SessionInfo info) {
-    departed.remove(SessionRecord.address(host, port));
-    return seen(host, port, url, info, Source.ANNOUNCE);
+    String address = SessionRecord.address(host, port);
+    departed.remove(address);
+    return inventory.get(address).compose(existing -> write(existing, host, port, url, info, Source.ANNOUNCE));
   }
 
   /**
@@ -76,15 +80,23 @@ public final class SessionRegistry {
       if (unchangedAndFresh(existing, url, info, source, now)) {
         return Future.succeededFuture(existing);
       }
-      SessionRecord record = existing == null
-          ? new SessionRecord(address, host, port, url, info, source, hubId.get(), now, now, lease)
-          : existing.renewed(info, hubId.get(), now, lease);
-      if (existing != null && source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE) {
-        record = record.withSource(Source.ANNOUNCE);
-      }
-      SessionRecord toStore = record;
-      return inventory.put(toStore).map(v -> toStore);
+      return write(existing, host, port, url, info, source);
     });
+  }
+
+  /** Writes the sighting: a new entry, or {@code existing} renewed (an announcement makes the entry announced). */
+  private Future<SessionRecord> write(SessionRecord existing, String host, int port, String url, SessionInfo info,
+      Source source) {
+    Instant now = clock.instant();
+    SessionRecord record = existing == null
+        ? new SessionRecord(SessionRecord.address(host, port), host, port, url, info, source, hubId.get(), now, now,
+            lease)
+        : existing.renewed(info, hubId.get(), now, lease);
+    if (existing != null && source == Source.ANNOUNCE && existing.source() != Source.ANNOUNCE) {
+      record = record.withSource(Source.ANNOUNCE);
+    }
+    SessionRecord toStore = record;
+    return inventory.put(toStore).map(v -> toStore);
   }
 
   /**

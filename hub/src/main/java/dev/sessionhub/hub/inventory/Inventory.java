@@ -146,9 +146,19 @@ public final class Inventory {
     return view.ready() && view.get(address) != null;
   }
 
-  /** Removes the entry at {@code address}; true if there was one. */
+  /**
+   * Removes the entry at {@code address}; true if there was one. The local view drops it at once rather than when
+   * the removal event arrives, so this hub's next {@link #lookup} of the address cannot answer the removed record
+   * (a session that deregistered and registered again within milliseconds was judged "unchanged" against it and
+   * not written back).
+   */
   public Future<Boolean> remove(String address) {
-    return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> old != null);
+    return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> {
+      if (old != null) {
+        view.retire(address, decode(old));
+      }
+      return old != null;
+    });
   }
 
   /**

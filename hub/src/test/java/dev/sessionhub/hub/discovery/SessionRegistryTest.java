@@ -11,6 +11,7 @@ import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.cluster.HazelcastSetup;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.InventoryEvents;
+import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;
 import dev.sessionhub.shared.model.SessionInfo;
 import io.vertx.core.Vertx;
@@ -24,6 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -86,26 +89,32 @@ class SessionRegistryTest {
     assertTrue(version(address) > v2, "a quarter of the lease gone: the renewal is written");
   }
 
-  @Test
-  void aDeregisteredProcessIsNotPutBackByALatePollOrHeartbeatOnlyByRegistering() throws Exception {
-    String address = "10.9.0.2:8000";
+  /**
+   * Repeated because the race it pins (this hub's view still holding the record it just removed when the same
+   * process registers again) was lost about once in ten runs before {@code Inventory.remove} retired the record
+   * from the view and a registration was always written.
+   */
+  @RepeatedTest(25)
+  void aDeregisteredProcessIsNotPutBackByALatePollOrHeartbeatOnlyByRegistering(RepetitionInfo run)
+      throws Exception {
+    String host = "10.9.1." + run.getCurrentRepetition();
+    String url = "http://" + host + ":8000/";
+    String address = host + ":8000";
     SessionInfo info = info("s-gone", "/shots/c.blend");
-    registry.registered("10.9.0.2", 8000, "http://10.9.0.2:8000/", info).await(10, TimeUnit.SECONDS);
+    registry.registered(host, 8000, url, info).await(10, TimeUnit.SECONDS);
     assertTrue(registry.forget(address, "s-gone").await(10, TimeUnit.SECONDS));
-    registry.seen("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-gone", "/shots/d.blend"), Source.ANNOUNCE)
-        .await(10, TimeUnit.SECONDS);
+    registry.seen(host, 8000, url, info("s-gone", "/shots/d.blend"), Source.ANNOUNCE).await(10, TimeUnit.SECONDS);
     assertFalse(registry.heartbeat(address, "s-gone").await(10, TimeUnit.SECONDS));
     assertTrue(inventory.get(address).await(10, TimeUnit.SECONDS) == null,
         "a poll or heartbeat that was in flight when the session deregistered does not put it back");
-    registry.seen("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-new", "/shots/c.blend"), Source.SCAN)
-        .await(10, TimeUnit.SECONDS);
+    registry.seen(host, 8000, url, info("s-new", "/shots/c.blend"), Source.SCAN).await(10, TimeUnit.SECONDS);
     assertEquals("s-new", inventory.get(address).await(10, TimeUnit.SECONDS).info().sessionId(),
         "a new process at the address is taken");
     assertTrue(registry.forget(address, "s-new").await(10, TimeUnit.SECONDS));
-    registry.registered("10.9.0.2", 8000, "http://10.9.0.2:8000/", info("s-new", "/shots/c.blend"))
-        .await(10, TimeUnit.SECONDS);
-    assertEquals("s-new", inventory.get(address).await(10, TimeUnit.SECONDS).info().sessionId(),
-        "registering again is taken");
+    registry.registered(host, 8000, url, info("s-new", "/shots/c.blend")).await(10, TimeUnit.SECONDS);
+    SessionRecord back = inventory.get(address).await(10, TimeUnit.SECONDS);
+    assertTrue(back != null && back.info().sessionId().equals("s-new"),
+        "registering again right after deregistering is taken, got " + back);
   }
 
   private static long version(String address) {
