@@ -68,25 +68,23 @@ public final class HubImpl implements Hub {
   private final Inventory inventory;
   private final DiscoveryService discovery;
   private final HubHttpServer http;
-  private final AgentClient client;
-  private final PortProber prober;
   private final int port;
-  private final Runnable detach;
-  private final AuditLog audit;
+  private final CreatedResources created;
 
-  private HubImpl(HubOptions options, Inventory inventory, DiscoveryService discovery,
-      HubHttpServer http, AgentClient client, PortProber prober, int port, AuditLog audit, Runnable detach) {
-    this.detach = detach;
-    this.audit = audit;
+  private HubImpl(HubOptions options, Inventory inventory, DiscoveryService discovery, HubHttpServer http, int port,
+      CreatedResources created) {
     this.options = options;
     this.inventory = inventory;
     this.discovery = discovery;
     this.http = http;
-    this.client = client;
-    this.prober = prober;
     this.port = port;
+    this.created = created;
   }
 
+  /**
+   * Starts a hub on {@code hazelcast}. Whatever it creates is released in reverse order if any step fails, and
+   * by {@link #close()}.
+   */
   public static Future<Hub> start(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock) {
     List<ScanTarget> targets = new ArrayList<>();
     try {
@@ -96,34 +94,41 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
-    ApacheAgentClient client;
+    CreatedResources created = new CreatedResources();
     try {
-      client = new ApacheAgentClient(vertx, new AgentClientOptions()
-          .setPoolSize(options.getAgentCalls())
-          .setToken(options.getToken())
-          .setPollTimeout(options.getPollTimeout())
-          .setCaPath(options.getAgentCaPath()));
-    } catch (IllegalArgumentException badCaBundle) {
-      return Future.failedFuture(badCaBundle);
+      return wire(vertx, hazelcast, options, clock, targets, created).onFailure(e -> created.closeAll());
+    } catch (RuntimeException e) {
+      created.closeAll();
+      return Future.failedFuture(e);
     }
+  }
+
+  private static Future<Hub> wire(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock,
+      List<ScanTarget> targets, CreatedResources created) {
+    ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
+        .setPoolSize(options.getAgentCalls())
+        .setToken(options.getToken())
+        .setPollTimeout(options.getPollTimeout())
+        .setCaPath(options.getAgentCaPath()));
+    created.add("agent client", client::close);
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
+    created.add("inventory", inventory::close);
     HubMetrics metrics = new HubMetrics().watchInventory(inventory.view())
         .watchAgentCalls(client::busyWorkers, client::queuedCalls).watchCluster(hazelcast);
+    created.add("metrics", metrics::close);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
+    created.add("inventory events", events::stop);
     PauseDetector pauses = new PauseDetector(PauseDetector.DEFAULT_THRESHOLD, clock);
+    created.add("pause detector", pauses::close);
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
-    Runnable closeInventory = () -> {
-      viewSync.close();
-      pauses.close();
-      events.stop();
-      inventory.close();
-      metrics.close();
-    };
+    created.add("view sync", viewSync::close);
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
     SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster::localMemberId);
     PortProber prober = new PortProber(vertx, options.getProbeTimeout());
+    created.add("port prober", prober::close);
     ScanOutcomes outcomes = new ScanOutcomes(clock);
     MessageConsumer<JsonObject> expiries = outcomes.followExpiries(vertx.eventBus());
+    created.add("lease-expiry follower", expiries::unregister);
     DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
     TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
@@ -131,47 +136,40 @@ public final class HubImpl implements Hub {
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
+    created.add("control client", control::close);
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
+    created.add("job cancels", cancels::close);
     JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);
+    created.add("job outputs", outputs::close);
     AgentOutputClient outputClient = new AgentOutputClient(vertx, new AgentClientOptions()
         .setToken(options.getToken()).setCaPath(options.getAgentCaPath()));
+    created.add("output client", outputClient::close);
     OutputFollowers followers = new OutputFollowers(vertx, outputClient, outputs);
-    Runnable closeOutputs = () -> {
-      followers.close();
-      outputs.close();
-      outputClient.close();
-    };
+    created.add("output followers", followers::close);
     CommandRunner runner = new CommandRunner(vertx, client, control, followers, store, clock,
         cluster::localMemberId, new SendFence(hazelcast, pauses, clock), cancels);
     runner.observe(metrics);
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     LocalHub.attach(hazelcast, runner, secrets);
-    AuditLog audit;
-    try {
-      audit = options.getAuditLog() == null ? AuditLog.NONE
-          : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock,
-              cluster.localMemberId());
-    } catch (IllegalArgumentException e) {
-      LocalHub.detach(hazelcast);
-      closeInventory.run();
-      expiries.unregister();
-      cancels.close();
-      closeOutputs.run();
-      control.close();
-      client.close();
-      prober.close();
-      return Future.failedFuture(e);
-    }
+    created.add("local hub", () -> LocalHub.detach(hazelcast));
+    AuditLog audit = options.getAuditLog() == null ? AuditLog.NONE
+        : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock, cluster.localMemberId());
+    created.add("audit log", audit::close);
     MemberTrust trust = new MemberTrust(options.getTrustedMembers());
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
+    created.add("member trust", () -> hazelcast.getCluster().removeMembershipListener(trustListener));
     HostOwners owners = new HostOwners(hazelcast, targets);
     TlsSniffer plainHttpCheck = options.isAgentTls() ? null : new TlsSniffer(vertx, options.getPollTimeout());
+    if (plainHttpCheck != null) {
+      created.add("TLS sniffer", plainHttpCheck::close);
+    }
     DiagnoseResource diagnose = new DiagnoseResource(inventory.view(), outcomes, owners, targets,
         cluster.localMemberId(), clock, plainHttpCheck);
     JobService jobs = new JobService(vertx, hazelcast, inventory, store, clock, cluster::localMemberId, runner,
         audit, secrets, trust, owners, cancels, outputs);
     jobs.observe(metrics);
     UUID resultsListener = JobEvents.relayResults(vertx, store.resultsMap());
+    created.add("job results relay", () -> store.resultsMap().removeEntryListener(resultsListener));
     RpcDispatcher dispatcher = new RpcDispatcher();
     HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
         options.isAgentTls());
@@ -189,43 +187,8 @@ public final class HubImpl implements Hub {
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
           client, cluster, targets, owners, options.getScanInterval(), clock, url, observers);
       discovery.start();
-      return (Hub) new HubImpl(options, inventory, discovery, http, client, prober, server.actualPort(),
-          audit, () -> {
-            closeInventory.run();
-            cancels.close();
-            closeOutputs.run();
-            control.close();
-            if (plainHttpCheck != null) {
-              plainHttpCheck.close();
-            }
-            expiries.unregister();
-            try {
-              LocalHub.detach(hazelcast);
-              store.resultsMap().removeEntryListener(resultsListener);
-              hazelcast.getCluster().removeMembershipListener(trustListener);
-            } catch (RuntimeException ignored) {
-              // the member is already gone (killed) or going away
-            }
-          });
-    }).onFailure(e -> {
-      try {
-        LocalHub.detach(hazelcast);
-        store.resultsMap().removeEntryListener(resultsListener);
-        hazelcast.getCluster().removeMembershipListener(trustListener);
-      } catch (RuntimeException ignored) {
-        // the member is already going away
-      }
-      audit.close();
-      closeInventory.run();
-      cancels.close();
-      closeOutputs.run();
-      control.close();
-      if (plainHttpCheck != null) {
-        plainHttpCheck.close();
-      }
-      expiries.unregister();
-      client.close();
-      prober.close();
+      created.add("discovery", discovery::stop);
+      return new HubImpl(options, inventory, discovery, http, server.actualPort(), created);
     });
   }
 
@@ -269,14 +232,10 @@ public final class HubImpl implements Hub {
     return discovery.runCycle();
   }
 
+  /** Stops serving, then releases everything the hub created, newest first. */
   @Override
   public Future<Void> close() {
     discovery.stop();
-    detach.run();
-    return http.close().andThen(ar -> {
-      client.close();
-      prober.close();
-      audit.close();
-    });
+    return http.close().andThen(ar -> created.closeAll());
   }
 }
