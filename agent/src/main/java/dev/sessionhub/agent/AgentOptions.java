@@ -1,8 +1,7 @@
 package dev.sessionhub.agent;
 
+import dev.sessionhub.shared.tls.ServerTlsOptions;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -52,8 +51,7 @@ public final class AgentOptions {
   private boolean openDiscovery;
   private boolean pythonWarmup;
   private boolean openMetrics;
-  private String tlsCertPath;
-  private String tlsKeyPath;
+  private final ServerTlsOptions tls = new ServerTlsOptions();
   private String hubCaPath;
 
   public AgentOptions() {
@@ -76,8 +74,7 @@ public final class AgentOptions {
     this.openDiscovery = other.openDiscovery;
     this.pythonWarmup = other.pythonWarmup;
     this.openMetrics = other.openMetrics;
-    this.tlsCertPath = other.tlsCertPath;
-    this.tlsKeyPath = other.tlsKeyPath;
+    this.tls.setCertPath(other.tls.getCertPath()).setKeyPath(other.tls.getKeyPath());
     this.hubCaPath = other.hubCaPath;
   }
 
@@ -123,8 +120,8 @@ public final class AgentOptions {
         .put("commandTimeoutMs", commandTimeout.toMillis())
         .put("requestReadTimeoutMs", requestReadTimeout.toMillis())
         .put("heartbeatIntervalMs", heartbeatInterval.toMillis())
-        .put("tlsCertPath", tlsCertPath)
-        .put("tlsKeyPath", tlsKeyPath)
+        .put("tlsCertPath", tls.getCertPath())
+        .put("tlsKeyPath", tls.getKeyPath())
         .put("hubCaPath", hubCaPath);
     json.put("tokenSet", token != null);
     json.put("openDiscovery", openDiscovery);
@@ -138,12 +135,8 @@ public final class AgentOptions {
    * both a certificate and a key (whose files must be readable; their contents are checked when the agent starts).
    */
   public AgentOptions validate() {
-    if ((tlsCertPath == null) != (tlsKeyPath == null)) {
-      throw new IllegalArgumentException("TLS needs both a certificate and a private key (--tls-cert and --tls-key)");
-    }
-    readable(tlsCertPath, "TLS certificate");
-    readable(tlsKeyPath, "TLS private key");
-    readable(hubCaPath, "hub CA bundle");
+    tls.validate();
+    ServerTlsOptions.readable(hubCaPath, "hub CA bundle");
     if (maxPort < basePort) {
       throw new IllegalArgumentException("max port " + maxPort + " is below base port " + basePort);
     }
@@ -330,26 +323,31 @@ public final class AgentOptions {
 
   /** True when the agent serves https (a certificate and key are set). */
   public boolean isTls() {
-    return tlsCertPath != null;
+    return tls.isEnabled();
+  }
+
+  /** The certificate https is served with (see {@link ServerTlsOptions}). */
+  public ServerTlsOptions getTls() {
+    return tls;
   }
 
   public String getTlsCertPath() {
-    return tlsCertPath;
+    return tls.getCertPath();
   }
 
   /** The PEM certificate chain (server certificate first) served over TLS; {@code null} for plain http. */
   public AgentOptions setTlsCertPath(String tlsCertPath) {
-    this.tlsCertPath = blankToNull(tlsCertPath);
+    tls.setCertPath(tlsCertPath);
     return this;
   }
 
   public String getTlsKeyPath() {
-    return tlsKeyPath;
+    return tls.getKeyPath();
   }
 
   /** The PEM private key (PKCS#8, or PKCS#1 RSA) of the TLS certificate. */
   public AgentOptions setTlsKeyPath(String tlsKeyPath) {
-    this.tlsKeyPath = blankToNull(tlsKeyPath);
+    tls.setKeyPath(tlsKeyPath);
     return this;
   }
 
@@ -365,12 +363,6 @@ public final class AgentOptions {
 
   private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  private static void readable(String path, String what) {
-    if (path != null && !Files.isReadable(Path.of(path))) {
-      throw new IllegalArgumentException(what + " " + path + " is not a readable file");
-    }
   }
 
   private static int checkPort(int port, String what) {

@@ -262,8 +262,8 @@ class HubTlsTest {
         () -> new HubOptions().setTlsKeyPath(pki.serverKey().toString()).validate());
     assertTrue(half.getMessage().contains("--tls-cert and --tls-key"), half.getMessage());
     HubOptions copy = new HubOptions(new HubOptions().setAgentTls(true).setAgentCaPath(pki.ca().toString()));
-    assertTrue(copy.isAgentTls());
-    assertEquals(pki.ca().toString(), copy.getAgentCaPath());
+    assertTrue(copy.getDiscovery().isAgentTls());
+    assertEquals(pki.ca().toString(), copy.getDiscovery().getAgentCaPath());
   }
 
   private static String python(String script, String... args) throws Exception {

@@ -26,8 +26,8 @@ public final class HazelcastSetup {
 
   public static Config memberConfig(HubOptions options) {
     Config config = new Config();
-    config.setClusterName(ClusterSecrets.of(options.getToken()).clusterName(options.getClusterName()));
-    config.setInstanceName("sessionhub-" + options.getClusterName() + "-" + options.getHazelcastPort() + "-"
+    config.setClusterName(ClusterSecrets.of(options.getToken()).clusterName(options.getCluster().getName()));
+    config.setInstanceName("sessionhub-" + options.getCluster().getName() + "-" + options.getCluster().getHazelcastPort() + "-"
         + System.nanoTime());
     config.setProperty("hazelcast.logging.type", "slf4j");
     config.setProperty("hazelcast.phone.home.enabled", "false");
@@ -39,15 +39,15 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig network = config.getNetworkConfig();
-    network.setPort(options.getHazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
-    String bind = options.getBindAddress().equals("localhost") ? "127.0.0.1" : options.getBindAddress();
+    network.setPort(options.getCluster().getHazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
+    String bind = options.getHttp().getBindAddress().equals("localhost") ? "127.0.0.1" : options.getHttp().getBindAddress();
     if (!bind.equals("0.0.0.0")) {
       network.getInterfaces().setEnabled(true).addInterface(bind);
     }
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(options.getMembers());
+    join.getTcpIpConfig().setEnabled(true).setMembers(options.getCluster().getMembers());
     config.getSerializationConfig().setJavaSerializationFilterConfig(
         new JavaSerializationFilterConfig().setDefaultsDisabled(true));
     config.getSerializationConfig().addSerializerConfig(new SerializerConfig().setTypeClass(Throwable.class)
@@ -56,8 +56,8 @@ public final class HazelcastSetup {
         new JobsSerializableFactory());
     config.addExecutorConfig(new ExecutorConfig(RunBatchTask.EXECUTOR).setPoolSize(16).setQueueCapacity(10_000));
     Inventory.configure(config);
-    JobStore.configure(config, options.getJobTtl());
-    dev.sessionhub.hub.jobs.JobCancels.configure(config, options.getJobTtl());
+    JobStore.configure(config, options.getJobs().getJobTtl());
+    dev.sessionhub.hub.jobs.JobCancels.configure(config, options.getJobs().getJobTtl());
     return config;
   }
 

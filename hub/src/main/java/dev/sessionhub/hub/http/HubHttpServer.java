@@ -1,5 +1,8 @@
 package dev.sessionhub.hub.http;
 
+import dev.sessionhub.hub.HubHttpOptions;
+import dev.sessionhub.hub.audit.AuditLog;
+import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.jobs.JobService;
@@ -28,14 +31,14 @@ public final class HubHttpServer {
 
   /** {@code ops}: the operator's endpoints ({@code /metrics}, {@code /health/*}, {@code /api/diagnose}). */
   public HubHttpServer(Vertx vertx, Inventory inventory, ClusterState cluster, JobService jobs,
-      RpcDispatcher dispatcher, HubHttpOptions options, OpsEndpoints ops) {
+      RpcDispatcher dispatcher, HubHttpOptions options, TokenAuth auth, AuditLog audit, OpsEndpoints ops) {
     this.vertx = vertx;
     this.router = Router.router(vertx);
-    this.deadlines = new RequestDeadlines(vertx, options.requestReadTimeout());
-    int maxBodyBytes = options.maxBodyBytes();
-    RequestGate gate = new RequestGate(options.auth(), options.openDiscovery(),
-        new ClientLimits(options.rateLimit(), options.rateBurst(), options.maxInFlightPerClient(),
-            options.maxStreamsPerClient()), options.audit(), ops.openMetrics());
+    this.deadlines = new RequestDeadlines(vertx, options.getRequestReadTimeout());
+    int maxBodyBytes = options.getMaxBodyBytes();
+    RequestGate gate = new RequestGate(auth, options.isOpenDiscovery(),
+        new ClientLimits(options.getRateLimit(), options.getRateBurst(), options.getMaxInFlightPerClient(),
+            options.getMaxStreamsPerClient()), audit, ops.openMetrics());
     SessionsResource sessions = new SessionsResource(inventory);
     XmlRpcEndpoint rpc = new XmlRpcEndpoint(new XmlRpcCodec(new CodecLimits(CodecLimits.DEFAULT_MAX_DEPTH,
         maxBodyBytes)), dispatcher, gate);

@@ -27,7 +27,6 @@ import dev.sessionhub.hub.discovery.TlsSniffer;
 import dev.sessionhub.hub.audit.AuditLog;
 import dev.sessionhub.hub.audit.AuditLogOptions;
 import dev.sessionhub.hub.audit.JsonLinesAuditLog;
-import dev.sessionhub.hub.http.HubHttpOptions;
 import dev.sessionhub.hub.http.HubHttpServer;
 import dev.sessionhub.hub.http.HubJobRpcMethods;
 import dev.sessionhub.hub.http.HubRpcMethods;
@@ -88,7 +87,7 @@ public final class HubImpl implements Hub {
   public static Future<Hub> start(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock) {
     List<ScanTarget> targets = new ArrayList<>();
     try {
-      for (String target : options.getScanTargets()) {
+      for (String target : options.getDiscovery().getScanTargets()) {
         targets.addAll(TargetParser.parseAll(target));
       }
     } catch (TargetSyntaxException e) {
@@ -106,10 +105,10 @@ public final class HubImpl implements Hub {
   private static Future<Hub> wire(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock,
       List<ScanTarget> targets, CreatedResources created) {
     ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setPoolSize(options.getAgentCalls())
+        .setPoolSize(options.getDiscovery().getAgentCalls())
         .setToken(options.getToken())
-        .setPollTimeout(options.getPollTimeout())
-        .setCaPath(options.getAgentCaPath()));
+        .setPollTimeout(options.getDiscovery().getPollTimeout())
+        .setCaPath(options.getDiscovery().getAgentCaPath()));
     created.add("agent client", client::close);
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     created.add("inventory", inventory::close);
@@ -122,27 +121,27 @@ public final class HubImpl implements Hub {
     created.add("pause detector", pauses::close);
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
     created.add("view sync", viewSync::close);
-    ClusterState cluster = new ClusterState(vertx, hazelcast, options.getClusterName());
-    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getLease(), cluster::localMemberId);
-    PortProber prober = new PortProber(vertx, options.getProbeTimeout());
+    ClusterState cluster = new ClusterState(vertx, hazelcast, options.getCluster().getName());
+    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getDiscovery().getLease(), cluster::localMemberId);
+    PortProber prober = new PortProber(vertx, options.getDiscovery().getProbeTimeout());
     created.add("port prober", prober::close);
     ScanOutcomes outcomes = new ScanOutcomes(clock);
     MessageConsumer<JsonObject> expiries = outcomes.followExpiries(vertx.eventBus());
     created.add("lease-expiry follower", expiries::unregister);
     DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
-    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getMaxInFlight(),
-        options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
+    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getDiscovery().getMaxInFlight(),
+        options.getDiscovery().isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS, observers);
-    JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
+    JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobs().getJobTtl());
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
-        .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
+        .setToken(options.getToken()).setPollTimeout(options.getDiscovery().getPollTimeout()).setCaPath(options.getDiscovery().getAgentCaPath()));
     created.add("control client", control::close);
-    JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
+    JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobs().getJobTtl()).start();
     created.add("job cancels", cancels::close);
     JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);
     created.add("job outputs", outputs::close);
     AgentOutputClient outputClient = new AgentOutputClient(vertx, new AgentClientOptions()
-        .setToken(options.getToken()).setCaPath(options.getAgentCaPath()));
+        .setToken(options.getToken()).setCaPath(options.getDiscovery().getAgentCaPath()));
     created.add("output client", outputClient::close);
     OutputFollowers followers = new OutputFollowers(vertx, outputClient, outputs);
     created.add("output followers", followers::close);
@@ -152,14 +151,14 @@ public final class HubImpl implements Hub {
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     LocalHub.attach(hazelcast, runner, secrets);
     created.add("local hub", () -> LocalHub.detach(hazelcast));
-    AuditLog audit = options.getAuditLog() == null ? AuditLog.NONE
-        : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getAuditLog())), clock, cluster.localMemberId());
+    AuditLog audit = options.getJobs().getAuditLog() == null ? AuditLog.NONE
+        : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getJobs().getAuditLog())), clock, cluster.localMemberId());
     created.add("audit log", audit::close);
-    MemberTrust trust = new MemberTrust(options.getTrustedMembers());
+    MemberTrust trust = new MemberTrust(options.getCluster().getTrustedMembers());
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
     created.add("member trust", () -> hazelcast.getCluster().removeMembershipListener(trustListener));
     HostOwners owners = new HostOwners(hazelcast, targets);
-    TlsSniffer plainHttpCheck = options.isAgentTls() ? null : new TlsSniffer(vertx, options.getPollTimeout());
+    TlsSniffer plainHttpCheck = options.getDiscovery().isAgentTls() ? null : new TlsSniffer(vertx, options.getDiscovery().getPollTimeout());
     if (plainHttpCheck != null) {
       created.add("TLS sniffer", plainHttpCheck::close);
     }
@@ -171,21 +170,19 @@ public final class HubImpl implements Hub {
     UUID resultsListener = JobEvents.relayResults(vertx, store.resultsMap());
     created.add("job results relay", () -> store.resultsMap().removeEntryListener(resultsListener));
     RpcDispatcher dispatcher = new RpcDispatcher();
-    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getHeartbeatInterval(),
-        options.isAgentTls());
+    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getDiscovery().getHeartbeatInterval(),
+        options.getDiscovery().isAgentTls());
     HubJobRpcMethods.register(dispatcher, jobs);
-    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, new HubHttpOptions(
-        new TokenAuth(options.getToken()), options.isOpenDiscovery(), options.getRateLimit(), options.getRateBurst(),
-        options.getMaxInFlightPerClient(), options.getMaxStreamsPerClient(), audit, options.getMaxBodyBytes(),
-        options.getRequestReadTimeout()), new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
-        options.isOpenMetrics(), diagnose));
-    KeyCertOptions tls = options.isTls() ? new PemKeyCertOptions().setCertPath(options.getTlsCertPath())
-        .setKeyPath(options.getTlsKeyPath()) : null;
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, options.getHttp(),
+        new TokenAuth(options.getToken()), audit, new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
+        options.getHttp().isOpenMetrics(), diagnose));
+    KeyCertOptions tls = options.getHttp().getTls().isEnabled() ? new PemKeyCertOptions().setCertPath(options.getHttp().getTls().getCertPath())
+        .setKeyPath(options.getHttp().getTls().getKeyPath()) : null;
     Future<Void> tlsLoaded = checkTls(vertx, tls, options);
-    return tlsLoaded.compose(v -> http.listen(options.getBindAddress(), options.getHttpPort(), tls)).map(server -> {
-      String url = scheme(options) + options.getBindAddress() + ":" + server.actualPort();
+    return tlsLoaded.compose(v -> http.listen(options.getHttp().getBindAddress(), options.getHttp().getPort(), tls)).map(server -> {
+      String url = scheme(options) + options.getHttp().getBindAddress() + ":" + server.actualPort();
       DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
-          client, cluster, targets, owners, options.getScanInterval(), clock, url, observers);
+          client, cluster, targets, owners, options.getDiscovery().getScanInterval(), clock, url, observers);
       discovery.start();
       created.add("discovery", discovery::stop);
       return new HubImpl(options, inventory, discovery, http, server.actualPort(), created);
@@ -202,14 +199,14 @@ public final class HubImpl implements Hub {
         tls.getKeyManagerFactory(vertx);
         return null;
       } catch (Exception e) {
-        throw new IllegalArgumentException("TLS certificate " + options.getTlsCertPath() + " with key "
-            + options.getTlsKeyPath() + " could not be loaded: " + e.getMessage(), e);
+        throw new IllegalArgumentException("TLS certificate " + options.getHttp().getTls().getCertPath() + " with key "
+            + options.getHttp().getTls().getKeyPath() + " could not be loaded: " + e.getMessage(), e);
       }
     }, false);
   }
 
   private static String scheme(HubOptions options) {
-    return options.isTls() ? "https://" : "http://";
+    return options.getHttp().getTls().isEnabled() ? "https://" : "http://";
   }
 
   @Override
@@ -219,7 +216,7 @@ public final class HubImpl implements Hub {
 
   @Override
   public String url() {
-    return scheme(options) + options.getBindAddress() + ":" + port;
+    return scheme(options) + options.getHttp().getBindAddress() + ":" + port;
   }
 
   @Override

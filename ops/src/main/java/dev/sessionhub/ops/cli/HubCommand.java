@@ -140,7 +140,7 @@ final class HubCommand implements Callable<Integer> {
     }
     System.out.println("hub " + hazelcast.getCluster().getLocalMember().getUuid() + " serving " + hub.url()
         + " (cluster '" + cluster + "', " + hazelcast.getCluster().getMembers().size() + " member(s))");
-    System.out.println("audit log: " + options.getAuditLog());
+    System.out.println("audit log: " + options.getJobs().getAuditLog());
     System.out.flush();
     if (readyFile != null) {
       ProgramLifecycle.writeReadyFile(readyFile, hub.url() + "\n");

@@ -10,9 +10,9 @@ class HubCommandLeaseTest {
 
   @Test
   void theDefaultLeaseOutlastsAFailover() {
-    assertEquals(Duration.ofSeconds(20), dev.sessionhub.hub.HubOptions.defaultLease(Duration.ofSeconds(5)));
-    assertEquals(Duration.ofSeconds(17), dev.sessionhub.hub.HubOptions.defaultLease(Duration.ofSeconds(2)));
-    assertEquals(Duration.ofMillis(15_500), dev.sessionhub.hub.HubOptions.defaultLease(Duration.ofMillis(500)));
-    assertEquals(Duration.ofSeconds(180), dev.sessionhub.hub.HubOptions.defaultLease(Duration.ofSeconds(60)));
+    assertEquals(Duration.ofSeconds(20), dev.sessionhub.hub.DiscoveryOptions.defaultLease(Duration.ofSeconds(5)));
+    assertEquals(Duration.ofSeconds(17), dev.sessionhub.hub.DiscoveryOptions.defaultLease(Duration.ofSeconds(2)));
+    assertEquals(Duration.ofMillis(15_500), dev.sessionhub.hub.DiscoveryOptions.defaultLease(Duration.ofMillis(500)));
+    assertEquals(Duration.ofSeconds(180), dev.sessionhub.hub.DiscoveryOptions.defaultLease(Duration.ofSeconds(60)));
   }
 }
