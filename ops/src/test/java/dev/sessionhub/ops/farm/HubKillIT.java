@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sessionhub.agent.testing.Poll;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -15,35 +14,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kill -9} of a hub: the other hub keeps the whole inventory (no entry lost or re-created), takes over the
  * dead hub's hosts within one scan cycle of noticing, and still serves the jobs the dead hub ran.
  */
+@ExtendWith(FaultFarmExtension.class)
 class HubKillIT {
 
-  @TempDir
-  static Path dir;
-  private static FaultFarm f;
-
-  @BeforeAll
-  static void startFarm() throws Exception {
-    f = FaultFarm.start(dir);
-  }
-
-  @AfterAll
-  static void stopFarm() {
-    if (f != null) {
-      f.close();
-    }
-  }
-
   @Test
-  void theSurvivorKeepsTheInventoryTakesOverTheHostsAndServesTheDeadHubsJobs() throws Exception {
+  void theSurvivorKeepsTheInventoryTakesOverTheHostsAndServesTheDeadHubsJobs(FaultFarm f) throws Exception {
     // Kill the hub that scans more hosts, so there is a share to take over (the split depends on the subnet).
     int victim = f.localStatus(FaultFarm.HUB_A).getLong("hosts_owned")
         >= f.localStatus(FaultFarm.HUB_B).getLong("hosts_owned") ? FaultFarm.HUB_A : FaultFarm.HUB_B;
@@ -58,7 +40,7 @@ class HubKillIT {
     String jobId = job.getString("id");
     assertEquals(all.size(), job.getJsonObject("counts").getInteger("ok"), job.encodePrettily());
 
-    Map<String, String> firstSeen = firstSeen(survivor);
+    Map<String, String> firstSeen = firstSeen(f, survivor);
     assertEquals(all, firstSeen.keySet());
 
     Instant killedAt = Instant.now();
@@ -109,7 +91,7 @@ class HubKillIT {
       return sessions.size() == all.size();
     });
     assertEquals(all.size(), fewest[0], "the inventory never lost a session during the failover");
-    assertEquals(firstSeen, firstSeen(survivor), "entries survived the failover (first_seen unchanged)");
+    assertEquals(firstSeen, firstSeen(f, survivor), "entries survived the failover (first_seen unchanged)");
 
     // The job the dead hub ran reads the same through the survivor.
     JsonObject after = f.job(survivor, jobId);
@@ -123,7 +105,7 @@ class HubKillIT {
     assertEquals(all.size(), again.getJsonObject("counts").getInteger("ok"), again.encodePrettily());
   }
 
-  private static Map<String, String> firstSeen(int hub) {
+  private static Map<String, String> firstSeen(FaultFarm f, int hub) {
     Map<String, String> out = new HashMap<>();
     JsonArray sessions = f.sessions(hub, "*");
     for (int i = 0; i < sessions.size(); i++) {

@@ -6,17 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sessionhub.agent.testing.Poll;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A host's link cut in the middle of a broadcast, then restored: its sessions end {@code timeout} or
@@ -24,29 +21,14 @@ import org.junit.jupiter.api.io.TempDir;
  * while the host is gone, its sessions leave the inventory when their leases run out and come back once the link
  * is up again.
  */
+@ExtendWith(FaultFarmExtension.class)
 class LinkCutIT {
 
   private static final int HOST = 4;
   private static final int TIMEOUT_S = 6;
 
-  @TempDir
-  static Path dir;
-  private static FaultFarm f;
-
-  @BeforeAll
-  static void startFarm() throws Exception {
-    f = FaultFarm.start(dir);
-  }
-
-  @AfterAll
-  static void stopFarm() {
-    if (f != null) {
-      f.close();
-    }
-  }
-
   @Test
-  void aCutHostTimesOutLeavesAndComesBack() {
+  void aCutHostTimesOutLeavesAndComesBack(FaultFarm f) {
     Set<String> all = f.simSessions(FaultFarm.SIM_HOSTS);
     Set<String> cutOff = f.simSessions(HOST);
     Set<String> others = new TreeSet<>(all);

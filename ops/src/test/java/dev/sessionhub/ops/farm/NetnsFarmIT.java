@@ -14,36 +14,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The farm itself: real network stacks per host, a dead address whose connects time out, two hubs in two
  * namespaces forming one Hazelcast cluster that splits the hosts between them, and a teardown that leaves
  * nothing behind.
  */
+@ExtendWith(FaultFarmExtension.class)
 class NetnsFarmIT {
 
-  @TempDir
-  static Path dir;
-  private static FaultFarm f;
-
-  @BeforeAll
-  static void startFarm() throws Exception {
-    f = FaultFarm.start(dir);
-  }
-
-  @AfterAll
-  static void stopFarm() {
-    if (f != null) {
-      f.close();
-    }
-  }
-
   @Test
-  void deadAddressesTimeOutAndClosedPortsAreRefused() {
+  void deadAddressesTimeOutAndClosedPortsAreRefused(FaultFarm f) {
     NetnsFarm.Result check = f.farm.checkDead();
     assertEquals(0, check.exitCode(), check.stdout() + check.stderr());
     // 4 live hosts, each checking 1 dead address (timeout) and 3 live ones (refused on a closed port).
@@ -54,7 +37,7 @@ class NetnsFarmIT {
   }
 
   @Test
-  void twoHubsInTwoNamespacesAreOneClusterThatSplitsTheHosts() {
+  void twoHubsInTwoNamespacesAreOneClusterThatSplitsTheHosts(FaultFarm f) {
     Set<String> all = new TreeSet<>();
     for (int slot = 1; slot <= FaultFarm.SLOTS; slot++) {
       all.add(f.farm.address(slot));
@@ -81,7 +64,7 @@ class NetnsFarmIT {
   }
 
   @Test
-  void aDeadHostIsNoLongerScannedPortByPortOnceSilentAndTheLiveOnesStillAreInFull() {
+  void aDeadHostIsNoLongerScannedPortByPortOnceSilentAndTheLiveOnesStillAreInFull(FaultFarm f) {
     int ports = 10; // FaultFarm.PORTS
     // the dead slot gets one background probe a cycle (outside the scan's count) until it answers
     long expected = (long) (FaultFarm.SLOTS - 1) * ports;
@@ -100,7 +83,7 @@ class NetnsFarmIT {
   }
 
   @Test
-  void doctorExplainsTheDeadAddressAsSilentFromInsideTheFarm() {
+  void doctorExplainsTheDeadAddressAsSilentFromInsideTheFarm(FaultFarm f) {
     String dead = f.address(FaultFarm.DEAD, 8000);
     NetnsFarm.Result[] last = new NetnsFarm.Result[1];
     Poll.until(Duration.ofSeconds(60), "a hub has probed " + dead, () -> {
@@ -116,7 +99,7 @@ class NetnsFarmIT {
   }
 
   @Test
-  void downRemovesEveryNamespaceAndProcessItMade() throws Exception {
+  void downRemovesEveryNamespaceAndProcessItMade(FaultFarm f) throws Exception {
     List<String> linksBefore = rootLinks();
     NetnsFarm other = NetnsFarm.up(3, 3);
     String id = other.id();

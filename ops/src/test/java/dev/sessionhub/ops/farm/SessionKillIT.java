@@ -6,48 +6,30 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.sessionhub.agent.testing.Poll;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * {@code kill -9} of a session (a standalone {@code sessionhub session} found by scanning, so nobody tells the
  * hubs it went): a broadcast right after reports it {@code unreachable} while the others on its host answer, and
  * both hubs drop it within its lease; nothing else leaves.
  */
+@ExtendWith(FaultFarmExtension.class)
 class SessionKillIT {
 
   private static final int HOST = 3;
 
-  @TempDir
-  static Path dir;
-  private static FaultFarm f;
-
-  @BeforeAll
-  static void startFarm() throws Exception {
-    f = FaultFarm.start(dir);
-  }
-
-  @AfterAll
-  static void stopFarm() {
-    if (f != null) {
-      f.close();
-    }
-  }
-
   @Test
-  void aKilledSessionIsUnreachableThenLeavesWithinItsLease() throws Exception {
+  void aKilledSessionIsUnreachableThenLeavesWithinItsLease(FaultFarm f) throws Exception {
     Process session = f.startSession(HOST, 8005, "victim");
-    Poll.until(Duration.ofSeconds(60), "the session listening", () -> Files.exists(dir.resolve("victim.port")));
-    String victim = f.address(HOST, Integer.parseInt(Files.readString(dir.resolve("victim.port")).trim()));
+    Poll.until(Duration.ofSeconds(60), "the session listening", () -> Files.exists(f.dir.resolve("victim.port")));
+    String victim = f.address(HOST, Integer.parseInt(Files.readString(f.dir.resolve("victim.port")).trim()));
     Set<String> all = new TreeSet<>(f.simSessions(FaultFarm.SIM_HOSTS));
     all.add(victim);
     for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
