@@ -15,12 +15,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -31,7 +29,6 @@ import org.openqa.selenium.WebElement;
  * their counts, recent jobs reopened, the cluster view, and a running command's output live in the console and the
  * job view. The tests run in order on one page, as a user would.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardTest {
 
   private static HubCluster cluster;
@@ -80,6 +77,14 @@ class DashboardTest {
         .setHubUrl(hub);
   }
 
+  /** Every test starts on a freshly loaded inventory page with a live event stream and the three sessions. */
+  @BeforeEach
+  void openTheInventory() {
+    browser.open(hub + "/");
+    browser.until("the event stream is live", d -> "live".equals(browser.attribute("#live", "data-state")));
+    awaitCount(3);
+  }
+
   @AfterEach
   void report(TestInfo test) {
     System.out.println("browser console after " + test.getDisplayName() + ":\n" + browser.consoleLog());
@@ -118,7 +123,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(1)
   void theInventoryListsEverySessionAndFiltersBySelector() {
     browser.open(hub + "/");
     browser.until("the event stream is live", d -> "live".equals(browser.attribute("#live", "data-state")));
@@ -154,7 +158,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(2)
   void aNewSessionAppearsLiveAndOneThatStopsFadesOut() throws Exception {
     browser.script("window.__sameDocument = true");
     Studio.Session nuke = studio.start(announced().setName("comp-sh010").addTag("show", "demo")
@@ -180,7 +183,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(3)
   void aSessionViewShowsServerDataAndRunsCommandsInItsConsole() {
     browser.click(row(blender) + " a[data-testid='session-link']");
     browser.until("the session view opens", d -> browser.find("#view-session").isDisplayed()
@@ -216,8 +218,10 @@ class DashboardTest {
   }
 
   @Test
-  @Order(4)
   void aBroadcastStreamsEveryResultWithCountsAndJobsCanBeReopened() {
+    HubApi.Reply failed = HubApi.post(hub, "/api/sessions/" + blender.address() + "/command",
+        new JsonObject().put("code", "raise ValueError('no light called Fill_Light')"));
+    assertEquals(200, failed.status(), failed.json().encode());
     browser.click("#nav-broadcast");
     browser.until("the broadcast view opens", d -> browser.find("#view-broadcast").isDisplayed());
     browser.type("#bc-selector", "app=blender,maya,houdini");
@@ -255,7 +259,7 @@ class DashboardTest {
     browser.until("the job is listed", d -> !browser.findAll(jobRow(jobId)).isEmpty());
     browser.screenshot("dashboard-broadcast.png");
 
-    // Reopen an older job (the failed console command), then the broadcast again.
+    // Reopen an older job (the failed routed command), then the broadcast again.
     WebElement routeJob = browser.findAll("#jobs-list tbody tr").stream()
         .filter(tr -> tr.getText().contains("route") && tr.getText().contains("error")).findFirst().orElseThrow();
     String routeId = routeJob.getDomAttribute("data-job-id");
@@ -270,7 +274,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(5)
   void theClusterViewShowsTheHubWhatItScansAndItsSessions() {
     browser.click("#nav-cluster");
     browser.until("the hub is listed with its sessions", d -> browser.findAll("#cluster-members tbody tr").size() == 1
@@ -283,7 +286,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(6)
   void theSessionConsoleShowsOutputWhileTheCommandRuns() throws Exception {
     Path dir = Files.createTempDirectory("console-live");
     Path go = dir.resolve("go");
@@ -306,7 +308,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(7)
   void theJobViewShowsRunningTargetsOutputLiveAndBoundsIt() throws Exception {
     Path dir = Files.createTempDirectory("job-live");
     Path go = dir.resolve("go");
@@ -393,7 +394,6 @@ class DashboardTest {
   }
 
   @Test
-  @Order(8)
   void theClusterViewExplainsWhyASessionIsOrIsNotListed() {
     browser.click("#nav-cluster");
     browser.until("the cluster view", d -> browser.find("#view-cluster").isDisplayed());

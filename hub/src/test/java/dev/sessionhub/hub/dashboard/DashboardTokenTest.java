@@ -18,18 +18,14 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The dashboard on a hub that has a token: the page loads, asks for the token once (a wrong one is refused),
  * keeps it in session storage and sends it with every call, including the event streams, which take it as
  * {@code ?token=} because EventSource cannot send headers.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardTokenTest {
 
   private static final String TOKEN = "dashboard-test-token-7f3a";
@@ -90,7 +86,6 @@ class DashboardTokenTest {
   }
 
   @Test
-  @Order(1)
   void theEventStreamsTakeTheTokenAsAQueryParameterAndNothingElseDoes() throws Exception {
     String token = "?token=" + URLEncoder.encode(TOKEN, StandardCharsets.UTF_8);
     assertEquals(200, status("/"));
@@ -104,7 +99,6 @@ class DashboardTokenTest {
   }
 
   @Test
-  @Order(2)
   void thePageAsksForTheTokenOnceAndThenWorks() throws Exception {
     browser.open(hub + "/");
     browser.until("the token prompt opens", d -> browser.find("#token-dialog").isDisplayed());
