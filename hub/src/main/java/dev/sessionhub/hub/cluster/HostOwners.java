@@ -1,8 +1,8 @@
 package dev.sessionhub.hub.cluster;
 
+import dev.sessionhub.shared.scan.HostPort;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
-import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.scan.ScanTarget;
 import java.util.Comparator;
@@ -38,7 +38,7 @@ public final class HostOwners {
 
   /** {@code render01}, {@code 10.0.0.5}, {@code [::1]}: the host part of an inventory address. */
   public static String hostKey(String host) {
-    return Addresses.hostOf(SessionRecord.address(host, 0));
+    return HostPort.hostKey(host);
   }
 
   /** The owner of {@code hostKey} (as {@link #hostKey} gives it); null while the member has no cluster view. */

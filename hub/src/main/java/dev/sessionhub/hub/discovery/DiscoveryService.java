@@ -6,7 +6,6 @@ import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HubStatus;
-import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;
@@ -167,13 +166,13 @@ public final class DiscoveryService {
    * polling it here too would only contact it twice.
    */
   private boolean scannedByAnotherHub(String address) {
-    String host = Addresses.hostOf(address);
-    return owners.isTargetHost(host) && !owners.ownsLocally(host) && isTargetPort(address);
+    HostPort session = HostPort.ofKey(address);
+    return owners.isTargetHost(session.hostKey()) && !owners.ownsLocally(session.hostKey())
+        && isTargetPort(session.port());
   }
 
-  /** Whether the port of {@code address} is one the targets scan. */
-  private boolean isTargetPort(String address) {
-    int port = Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  /** Whether {@code port} is one the targets scan. */
+  private boolean isTargetPort(int port) {
     for (ScanTarget target : targets) {
       if (target.ports().contains(port)) {
         return true;
@@ -314,8 +313,8 @@ public final class DiscoveryService {
     }
 
     boolean probed(String address) {
-      return probedHosts.contains(Addresses.hostOf(address).replace("[", "").replace("]", ""))
-          && isTargetPort(address);
+      HostPort session = HostPort.ofKey(address);
+      return probedHosts.contains(session.host()) && isTargetPort(session.port());
     }
 
     long count() {

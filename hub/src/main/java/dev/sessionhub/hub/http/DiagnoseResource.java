@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.http;
 
+import dev.sessionhub.shared.scan.TargetSyntaxException;
 import com.hazelcast.cluster.Member;
 import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.discovery.Diagnosis;
@@ -53,9 +54,8 @@ public final class DiagnoseResource {
     String raw = ctx.pathParam("address");
     HostPort address;
     try {
-      int colon = raw.lastIndexOf(':');
-      address = new HostPort(raw.substring(0, Math.max(0, colon)), Integer.parseInt(raw.substring(colon + 1)));
-    } catch (RuntimeException e) {
+      address = HostPort.parse(raw);
+    } catch (TargetSyntaxException e) {
       ApiErrors.send(ctx, 400, "bad_request", "address must be HOST:PORT (IPv6 in brackets), got '" + raw + "'");
       return;
     }

@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.inventory;
 
 import dev.sessionhub.shared.model.SessionInfo;
+import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.selector.SessionInfoSubject;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +19,9 @@ import java.time.Instant;
 public record SessionRecord(String address, String host, int port, String url, SessionInfo info, Source source,
     String hubId, Instant firstSeen, Instant lastSeen, Duration lease) {
 
+  /** The inventory key of a session at {@code host} and {@code port} ({@link HostPort#toString()}). */
   public static String address(String host, int port) {
-    return (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + port;
+    return new HostPort(host, port).toString();
   }
 
   /** The same session seen again at {@code now}, by {@code hub}, with what it reports now. */

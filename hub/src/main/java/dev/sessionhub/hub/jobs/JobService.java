@@ -1,10 +1,10 @@
 package dev.sessionhub.hub.jobs;
 
+import dev.sessionhub.shared.scan.HostPort;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.IExecutorService;
-import dev.sessionhub.hub.inventory.Addresses;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.shared.selector.Selector;
@@ -300,7 +300,7 @@ public final class JobService {
 
   /** The member that owns the host of {@code address} now (this one if none does). */
   private Member ownerOf(String address) {
-    Member owner = owners.ownerOf(Addresses.hostOf(address));
+    Member owner = owners.ownerOf(HostPort.ofKey(address).hostKey());
     return owner != null ? owner : hazelcast.getCluster().getLocalMember();
   }
 

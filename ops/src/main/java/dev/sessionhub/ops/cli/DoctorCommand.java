@@ -1,5 +1,6 @@
 package dev.sessionhub.ops.cli;
 
+import dev.sessionhub.shared.scan.TargetSyntaxException;
 import dev.sessionhub.hub.discovery.Diagnosis;
 import dev.sessionhub.shared.scan.HostPort;
 import io.vertx.core.json.JsonObject;
@@ -63,10 +64,9 @@ final class DoctorCommand implements Callable<Integer> {
   }
 
   private static HostPort parse(String text) {
-    int colon = text.lastIndexOf(':');
     try {
-      return new HostPort(text.substring(0, Math.max(0, colon)), Integer.parseInt(text.substring(colon + 1)));
-    } catch (RuntimeException e) {
+      return HostPort.parse(text);
+    } catch (TargetSyntaxException e) {
       throw new CliException(CliException.USAGE, "expected HOST:PORT (IPv6 in brackets), got '" + text + "'");
     }
   }

@@ -24,7 +24,30 @@ public record HostPort(String host, int port) {
 
   @Override
   public String toString() {
-    return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    return hostKey() + ":" + port;
+  }
+
+  /** The host as it appears in an address: IPv6 in brackets ({@code [::1]}), anything else as it is. */
+  public String hostKey() {
+    return hostKey(host);
+  }
+
+  /** {@code host} as it appears in an address (see {@link #hostKey()}); brackets already there are kept. */
+  public static String hostKey(String host) {
+    return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /**
+   * An address this program wrote ({@link #toString()}, e.g. an inventory key), read back.
+   *
+   * @throws IllegalArgumentException if it is not one
+   */
+  public static HostPort ofKey(String address) {
+    try {
+      return parse(address);
+    } catch (TargetSyntaxException e) {
+      throw new IllegalArgumentException("not a host:port address: " + e.getMessage(), e);
+    }
   }
 
   /**

@@ -89,4 +89,19 @@ class PortSetAndHostPortTest {
     assertThrows(IllegalArgumentException.class, () -> new HostPort("h", 65536));
     assertThrows(IllegalArgumentException.class, () -> new HostPort("", 80));
   }
+
+  @Test
+  void anAddressThisProgramWroteReadsBackWithItsHostKey() {
+    for (HostPort written : List.of(new HostPort("render01", 8000), new HostPort("10.0.0.7", 8001),
+        new HostPort("::1", 8002), new HostPort("fe80::1%eth0", 8003))) {
+      assertEquals(written, HostPort.ofKey(written.toString()));
+    }
+    assertEquals("[::1]", HostPort.ofKey("[::1]:8000").hostKey());
+    assertEquals("::1", HostPort.ofKey("[::1]:8000").host());
+    assertEquals("render01", HostPort.ofKey("render01:8000").hostKey());
+    assertEquals("[::1]", HostPort.hostKey("[::1]"), "a bracketed host is kept as it is");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> HostPort.ofKey("::1:8000"));
+    assertTrue(e.getMessage().contains("write IPv6 addresses in brackets"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> HostPort.ofKey("render01"));
+  }
 }
