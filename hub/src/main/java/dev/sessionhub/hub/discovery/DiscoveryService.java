@@ -42,7 +42,7 @@ public final class DiscoveryService {
   private final Vertx vertx;
   private final HazelcastInstance hazelcast;
   private final Inventory inventory;
-  private final SessionRegistry registry;
+  private final SessionLeases registry;
   private final TargetScanner scanner;
   private final AgentClient client;
   private final ClusterState cluster;
@@ -61,7 +61,7 @@ public final class DiscoveryService {
   private final DiscoveryObserver metrics;
 
   /** {@code metrics}: told each cycle's time and each re-poll's outcome (the metrics, {@link ScanOutcomes}). */
-  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionRegistry registry,
+  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionLeases registry,
       TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
       HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
     this.metrics = metrics;

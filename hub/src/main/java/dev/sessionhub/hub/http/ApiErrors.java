@@ -3,7 +3,7 @@ package dev.sessionhub.hub.http;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** The one mapping from failures to HTTP answers at the hub's REST edge: a status and a JSON body. */
+/** The one mapping from failures to HTTP answers at the hub's REST edge: a 4xx/5xx status and a JSON body. */
 final class ApiErrors {
 
   private ApiErrors() {
@@ -22,12 +22,6 @@ final class ApiErrors {
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().setStatusCode(400).putHeader("Content-Type", "application/json").end(new JsonObject()
           .put("error", "bad_selector").put("message", e.getMessage()).put("position", e.position()).encode());
-    }
-  }
-
-  static void json(RoutingContext ctx, JsonObject body) {
-    if (!ctx.response().ended() && !ctx.response().closed()) {
-      ctx.response().putHeader("Content-Type", "application/json").end(body.encode());
     }
   }
 

@@ -17,7 +17,7 @@ final class ClusterResource {
       if (ar.failed()) {
         ApiErrors.internal(ctx, ar.cause());
       } else {
-        ApiErrors.json(ctx, ar.result());
+        JsonReplies.ok(ctx, ar.result());
       }
     });
   }

@@ -102,6 +102,6 @@ public final class DiagnoseResource {
       explanation.add("note: another hub owns this host and keeps its probe outcomes; 'sessionhub doctor " + key
           + "' asks every hub");
     }
-    ApiErrors.json(ctx, json.put("listed", report.listed()).put("explanation", explanation));
+    JsonReplies.ok(ctx, json.put("listed", report.listed()).put("explanation", explanation));
   }
 }

@@ -1,6 +1,6 @@
 package dev.sessionhub.hub.http;
 
-import dev.sessionhub.hub.discovery.SessionRegistry;
+import dev.sessionhub.hub.discovery.SessionLeases;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecordJson;
 import dev.sessionhub.hub.inventory.Source;
@@ -30,13 +30,13 @@ public final class HubRpcMethods {
   private HubRpcMethods() {
   }
 
-  public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionRegistry registry,
+  public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionLeases registry,
       Duration heartbeat) {
     registerInventory(dispatcher, inventory, registry, heartbeat, false);
   }
 
   /** As above; with {@code agentsUseTls}, {@code hub.register} refuses an {@code http://} agent URL. */
-  public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionRegistry registry,
+  public static void registerInventory(RpcDispatcher dispatcher, Inventory inventory, SessionLeases registry,
       Duration heartbeat, boolean agentsUseTls) {
     dispatcher.register(new RpcMethod("hub.sessions",
         "Sessions matching a selector (e.g. 'app=blender tag.show=abc'; empty or '*' for all), as structs.",

@@ -97,7 +97,7 @@ final class JobsResource {
     String id = ctx.pathParam("id");
     jobs.cancel(id, who(ctx)).onComplete(ar -> {
       if (ar.succeeded()) {
-        ApiErrors.json(ctx, ar.result().toJson(true));
+        JsonReplies.ok(ctx, ar.result().toJson(true));
       } else {
         JobFailures.send(ctx, ar.cause());
       }
@@ -113,7 +113,7 @@ final class JobsResource {
       Job job = ar.result();
       if (!wait) {
         ctx.response().setStatusCode(202);
-        ApiErrors.json(ctx, new JsonObject().put("id", job.id()).put("state", "running")
+        JsonReplies.ok(ctx, new JsonObject().put("id", job.id()).put("state", "running")
             .put("target_count", job.targets().size()).put("url", "/api/jobs/" + job.id()));
         return;
       }
@@ -121,7 +121,7 @@ final class JobsResource {
         if (done.failed()) {
           fail(ctx, done.cause());
         } else {
-          ApiErrors.json(ctx, done.result().toJson(true));
+          JsonReplies.ok(ctx, done.result().toJson(true));
         }
       });
     });
@@ -135,7 +135,7 @@ final class JobsResource {
       } else if (ar.result() == null) {
         ApiErrors.send(ctx, 404, "unknown_job", "no job " + id + " (jobs are kept for 24 h)");
       } else {
-        ApiErrors.json(ctx, ar.result().toJson(true));
+        JsonReplies.ok(ctx, ar.result().toJson(true));
       }
     });
   }
@@ -157,7 +157,7 @@ final class JobsResource {
       for (JobView v : ar.result()) {
         items.add(v.toJson(false));
       }
-      ApiErrors.json(ctx, new JsonObject().put("count", items.size()).put("jobs", items));
+      JsonReplies.ok(ctx, new JsonObject().put("count", items.size()).put("jobs", items));
     });
   }
 

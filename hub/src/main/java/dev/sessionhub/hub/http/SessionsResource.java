@@ -33,7 +33,7 @@ final class SessionsResource {
         ApiErrors.internal(ctx, ar.cause());
         return;
       }
-      ApiErrors.json(ctx, listing(selector, ar.result()));
+      JsonReplies.ok(ctx, listing(selector, ar.result()));
     });
   }
 
@@ -53,7 +53,7 @@ final class SessionsResource {
         ApiErrors.send(ctx, 404, "unknown_session", "no session at " + address
             + " (addresses are host:port, as GET /api/sessions lists them)");
       } else {
-        ApiErrors.json(ctx, SessionRecordJson.toApi(ar.result()));
+        JsonReplies.ok(ctx, SessionRecordJson.toApi(ar.result()));
       }
     });
   }

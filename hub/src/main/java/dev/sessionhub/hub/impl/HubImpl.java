@@ -21,7 +21,7 @@ import dev.sessionhub.hub.jobs.OutputFollowers;
 import dev.sessionhub.hub.inventory.ViewSync;
 import dev.sessionhub.hub.discovery.DiscoveryService;
 import dev.sessionhub.hub.discovery.PortProber;
-import dev.sessionhub.hub.discovery.SessionRegistry;
+import dev.sessionhub.hub.discovery.SessionLeases;
 import dev.sessionhub.hub.discovery.TargetScanner;
 import dev.sessionhub.hub.discovery.TlsSniffer;
 import dev.sessionhub.hub.audit.AuditLog;
@@ -122,7 +122,7 @@ public final class HubImpl implements Hub {
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
     created.add("view sync", viewSync::close);
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getCluster().getName());
-    SessionRegistry registry = new SessionRegistry(inventory, clock, options.getDiscovery().getLease(), cluster::localMemberId);
+    SessionLeases registry = new SessionLeases(inventory, clock, options.getDiscovery().getLease(), cluster::localMemberId);
     PortProber prober = new PortProber(vertx, options.getDiscovery().getProbeTimeout());
     created.add("port prober", prober::close);
     ScanOutcomes outcomes = new ScanOutcomes(clock);

@@ -10,11 +10,11 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Records that a session was seen (by a scan, a poll, a registration or a heartbeat): creates its inventory
- * entry or renews it with a fresh lease, keeping when it was first seen unless it restarted (a new
+ * The leases of sessions in the inventory: a sighting (a scan, a poll, a registration or a heartbeat) creates a
+ * session's entry or renews it with a fresh lease, and a deregistration ends it; keeping when it was first seen unless it restarted (a new
  * {@code session_id} on the same address is a new session). The one place sightings become inventory writes.
  */
-public final class SessionRegistry {
+public final class SessionLeases {
 
   private final Inventory inventory;
   private final Clock clock;
@@ -22,7 +22,7 @@ public final class SessionRegistry {
   /** This hub's member UUID now (a merge of split clusters gives the member a new one). */
   private final java.util.function.Supplier<String> hubId;
 
-  public SessionRegistry(Inventory inventory, Clock clock, Duration lease,
+  public SessionLeases(Inventory inventory, Clock clock, Duration lease,
       java.util.function.Supplier<String> hubId) {
     this.inventory = inventory;
     this.clock = clock;

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Sightings that change nothing cost no cluster write while the lease is fresh; a change, a restart or an ageing
  * lease is written at once (a real Hazelcast member, a clock the test moves).
  */
-class SessionRegistryTest {
+class SessionLeasesTest {
 
   private static final Duration LEASE = Duration.ofSeconds(15);
 
@@ -42,7 +42,7 @@ class SessionRegistryTest {
   private static MovableClock clock;
   private static Inventory inventory;
   private static InventoryEvents events;
-  private static SessionRegistry registry;
+  private static SessionLeases registry;
 
   @BeforeAll
   static void start() {
@@ -52,7 +52,7 @@ class SessionRegistryTest {
     clock = new MovableClock(Instant.now());
     inventory = new Inventory(vertx, member, clock);
     events = new InventoryEvents(vertx, inventory).start();
-    registry = new SessionRegistry(inventory, clock, LEASE, () -> "hub-a");
+    registry = new SessionLeases(inventory, clock, LEASE, () -> "hub-a");
     Poll.until(Duration.ofSeconds(10), "the view loaded", () -> inventory.view().ready());
   }
 
