@@ -133,6 +133,7 @@ public final class HubImpl implements Hub {
         options.getDiscovery().isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS, observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobs().getJobTtl());
+    created.add("job store", store::close);
     AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getDiscovery().getPollTimeout()).setCaPath(options.getDiscovery().getAgentCaPath()));
     created.add("control client", control::close);

@@ -53,6 +53,11 @@ public final class JobStore {
     this.batches = new ResultBatches(vertx, results);
   }
 
+  /** Releases the threads that write result batches. */
+  public void close() {
+    batches.close();
+  }
+
   /**
    * The maps' TTL is the job TTL, so batched writes (which carry no TTL of their own) expire like the rest. No
    * JSON metadata: jobs are never queried by predicate, and building it parsed every result on its write.
