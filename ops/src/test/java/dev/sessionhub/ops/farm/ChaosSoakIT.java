@@ -98,6 +98,8 @@ class ChaosSoakIT {
         executions.judge(broadcasts.jobs());
         String latency = SoakReport.judgeLatency(api, timeline, violations, settings.tolerance(),
             began);
+        BlockedThreadLog blocked = new BlockedThreadLog(timeline, violations, began, java.time.ZoneId.systemDefault());
+        blocked.judge(f.dir, SoakFarm.HUBS);
         Instant ended = clock.instant();
 
         StringBuilder report = new StringBuilder("\n==== chaos soak report ====\n");
@@ -131,6 +133,8 @@ class ChaosSoakIT {
         report.append("hub comebacks (from restart / SIGCONT / heal to one view):\n")
             .append(SoakReport.comebacks(timeline));
         report.append("API latency (calls to running hubs since the first fault was due):\n").append(latency);
+        report.append(String.format("blocked-thread warnings in the hubs' logs: %d (%d right after a freeze of that "
+            + "hub, excused)%n", blocked.warnings(), blocked.excused()));
         report.append("violations: ").append(violations.total()).append('\n').append(violations.describe());
         FaultFarm.report("%s", report);
         Path keep = Path.of("target", "soak-reports");

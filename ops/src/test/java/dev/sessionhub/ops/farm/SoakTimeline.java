@@ -144,6 +144,11 @@ final class SoakTimeline {
     return windows.stream().noneMatch(w -> w.hub() == hub && w.fault() != HubFault.ISOLATED && w.overlaps(from, to));
   }
 
+  /** True if the hub was frozen (SIGSTOP) at any moment of {@code [from, to]}. */
+  synchronized boolean frozenDuring(int hub, Instant from, Instant to) {
+    return windows.stream().anyMatch(w -> w.hub() == hub && w.fault() == HubFault.FROZEN && w.overlaps(from, to));
+  }
+
   synchronized boolean runningNow(int hub) {
     Instant now = now();
     return runningThroughout(hub, now, now);

@@ -22,7 +22,8 @@ final class SoakViolations {
   static final String EXECUTIONS = "(d) no command runs twice, on a non-target, or after its target ended otherwise";
   static final String SAME_JOB = "(e) every job reads the same through every hub";
   static final String LATENCY = "(f) API p99 under 2 s";
-  static final List<String> ALL = List.of(LISTED, GONE, RESULTS, EXECUTIONS, SAME_JOB, LATENCY);
+  static final String EVENT_LOOP = "(g) no hub's event loop (or worker) is blocked, but by a freeze of that hub";
+  static final List<String> ALL = List.of(LISTED, GONE, RESULTS, EXECUTIONS, SAME_JOB, LATENCY, EVENT_LOOP);
 
   /** Checks of one condition more than this apart are separate episodes. */
   private static final Duration EPISODE_GAP = Duration.ofSeconds(5);
