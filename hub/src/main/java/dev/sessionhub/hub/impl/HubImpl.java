@@ -6,7 +6,7 @@ import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.AgentOutputClient;
-import dev.sessionhub.hub.client.ApacheAgentClient;
+import dev.sessionhub.hub.client.VertxAgentClient;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HostOwners;
@@ -96,9 +96,9 @@ public final class HubImpl implements Hub {
     } catch (TargetSyntaxException e) {
       return Future.failedFuture(new IllegalArgumentException(e.getMessage(), e));
     }
-    ApacheAgentClient client;
+    VertxAgentClient client;
     try {
-      client = new ApacheAgentClient(vertx, new AgentClientOptions()
+      client = new VertxAgentClient(vertx, new AgentClientOptions()
           .setPoolSize(options.getAgentCalls())
           .setToken(options.getToken())
           .setPollTimeout(options.getPollTimeout())
@@ -108,7 +108,7 @@ public final class HubImpl implements Hub {
     }
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     HubMetrics metrics = new HubMetrics().watchInventory(inventory.view())
-        .watchAgentCalls(client::busyWorkers, client::queuedCalls).watchCluster(hazelcast);
+        .watchAgentCalls(client::callsInFlight, client::queuedCalls).watchCluster(hazelcast);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     PauseDetector pauses = new PauseDetector(PauseDetector.DEFAULT_THRESHOLD, clock);
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
@@ -129,7 +129,7 @@ public final class HubImpl implements Hub {
         options.isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
         TargetScanner.DEFAULT_MAX_CALLS, observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobTtl());
-    AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
+    AgentClient control = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getPollTimeout()).setCaPath(options.getAgentCaPath()));
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobTtl()).start();
     JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);

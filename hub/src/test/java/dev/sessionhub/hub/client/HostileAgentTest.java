@@ -46,7 +46,7 @@ class HostileAgentTest {
   private static Vertx vertx;
   private static RealAgent agent;
 
-  private ApacheAgentClient client;
+  private VertxAgentClient client;
   private HostileServer hostile;
 
   @BeforeAll
@@ -63,7 +63,7 @@ class HostileAgentTest {
 
   @BeforeEach
   void start() throws IOException {
-    client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1).setToken("tok"));
+    client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1).setToken("tok"));
     hostile = HostileServer.start(HostileServer.silent());
   }
 
@@ -341,7 +341,7 @@ class HostileAgentTest {
     // A listener with a full accept backlog makes the kernel drop further SYNs: the connect hangs like a dead host.
     List<Socket> fillers = new ArrayList<>();
     try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ApacheAgentClient quick = new ApacheAgentClient(vertx,
+        VertxAgentClient quick = new VertxAgentClient(vertx,
             new AgentClientOptions().setConnectTimeout(Duration.ofMillis(300)))) {
       for (int i = 0; i < 8; i++) {
         Socket s = new Socket();

@@ -45,7 +45,7 @@ class KeepAliveTest {
   @Test
   void callsToAKeepAliveAgentShareOneConnection() throws Exception {
     try (KeepAliveServer server = new KeepAliveServer(Integer.MAX_VALUE);
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       for (int i = 0; i < 5; i++) {
         assertEquals("pong", client.call(server.url(), "ping", List.of(), Duration.ofSeconds(5))
             .await(10, TimeUnit.SECONDS));
@@ -62,7 +62,7 @@ class KeepAliveTest {
     // closed connection, and only server_data is sent again (a command would end unreachable, never run twice:
     // aCommandIsNeverSentAgainWhenItsKeptConnectionClosesBeforeAnswering).
     try (KeepAliveServer server = new KeepAliveServer(1);
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       for (int i = 0; i < 5; i++) {
         assertEquals("pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
             .await(10, TimeUnit.SECONDS), "call " + i);
@@ -74,7 +74,7 @@ class KeepAliveTest {
   @Test
   void aCommandIsNeverSentAgainWhenItsKeptConnectionClosesBeforeAnswering() throws Exception {
     try (KeepAliveServer server = new KeepAliveServer(1, true);
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       assertEquals("pong", client.call(server.url(), "command", List.of("print(1)"), Duration.ofSeconds(5))
           .await(10, TimeUnit.SECONDS));
       AgentCallException e = failure(client.call(server.url(), "command", List.of("print(2)"), Duration.ofSeconds(5)));
@@ -87,7 +87,7 @@ class KeepAliveTest {
   @Test
   void serverDataIsAskedAgainOnANewConnectionWhenItsKeptConnectionClosesBeforeAnswering() throws Exception {
     try (KeepAliveServer server = new KeepAliveServer(1, true);
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       for (int i = 0; i < 3; i++) {
         assertEquals("pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
             .await(10, TimeUnit.SECONDS), "call " + i);
@@ -104,7 +104,7 @@ class KeepAliveTest {
         + Integer.toHexString(xml.length() - 10) + "\r\n" + xml.substring(10) + "\r\n0\r\nX-Trailer: t\r\n\r\n";
     try (HostileServer server = HostileServer.start(HostileServer.raw("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"
         + "Transfer-Encoding: chunked\r\n\r\n" + chunks));
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       for (int i = 0; i < 2; i++) {
         assertEquals("chunked pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
             .await(10, TimeUnit.SECONDS));
@@ -119,7 +119,7 @@ class KeepAliveTest {
         + "</value></param></params></methodResponse>";
     try (HostileServer server = HostileServer.start(HostileServer.raw("HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\n"
         + "\r\n" + xml));
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       assertEquals("old pong", client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(5))
           .await(10, TimeUnit.SECONDS));
     }
@@ -128,7 +128,7 @@ class KeepAliveTest {
   @Test
   void aContentLengthBeyondTheCapIsRefusedBeforeReadingTheBody() throws Exception {
     try (HostileServer server = HostileServer.start(HostileServer.trickle(Duration.ofSeconds(1)));
-        ApacheAgentClient client = new ApacheAgentClient(vertx,
+        VertxAgentClient client = new VertxAgentClient(vertx,
             new AgentClientOptions().setPoolSize(1).setMaxResponseBytes(1000))) {
       long start = System.nanoTime();
       AgentCallException e = failure(client.call(server.url(), "server_data", List.of(), Duration.ofSeconds(20)));

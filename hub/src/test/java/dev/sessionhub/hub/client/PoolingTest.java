@@ -39,7 +39,7 @@ class PoolingTest {
   @Test
   void aCallBeyondTheQueueIsOverloadedAtOnce() throws Exception {
     try (HostileServer silent = HostileServer.start(HostileServer.silent());
-        ApacheAgentClient client = new ApacheAgentClient(vertx,
+        VertxAgentClient client = new VertxAgentClient(vertx,
             new AgentClientOptions().setPoolSize(1).setMaxQueued(1))) {
       Future<Object> busy = client.call(silent.url(), "server_data", List.of(), Duration.ofSeconds(2));
       Future<Object> queued = client.call(agent.url(), "server_data", List.of(), Duration.ofSeconds(10));
@@ -53,7 +53,7 @@ class PoolingTest {
   @Test
   void theDeadlineRunsWhileQueuedAndAnExpiredCallIsNeverSent() throws Exception {
     try (HostileServer silent = HostileServer.start(HostileServer.silent());
-        ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1))) {
       Future<Object> busy = client.call(silent.url(), "server_data", List.of(), Duration.ofMillis(1500));
       Poll.until(Duration.ofSeconds(5), "the first call occupies the only worker", () -> silent.connections() == 1);
       long start = System.nanoTime();
@@ -74,7 +74,7 @@ class PoolingTest {
   @Test
   void closingFailsWaitingCallsAndRefusesNewOnes() throws Exception {
     try (HostileServer silent = HostileServer.start(HostileServer.silent())) {
-      ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1));
+      VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1));
       Future<Object> busy = client.call(silent.url(), "server_data", List.of(), Duration.ofSeconds(1));
       Future<Object> waiting = client.call(agent.url(), "server_data", List.of(), Duration.ofSeconds(10));
       client.close();

@@ -23,13 +23,13 @@ class PythonAgentTest {
 
   private static Vertx vertx;
   private static PythonAgent python;
-  private static ApacheAgentClient client;
+  private static VertxAgentClient client;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     python = PythonAgent.start();
-    client = new ApacheAgentClient(vertx, new AgentClientOptions().setPollTimeout(Duration.ofSeconds(10)));
+    client = new VertxAgentClient(vertx, new AgentClientOptions().setPollTimeout(Duration.ofSeconds(10)));
   }
 
   @AfterAll

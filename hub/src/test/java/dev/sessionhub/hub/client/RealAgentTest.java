@@ -36,14 +36,14 @@ class RealAgentTest {
   private static Vertx vertx;
   private static RealAgent open;
   private static RealAgent guarded;
-  private static ApacheAgentClient client;
+  private static VertxAgentClient client;
 
   @BeforeAll
   static void start() throws Exception {
     vertx = Vertx.vertx();
     open = RealAgent.start(vertx, new AgentOptions());
     guarded = RealAgent.start(vertx, new AgentOptions().setToken("t"));
-    client = new ApacheAgentClient(vertx, new AgentClientOptions());
+    client = new VertxAgentClient(vertx, new AgentClientOptions());
   }
 
   @AfterAll
@@ -75,7 +75,7 @@ class RealAgentTest {
    */
   @Test
   void aRepeatedCallIsSentAsItselfAndAChangedOneAsTheChange() throws Exception {
-    ApacheAgentClient oneWorker = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1));
+    VertxAgentClient oneWorker = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1));
     try {
       String[][] calls = {{"print(1)", "1\n"}, {"print(1)", "1\n"}, {"print(2)", "2\n"}, {"print(2)", "2\n"},
           {"print(1)", "1\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print(1)", "1\n"}};
@@ -119,8 +119,8 @@ class RealAgentTest {
 
   @Test
   void theTokenIsSentAsBasicAuth() throws Exception {
-    try (ApacheAgentClient withToken = new ApacheAgentClient(vertx, new AgentClientOptions().setToken("t"));
-        ApacheAgentClient wrongToken = new ApacheAgentClient(vertx, new AgentClientOptions().setToken("x"))) {
+    try (VertxAgentClient withToken = new VertxAgentClient(vertx, new AgentClientOptions().setToken("t"));
+        VertxAgentClient wrongToken = new VertxAgentClient(vertx, new AgentClientOptions().setToken("x"))) {
       assertEquals("testapp-bin", result(withToken.serverData(guarded.url())).get("exe"));
       AgentCallException none = failure(client.serverData(guarded.url()));
       assertEquals(Kind.PROTOCOL, none.kind());
@@ -168,7 +168,7 @@ class RealAgentTest {
 
   @Test
   void twoHundredConcurrentCallsOnEightWorkersAllSucceed(VertxTestContext test) {
-    ApacheAgentClient small = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(8));
+    VertxAgentClient small = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(8));
     List<Future<Map<String, Object>>> calls = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       calls.add(small.serverData(open.url()));

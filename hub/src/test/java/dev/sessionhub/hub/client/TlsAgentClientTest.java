@@ -63,14 +63,14 @@ class TlsAgentClientTest {
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
-  private static ApacheAgentClient client(Path ca) {
-    return new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1).setToken("tok")
+  private static VertxAgentClient client(Path ca) {
+    return new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1).setToken("tok")
         .setCaPath(ca == null ? null : ca.toString()));
   }
 
   @Test
   void aTrustedAgentAnswersServerDataAndCommandOverHttps() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try {
       assertTrue(tlsAgent.url().startsWith("https://127.0.0.1:"), tlsAgent.url());
       assertEquals("testapp-bin", result(client.serverData(tlsAgent.url())).get("exe"));
@@ -82,7 +82,7 @@ class TlsAgentClientTest {
 
   @Test
   void aCertificateFromAnotherCaIsUnreachableAndSaysItIsNotTrusted() throws Exception {
-    ApacheAgentClient client = client(pki.otherCa());
+    VertxAgentClient client = client(pki.otherCa());
     try {
       AgentCallException e = failure(client.serverData(tlsAgent.url()));
       assertEquals(Kind.UNREACHABLE, e.kind(), e.toString());
@@ -96,7 +96,7 @@ class TlsAgentClientTest {
 
   @Test
   void withoutACaBundleTheJdksTrustStoreDecides() throws Exception {
-    ApacheAgentClient client = client(null);
+    VertxAgentClient client = client(null);
     try {
       AgentCallException e = failure(client.call(tlsAgent.url(), "command", List.<Object>of("print(1)"), T));
       assertEquals(Kind.UNREACHABLE, e.kind(), e.toString());
@@ -109,7 +109,7 @@ class TlsAgentClientTest {
 
   @Test
   void aTrustedCertificateForAnotherHostIsRefused() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try {
       AgentCallException e = failure(client.serverData(elsewhereAgent.url()));
       assertEquals(Kind.UNREACHABLE, e.kind(), e.toString());
@@ -122,7 +122,7 @@ class TlsAgentClientTest {
 
   @Test
   void httpsToAPlainAgentFailsAndIsNeverRetriedOverHttp() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try {
       String https = plainAgent.url().replace("http://", "https://");
       AgentCallException e = failure(client.call(https, "command", List.<Object>of("print(1)"), T));
@@ -136,7 +136,7 @@ class TlsAgentClientTest {
 
   @Test
   void plainHttpToATlsAgentFailsCleanly() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try {
       String http = tlsAgent.url().replace("https://", "http://");
       long start = System.nanoTime();
@@ -151,7 +151,7 @@ class TlsAgentClientTest {
 
   @Test
   void overTlsTheBodyHasAContentLengthAndTheTokenTravels() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try (HostileServer server = HostileServer.startTls(HostileServer.value("<string>ok</string>"), serverContext)) {
       assertEquals("ok", result(client.call(server.httpsUrl(), "command", List.<Object>of("print(1)"), T)));
       HostileServer.Request request = server.requests().get(0);
@@ -166,7 +166,7 @@ class TlsAgentClientTest {
 
   @Test
   void overTlsTheSizeCapAndTheDeadlineHold() throws Exception {
-    ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(1)
+    VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(1)
         .setMaxResponseBytes(64 * 1024).setCaPath(pki.ca().toString()));
     try (HostileServer server = HostileServer.startTls(HostileServer.huge(1 << 20), serverContext)) {
       AgentCallException big = failure(client.call(server.httpsUrl(), "server_data", List.of(), T));
@@ -185,7 +185,7 @@ class TlsAgentClientTest {
 
   @Test
   void aHandshakeThatNeverCompletesEndsAtTheDeadlineAndFreesTheWorker() throws Exception {
-    ApacheAgentClient client = client(pki.ca());
+    VertxAgentClient client = client(pki.ca());
     try (HostileServer mute = HostileServer.start(HostileServer.silent())) {
       long start = System.nanoTime();
       AgentCallException e = failure(client.call(mute.httpsUrl(), "server_data", List.of(),
