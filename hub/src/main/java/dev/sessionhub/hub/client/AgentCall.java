@@ -5,6 +5,7 @@ import dev.sessionhub.hub.client.FailureMapper.Phase;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
@@ -68,24 +69,50 @@ final class AgentCall implements CallSlots.Waiter {
     this.gate = gate;
   }
 
-  Future<Object> future() {
+  /**
+   * Takes a slot or a place in the queue now, on the calling thread (so a {@link CallSlots#close()} right after
+   * sees this call), then starts the deadline on the context.
+   */
+  Future<Object> start() {
+    CallSlots.Offer offer = http.slots().offer(this);
+    switch (offer) {
+      case ADMITTED -> state.set(RUNNING);
+      case QUEUED -> {
+        // admit() connects
+      }
+      case FULL -> state.set(ENDED);
+      case CLOSED -> state.set(ENDED);
+    }
+    onContext(() -> begin(offer));
     return promise.future();
   }
 
-  /** On the context: starts the deadline and takes a slot or a place in the queue. */
-  void begin() {
-    timer = http.vertx().setTimer(timeoutMillis, id -> expire());
-    switch (http.slots().offer(this)) {
-      case ADMITTED -> {
-        state.set(RUNNING);
+  private void begin(CallSlots.Offer offer) {
+    if (offer == CallSlots.Offer.FULL) {
+      end(null, new AgentCallException(Kind.OVERLOADED, http.slots().maxQueued()
+          + " agent calls are already waiting for one of " + http.slotCount() + " workers"));
+    } else if (offer == CallSlots.Offer.CLOSED) {
+      end(null, closed());
+    } else if (!ended) {
+      timer = http.vertx().setTimer(timeoutMillis, id -> expire());
+      if (offer == CallSlots.Offer.ADMITTED) {
         connect();
       }
-      case QUEUED -> {
-        // admit() starts it
-      }
-      case FULL -> end(null, new AgentCallException(Kind.OVERLOADED, http.slots().queued()
-          + " agent calls are already waiting for one of " + http.slotCount() + " workers"));
-      case CLOSED -> end(null, closed());
+    }
+  }
+
+  /** Fails a call that never got as far as a slot (bad URL, parameters or timeout), on the context. */
+  static Future<Object> refused(Context context, AgentCallException failure) {
+    Promise<Object> refused = Promise.promise();
+    context.runOnContext(v -> refused.fail(failure));
+    return refused.future();
+  }
+
+  private void onContext(Runnable action) {
+    if (Vertx.currentContext() == context) {
+      action.run();
+    } else {
+      context.runOnContext(v -> action.run());
     }
   }
 
@@ -94,14 +121,14 @@ final class AgentCall implements CallSlots.Waiter {
     if (!state.compareAndSet(QUEUED, RUNNING)) {
       return false;
     }
-    context.runOnContext(v -> connect());
+    onContext(this::connect);
     return true;
   }
 
   @Override
   public void refuse() {
     if (state.compareAndSet(QUEUED, ENDED)) {
-      context.runOnContext(v -> end(null, closed()));
+      onContext(() -> end(null, closed()));
     }
   }
 

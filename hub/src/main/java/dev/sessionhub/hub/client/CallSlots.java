@@ -85,6 +85,10 @@ final class CallSlots {
     whenClosedAndIdle.run();
   }
 
+  int maxQueued() {
+    return maxQueued;
+  }
+
   /** Calls holding a slot now. */
   synchronized int inFlight() {
     return inFlight;

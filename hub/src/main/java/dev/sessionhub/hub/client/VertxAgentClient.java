@@ -84,14 +84,9 @@ public final class VertxAgentClient implements AgentClient {
       byte[] body = http.messages().request(method, WireValues.params(params));
       call = new AgentCall(http, context, target, method, body, timeout.toMillis(), Objects.requireNonNull(gate));
     } catch (AgentCallException e) {
-      return Future.failedFuture(e);
+      return AgentCall.refused(context, e);
     }
-    if (Vertx.currentContext() == context) {
-      call.begin();
-    } else {
-      context.runOnContext(v -> call.begin());
-    }
-    return call.future();
+    return call.start();
   }
 
   @Override
