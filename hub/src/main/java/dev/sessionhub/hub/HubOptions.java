@@ -46,7 +46,7 @@ public final class HubOptions {
   public static final Duration DEFAULT_REQUEST_READ_TIMEOUT = Duration.ofSeconds(10);
 
   /**
-   * Calls to agents in flight at once (the worker threads of the agent client), commands and discovery polls
+   * Calls to agents in flight at once (the call slots of the agent client), commands and discovery polls
    * together. A broadcast runs at most this many commands at a time; a worker is a thread blocked on its agent,
    * created when needed and gone after a minute idle. Why 32 and not more: on the 2-core reference machine 64
    * workers cost a trivial broadcast ~7 µs more CPU a target (thread switching) for no gain; farms that send
