@@ -752,8 +752,6 @@ abstract class AgentClientContract {
 
     private static final Duration T = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
     private TestPki pki;
     private Vertx vertx;
     private RealAgent tlsAgent;
@@ -762,7 +760,7 @@ abstract class AgentClientContract {
     private SSLContext serverContext;
 
     @BeforeAll
-    void start() throws Exception {
+    void start(@TempDir Path dir) throws Exception {
       pki = TestPki.create(dir);
       vertx = Vertx.vertx();
       tlsAgent = RealAgent.start(vertx, new AgentOptions().setTlsCertPath(pki.serverCert().toString())
