@@ -47,10 +47,10 @@ public final class HubOptions {
 
   /**
    * Calls to agents in flight at once (the call slots of the agent client), commands and discovery polls
-   * together. A broadcast runs at most this many commands at a time; a worker is a thread blocked on its agent,
-   * created when needed and gone after a minute idle. Why 32 and not more: on the 2-core reference machine 64
-   * workers cost a trivial broadcast ~7 µs more CPU a target (thread switching) for no gain; farms that send
-   * commands running for seconds to hundreds of sessions want more.
+   * together. A broadcast runs at most this many commands at a time; a slot is one connection to an agent
+   * (no thread: the client is Vert.x's asynchronous one). Why 32: measured with the earlier thread-per-call
+   * client, where 64 cost a trivial broadcast more CPU for no gain; farms that send commands running for
+   * seconds to hundreds of sessions want more.
    */
   public static final int DEFAULT_AGENT_CALLS = 32;
 

@@ -154,7 +154,12 @@ final class AgentCall implements CallSlots.Waiter {
   }
 
   private void send(HttpClientRequest req) {
-    String refusal = gate.refusal();
+    String refusal;
+    try {
+      refusal = gate.refusal();
+    } catch (RuntimeException e) {
+      refusal = "not sent: the send check failed: " + e;
+    }
     if (refusal != null) {
       req.reset();
       end(null, new AgentCallException(Kind.NOT_SENT, refusal));
@@ -184,13 +189,13 @@ final class AgentCall implements CallSlots.Waiter {
       cut(new AgentCallException(Kind.PROTOCOL, "HTTP " + response.statusCode() + " from " + target.url()));
       return;
     }
-    String length = response.getHeader("Content-Length");
-    if (length != null && isOver(length)) {
+    long length = declaredLength(response.getHeader("Content-Length"));
+    if (length > http.maxResponseBytes()) {
       cut(tooBig());
       return;
     }
     phase = Phase.READING;
-    Buffer answer = Buffer.buffer(length == null ? 1024 : Integer.parseInt(length.trim()));
+    Buffer answer = Buffer.buffer(length < 0 ? 1024 : (int) length);
     response.handler(chunk -> {
       if (ended) {
         return;
@@ -205,11 +210,16 @@ final class AgentCall implements CallSlots.Waiter {
     response.endHandler(v -> parse(answer));
   }
 
-  private boolean isOver(String length) {
+  /** The Content-Length, -1 without one; a malformed one (Netty refuses those first) counts as too long. */
+  private static long declaredLength(String header) {
+    if (header == null) {
+      return -1;
+    }
     try {
-      return Long.parseLong(length.trim()) > http.maxResponseBytes();
+      long length = Long.parseLong(header.trim());
+      return length < 0 ? Long.MAX_VALUE : length;
     } catch (NumberFormatException e) {
-      return true; // Netty has already refused a malformed length; never reached
+      return Long.MAX_VALUE;
     }
   }
 
