@@ -317,7 +317,7 @@ abstract class AgentClientContract {
 
   /**
    * The client against a scripted hostile server: every misbehaviour ends in the right {@link Kind}, within the
-   * call's timeout, and afterwards the same client (with a single worker, so a stuck worker would show) still
+   * call's timeout, and afterwards the same client (with a single call slot, so a stuck call would show) still
    * serves a normal call to a real agent.
    */
   @Nested
@@ -482,12 +482,12 @@ abstract class AgentClientContract {
     }
 
     @Test
-    void aTricklingServerDoesNotHoldTheWorkerBeyondTheTimeout() throws Exception {
+    void aTricklingServerDoesNotHoldTheSlotBeyondTheTimeout() throws Exception {
       long start = System.nanoTime();
       AgentCallException e = fails(HostileServer.trickle(Duration.ofMillis(100)), SHORT);
       assertKind(Kind.TIMEOUT, e);
       assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(3000));
-      Poll.until(Duration.ofSeconds(3), "the worker drops the trickling connection",
+      Poll.until(Duration.ofSeconds(3), "the client drops the trickling connection",
           () -> hostile.clientHangups() == 1);
     }
 
@@ -513,7 +513,7 @@ abstract class AgentClientContract {
     }
 
     @Test
-    void aServerThatNeverReadsALargeRequestDoesNotHoldTheWorker() throws Exception {
+    void aServerThatNeverReadsALargeRequestDoesNotHoldTheSlot() throws Exception {
       // Never accepted, never read: the kernel completes the handshake, then the socket buffers fill up.
       try (ServerSocket deaf = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
         String code = "#".repeat(32 << 20);
@@ -523,7 +523,7 @@ abstract class AgentClientContract {
         assertKind(Kind.TIMEOUT, e);
         assertTrue(System.nanoTime() - start < TimeUnit.MILLISECONDS.toNanos(3000));
         assertEquals("testapp-bin", result(client.serverData(agent.url())).get("exe"),
-            "the only worker is free again while the deaf server still holds the connection");
+            "the only slot is free again");
       }
     }
 
@@ -557,12 +557,12 @@ abstract class AgentClientContract {
     }
 
     @Test
-    void theWorkersReusedParserCarriesNothingFromOneAnswerToTheNext() throws Exception {
+    void aReusedParserCarriesNothingFromOneAnswerToTheNext() throws Exception {
       String controlCharacter = "<methodResponse><params><param><value><string>&#x1;</string></value></param>"
           + "</params></methodResponse>";
       AgentCallException fresh = fails(HostileServer.xml("<?xml version=\"1.0\"?>" + controlCharacter), T);
       assertKind(Kind.PROTOCOL, fresh);
-      // an XML 1.1 answer (which may carry &#x1;) must not leave the worker's parser reading 1.1 afterwards
+      // an XML 1.1 answer (which may carry &#x1;) must not leave the thread's reused parser reading 1.1 afterwards
       hostile.script(HostileServer.xml("<?xml version=\"1.1\"?>" + controlCharacter));
       try {
         client.call(hostile.url(), "server_data", List.of(), T).toCompletionStage().toCompletableFuture()
@@ -616,7 +616,7 @@ abstract class AgentClientContract {
     @Test
     void aConnectionClosedWithoutAnswerIsUnreachableAndThePostIsNeverResent() throws Exception {
       assertKind(Kind.UNREACHABLE, fails((socket, request) -> { }, T));
-      assertEquals(1, hostile.connections(), "HttpURLConnection must not silently re-send the POST");
+      assertEquals(1, hostile.connections(), "the client must not silently re-send the POST");
       assertEquals(1, hostile.requests().size());
     }
 
@@ -651,7 +651,7 @@ abstract class AgentClientContract {
     }
   }
 
-  /** The bounded worker pool: refusal beyond the queue, deadlines that run while queued, and closing. */
+  /** The call slots: refusal beyond the queue, deadlines that run while queued, the bound across agents, closing. */
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class Slots {
@@ -681,7 +681,7 @@ abstract class AgentClientContract {
         AgentCallException refused = failure(client.call(agent.url(), "server_data", List.of(), Duration.ofSeconds(10)));
         assertEquals(Kind.OVERLOADED, refused.kind());
         assertEquals(Kind.TIMEOUT, failure(busy).kind());
-        assertTrue(result(queued) instanceof Map, "the queued call runs once the worker is free");
+        assertTrue(result(queued) instanceof Map, "the queued call runs once the slot is free");
       }
     }
 
@@ -690,14 +690,14 @@ abstract class AgentClientContract {
       try (HostileServer silent = HostileServer.start(HostileServer.silent());
           AgentClient client = newClient(vertx, new AgentClientOptions().setPoolSize(1))) {
         Future<Object> busy = client.call(silent.url(), "server_data", List.of(), Duration.ofMillis(1500));
-        Poll.until(Duration.ofSeconds(5), "the first call occupies the only worker", () -> silent.connections() == 1);
+        Poll.until(Duration.ofSeconds(5), "the first call occupies the only slot", () -> silent.connections() == 1);
         long start = System.nanoTime();
         AgentCallException queued = failure(client.call(silent.url(), "command", List.of("x"), Duration.ofMillis(300)));
         long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(Kind.TIMEOUT, queued.kind());
         assertTrue(queued.getMessage().startsWith("not sent to " + silent.url()), queued.getMessage());
         assertTrue(queued.getMessage().contains("1 agent-call workers"), queued.getMessage());
-        assertTrue(tookMs < 1200, "the caller's future fails at its deadline while the worker is stuck: " + tookMs);
+        assertTrue(tookMs < 1200, "the caller's future fails at its deadline while the slot is held: " + tookMs);
         AgentCallException stuck = failure(busy);
         assertEquals(Kind.TIMEOUT, stuck.kind());
         assertTrue(stuck.getMessage().startsWith("no answer from " + silent.url()), stuck.getMessage());
@@ -902,7 +902,7 @@ abstract class AgentClientContract {
     }
 
     @Test
-    void aHandshakeThatNeverCompletesEndsAtTheDeadlineAndFreesTheWorker() throws Exception {
+    void aHandshakeThatNeverCompletesEndsAtTheDeadlineAndFreesTheSlot() throws Exception {
       AgentClient client = client(pki.ca());
       try (HostileServer mute = HostileServer.start(HostileServer.silent())) {
         long start = System.nanoTime();
@@ -911,7 +911,7 @@ abstract class AgentClientContract {
         assertEquals(Kind.TIMEOUT, e.kind(), e.toString());
         assertTrue(Duration.ofNanos(System.nanoTime() - start).compareTo(Duration.ofSeconds(5)) < 0);
         assertEquals("testapp-bin", result(client.serverData(tlsAgent.url())).get("exe"),
-            "the single worker is free again");
+            "the single slot is free again");
       } finally {
         client.close();
       }
@@ -963,24 +963,24 @@ abstract class AgentClientContract {
     }
 
     /**
-     * A worker sends a repeated call's body as it wrote it before (LastRequestBody): one worker and calls that
+     * A thread sends a repeated call's body as it wrote it before (LastRequestBody): one slot and calls that
      * alternate between repeats and changes must each run exactly what was asked.
      */
     @Test
     void aRepeatedCallIsSentAsItselfAndAChangedOneAsTheChange() throws Exception {
-      AgentClient oneWorker = newClient(vertx, new AgentClientOptions().setPoolSize(1));
+      AgentClient oneSlot = newClient(vertx, new AgentClientOptions().setPoolSize(1));
       try {
         String[][] calls = {{"print(1)", "1\n"}, {"print(1)", "1\n"}, {"print(2)", "2\n"}, {"print(2)", "2\n"},
             {"print(1)", "1\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print('\u03a9')", "\u03a9\n"}, {"print(1)", "1\n"}};
         for (String[] call : calls) {
-          assertEquals(call[1], result(oneWorker.call(open.url(), "command", List.of(call[0]), T)), call[0]);
+          assertEquals(call[1], result(oneSlot.call(open.url(), "command", List.of(call[0]), T)), call[0]);
         }
-        assertEquals("3\n", result(oneWorker.call(open.url(), "command", List.of("print(1 + 2)", 30.0), T)));
-        assertEquals("3\n", result(oneWorker.call(open.url(), "command", List.of("print(1 + 2)"), T)));
-        assertEquals(42, result(oneWorker.call(open.url(), "evaluate", List.of("40 + 2"), T)));
-        assertEquals(43, result(oneWorker.call(open.url(), "evaluate", List.of("40 + 3"), T)));
+        assertEquals("3\n", result(oneSlot.call(open.url(), "command", List.of("print(1 + 2)", 30.0), T)));
+        assertEquals("3\n", result(oneSlot.call(open.url(), "command", List.of("print(1 + 2)"), T)));
+        assertEquals(42, result(oneSlot.call(open.url(), "evaluate", List.of("40 + 2"), T)));
+        assertEquals(43, result(oneSlot.call(open.url(), "evaluate", List.of("40 + 3"), T)));
       } finally {
-        oneWorker.close();
+        oneSlot.close();
       }
     }
 
@@ -1060,7 +1060,7 @@ abstract class AgentClientContract {
     }
 
     @Test
-    void twoHundredConcurrentCallsOnEightWorkersAllSucceed(VertxTestContext test) {
+    void twoHundredConcurrentCallsOnEightSlotsAllSucceed(VertxTestContext test) {
       AgentClient small = newClient(vertx, new AgentClientOptions().setPoolSize(8));
       List<Future<Map<String, Object>>> calls = new ArrayList<>();
       for (int i = 0; i < 200; i++) {
