@@ -33,7 +33,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class AgentCall implements CallSlots.Waiter {
 
-  /** Answers up to this size are parsed on the event loop (a {@code command} answer parses in microseconds). */
+  /**
+   * Answers up to this size are parsed on the event loop. Measured (warm, one thread, the 2-core machine under
+   * load): a short {@code command} answer parses in ~4 µs, 64 KiB in ~0.1 ms, 256 KiB in ~0.6 ms, 1 MiB in ~2 ms.
+   */
   static final int INLINE_PARSE_BYTES = 64 * 1024;
 
   /** The only method sent again when a kept-alive connection closes before answering. */
