@@ -178,6 +178,29 @@ abstract class AgentClientContract {
     }
 
     @Test
+    void anUnaskedAnswerAfterTheRealOneIsNeverTakenForTheNextCallsAnswer() throws Exception {
+      // One write: the answer, then a second, unasked response on the same kept-alive connection. A client that
+      // kept the connection would hand "stray" to the next call; it must drop the connection instead.
+      String pong = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>pong</string></value>"
+          + "</param></params></methodResponse>";
+      String stray = pong.replace("pong", "stray");
+      try (HostileServer server = HostileServer.start((socket, request) -> {
+        socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + pong.length()
+            + "\r\n\r\n" + pong + "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + stray.length()
+            + "\r\n\r\n" + stray).getBytes(StandardCharsets.ISO_8859_1));
+        socket.getOutputStream().flush();
+        HostileServer.silent().answer(socket, request);
+      });
+          AgentClient client = newClient(vertx, new AgentClientOptions().setPoolSize(1))) {
+        for (int i = 0; i < 3; i++) {
+          assertEquals("pong", result(client.call(server.url(), "command", List.of("print(1)"),
+              Duration.ofSeconds(5))), "call " + i);
+        }
+        assertEquals(3, server.requests().size(), "each command reached the agent exactly once");
+      }
+    }
+
+    @Test
     void aChunkedAnswerIsReadAndItsConnectionIsNotKept() throws Exception {
       String xml = "<?xml version=\"1.0\"?><methodResponse><params><param><value><string>chunked pong</string>"
           + "</value></param></params></methodResponse>";
