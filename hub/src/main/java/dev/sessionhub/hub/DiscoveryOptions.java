@@ -23,11 +23,9 @@ public final class DiscoveryOptions {
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(2);
   public static final int DEFAULT_MAX_IN_FLIGHT = 256;
   /**
-   * Calls to agents in flight at once (the call slots of the agent client), commands and discovery polls
-   * together. A broadcast runs at most this many commands at a time; a slot is one connection to an agent (no
-   * thread: the client is Vert.x's asynchronous one). Why 32: measured with the earlier thread-per-call client,
-   * where 64 cost a trivial broadcast more CPU for no gain; farms that send commands running for seconds to
-   * hundreds of sessions want more.
+   * Calls to agents in flight at once, commands and discovery polls together. A broadcast runs at most this many
+   * commands at a time. Why 32 and not more: on the 2-core reference machine 64 cost a trivial broadcast ~7 µs
+   * more CPU a target for no gain; farms that send commands running for seconds to hundreds of sessions want more.
    */
   public static final int DEFAULT_AGENT_CALLS = 32;
 

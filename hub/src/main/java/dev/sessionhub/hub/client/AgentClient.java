@@ -9,8 +9,7 @@ import java.util.Map;
  * How the hub calls agents: one XML-RPC call at a time, answered as a {@link Future}.
  *
  * <p>Why an interface: discovery, routing and jobs depend on this contract only, so they can be tested with a
- * fake, and the transport (today the hardened Apache XML-RPC layer on Vert.x's HTTP client, {@link
- * VertxAgentClient}) can change without
+ * fake, and the transport (today the hardened Apache client, {@link ApacheAgentClient}) can change without
  * touching them. Every failure is an {@link AgentCallException} whose {@link AgentCallException.Kind} tells the
  * caller what happened (unreachable, timeout, fault, protocol, overloaded) without reading message text.
  */
@@ -18,9 +17,8 @@ public interface AgentClient extends AutoCloseable {
 
   /**
    * Calls {@code method} with {@code params} on the agent at {@code url} (e.g. {@code "http://127.0.0.1:8000/"}),
-   * giving up after {@code timeout} in total (queueing, connecting and reading included). Never blocks the
-   * caller; at most the options' pool size of calls are in flight at once, the rest wait in a bounded queue; the
-   * future completes on the caller's context. Fails only with
+   * giving up after {@code timeout} in total (queueing, connecting and reading included). Runs on a bounded
+   * worker pool, never on an event loop; the future completes on the caller's context. Fails only with
    * {@link AgentCallException}.
    *
    * <p>Parameters may be {@code Integer}, {@code Long} (sent as int when it fits, else as string), {@code
@@ -33,7 +31,7 @@ public interface AgentClient extends AutoCloseable {
   }
 
   /**
-   * The same, but the client asks {@code gate} right before sending: a refusal fails the call with {@link
+   * The same, but the worker asks {@code gate} right before sending: a refusal fails the call with {@link
    * AgentCallException.Kind#NOT_SENT} and the agent never sees it.
    */
   Future<Object> call(String url, String method, List<Object> params, Duration timeout, SendGate gate);
@@ -44,7 +42,7 @@ public interface AgentClient extends AutoCloseable {
    */
   Future<Map<String, Object>> serverData(String url);
 
-  /** Closes the client; calls still waiting for a slot fail, later calls fail at once, calls in flight end. */
+  /** Closes the worker pool; calls still waiting for a worker fail, later calls fail at once. */
   @Override
   void close();
 }

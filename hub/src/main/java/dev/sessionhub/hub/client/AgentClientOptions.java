@@ -8,8 +8,8 @@ import java.util.Objects;
  * How the hub's {@link AgentClient} connects, authenticates and bounds its work.
  *
  * <p>Defaults suit a farm on one network: 1 s to connect (a live agent answers a connect in microseconds; a
- * dead host should not hold a call slot), 3 s for discovery's {@code server_data()} poll, 4 MiB per response,
- * 32 calls in flight and 10,000 waiting for a slot, {@code https://} agents verified against the JDK's trusted CAs.
+ * dead host should not hold a worker), 3 s for discovery's {@code server_data()} poll, 4 MiB per response, 32
+ * worker threads and 10,000 calls waiting for one, {@code https://} agents verified against the JDK's trusted CAs.
  * Setters validate and return {@code this}; the copy and JSON constructors let the hub build options from flags,
  * environment or a file.
  */
@@ -101,11 +101,7 @@ public final class AgentClientOptions {
     return maxIdleConnections;
   }
 
-  /**
-   * 0 closes every connection after its call (no keep-alive). Any other value keeps idle connections: Vert.x's
-   * pool has no cap on idle connections in all, so the bound is per agent (at most the pool size) and in time
-   * (each closes after {@link #getKeepAlive()}).
-   */
+  /** Idle agent connections kept in all (each is a file descriptor); 0 closes every connection after its call. */
   public AgentClientOptions setMaxIdleConnections(int maxIdleConnections) {
     if (maxIdleConnections < 0) {
       throw new IllegalArgumentException("max idle connections must be 0 or more, got " + maxIdleConnections);
@@ -147,7 +143,7 @@ public final class AgentClientOptions {
     return poolSize;
   }
 
-  /** Calls in flight at once, across all agents (so also the most connections to one agent). */
+  /** Worker threads, i.e. calls in flight at once. */
   public AgentClientOptions setPoolSize(int poolSize) {
     this.poolSize = positive(poolSize, "pool size");
     return this;
@@ -157,7 +153,7 @@ public final class AgentClientOptions {
     return maxQueued;
   }
 
-  /** Calls allowed to wait for a slot; one more fails at once with OVERLOADED. Zero means no waiting. */
+  /** Calls allowed to wait for a worker; one more fails at once with OVERLOADED. Zero means no waiting. */
   public AgentClientOptions setMaxQueued(int maxQueued) {
     if (maxQueued < 0) {
       throw new IllegalArgumentException("max queued must not be negative, got " + maxQueued);

@@ -54,7 +54,7 @@ final class SecureXmlReaders {
     }
   };
 
-  /** One reader per parsing thread (event loops, or a worker for a large answer), reused; its settings stay set. */
+  /** One reader per calling thread (the agent-call workers), reused call after call; its settings stay set. */
   private static final ThreadLocal<XMLReader> READERS = new ThreadLocal<>();
 
   private SecureXmlReaders() {

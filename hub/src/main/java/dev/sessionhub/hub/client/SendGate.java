@@ -1,8 +1,8 @@
 package dev.sessionhub.hub.client;
 
 /**
- * A last check before a call leaves for its agent, made on the caller's context once the call has its slot and
- * its connection, right before the request is written. It must not block (an event loop asks). A refused call fails with {@link AgentCallException.Kind#NOT_SENT} and never reaches the agent.
+ * A last check before a call leaves for its agent, made by the worker that is about to send it (after any wait
+ * for a worker). A refused call fails with {@link AgentCallException.Kind#NOT_SENT} and never reaches the agent.
  */
 @FunctionalInterface
 public interface SendGate {

@@ -6,7 +6,7 @@ import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.AgentOutputClient;
-import dev.sessionhub.hub.client.VertxAgentClient;
+import dev.sessionhub.hub.client.ApacheAgentClient;
 import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HostOwners;
@@ -104,7 +104,7 @@ public final class HubImpl implements Hub {
 
   private static Future<Hub> wire(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock,
       List<ScanTarget> targets, CreatedResources created) {
-    VertxAgentClient client = new VertxAgentClient(vertx, new AgentClientOptions()
+    ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
         .setPoolSize(options.getDiscovery().getAgentCalls())
         .setToken(options.getToken())
         .setPollTimeout(options.getDiscovery().getPollTimeout())
@@ -113,7 +113,7 @@ public final class HubImpl implements Hub {
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     created.add("inventory", inventory::close);
     HubMetrics metrics = new HubMetrics().watchInventory(inventory.view())
-        .watchAgentCalls(client::callsInFlight, client::queuedCalls).watchCluster(hazelcast);
+        .watchAgentCalls(client::busyWorkers, client::queuedCalls).watchCluster(hazelcast);
     created.add("metrics", metrics::close);
     InventoryEvents events = new InventoryEvents(vertx, inventory).start();
     created.add("inventory events", events::stop);
@@ -134,7 +134,7 @@ public final class HubImpl implements Hub {
         TargetScanner.DEFAULT_MAX_CALLS, observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobs().getJobTtl());
     created.add("job store", store::close);
-    AgentClient control = new VertxAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
+    AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
         .setToken(options.getToken()).setPollTimeout(options.getDiscovery().getPollTimeout()).setCaPath(options.getDiscovery().getAgentCaPath()));
     created.add("control client", control::close);
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobs().getJobTtl()).start();

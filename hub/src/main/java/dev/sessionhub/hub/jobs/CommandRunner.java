@@ -136,7 +136,7 @@ public final class CommandRunner {
 
   /**
    * The gate, which also tells the follower when it lets the command go (the agent answers {@code output} for it
-   * from then on). Asked right before the request is written.
+   * from then on). Asked on the worker that sends.
    */
   private static SendGate tellingOnSend(SendGate gate, OutputFollower follower) {
     java.util.concurrent.atomic.AtomicBoolean sent = new java.util.concurrent.atomic.AtomicBoolean();

@@ -103,12 +103,12 @@ public final class HubMetrics implements DiscoveryObserver, JobMetrics, AutoClos
     return this;
   }
 
-  /** The agent client's slots: calls in flight, calls waiting for one (metric names kept from its worker pool). */
+  /** The agent client's pool: workers busy, calls waiting for one. */
   public HubMetrics watchAgentCalls(IntSupplier busy, IntSupplier queued) {
     Gauge.builder("sessionhub.agent.call.workers.busy", busy, IntSupplier::getAsInt).strongReference(true)
-        .description("Agent calls in flight now (of --agent-calls)").register(registry);
+        .description("Agent-call workers running a call now").register(registry);
     Gauge.builder("sessionhub.agent.calls.queued", queued, IntSupplier::getAsInt).strongReference(true)
-        .description("Agent calls waiting for a slot now").register(registry);
+        .description("Agent calls waiting for a worker now").register(registry);
     return this;
   }
 

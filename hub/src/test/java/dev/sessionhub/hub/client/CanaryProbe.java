@@ -1,11 +1,8 @@
 package dev.sessionhub.hub.client;
 
-import io.vertx.core.Vertx;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
@@ -39,20 +36,21 @@ public final class CanaryProbe {
       System.out.println("stock.deserialized=" + Canary.deserialized);
       Canary.deserialized = false;
 
-      Vertx vertx = Vertx.vertx();
-      try (VertxAgentClient hardened = new VertxAgentClient(vertx, new AgentClientOptions())) {
-        hardened.call(server.url(), "server_data", List.of(), Duration.ofSeconds(10))
-            .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-      } catch (ExecutionException failed) {
-        AgentCallException e = (AgentCallException) failed.getCause();
+      XmlRpcInvoker hardened = new XmlRpcInvoker(TransportSettings.of(new AgentClientOptions()),
+          new IdleConnections(1, 1, 1000));
+      try {
+        hardened.invoke(new CallConfig(new URL(server.url()), deadline()), "server_data", List.of());
+      } catch (AgentCallException e) {
         System.out.println("hardened.kind=" + e.kind());
         System.out.println("hardened.code=" + e.faultCode());
         System.out.println("hardened.message=" + e.getMessage());
         System.out.println("hardened.cause=" + e.getCause());
-      } finally {
-        vertx.close().await(10, TimeUnit.SECONDS);
       }
       System.out.println("hardened.deserialized=" + Canary.deserialized);
     }
+  }
+
+  private static Deadline deadline() {
+    return Deadline.after(Duration.ofSeconds(10));
   }
 }

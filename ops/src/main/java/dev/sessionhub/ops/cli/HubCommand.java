@@ -85,7 +85,7 @@ final class HubCommand implements Callable<Integer> {
   @Option(names = "--agent-calls", defaultValue = "32", description = "Calls to agents in flight at once "
       + "(default ${DEFAULT-VALUE}): a broadcast runs at most this many commands at a time, and a target still "
       + "waiting for a free slot when its timeout runs out ends 'timeout' unsent. Raise it for long commands on "
-      + "many sessions (each slot is one connection to an agent, no thread).")
+      + "many sessions (each slot is a thread blocked on its agent).")
   int agentCalls;
 
   @Option(names = "--rate-burst", defaultValue = "400",

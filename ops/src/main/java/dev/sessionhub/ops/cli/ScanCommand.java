@@ -1,7 +1,7 @@
 package dev.sessionhub.ops.cli;
 
 import dev.sessionhub.hub.client.AgentClientOptions;
-import dev.sessionhub.hub.client.VertxAgentClient;
+import dev.sessionhub.hub.client.ApacheAgentClient;
 import dev.sessionhub.hub.discovery.FoundSession;
 import dev.sessionhub.hub.discovery.PortProber;
 import dev.sessionhub.hub.discovery.ScanReport;
@@ -72,9 +72,9 @@ final class ScanCommand implements Callable<Integer> {
     AgentClientOptions clientOptions = new AgentClientOptions().setToken(tokens.resolve())
         .setCaPath(agentCa == null ? null : agentCa.toString());
     Vertx vertx = Vertx.vertx();
-    VertxAgentClient client;
+    ApacheAgentClient client;
     try {
-      client = new VertxAgentClient(vertx, clientOptions);
+      client = new ApacheAgentClient(vertx, clientOptions);
     } catch (IllegalArgumentException e) {
       vertx.close();
       throw new CliException(CliException.USAGE, "--agent-ca: " + e.getMessage());

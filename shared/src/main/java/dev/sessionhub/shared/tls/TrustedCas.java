@@ -16,7 +16,7 @@ import javax.net.ssl.TrustManagerFactory;
  * The certificate authorities a SessionHub client trusts when it speaks https: the CAs of one PEM bundle (a
  * {@code --hub-ca} or {@code --agent-ca} file), or, without one, the JDK's default trust store.
  *
- * <p>Why one class: the hub's agent client (Vert.x), the CLI ({@code java.net.http}) and the
+ * <p>Why one class: the hub's agent client ({@code HttpURLConnection}), the CLI ({@code java.net.http}) and the
  * tests all need the same rule, and the same clear error for a file that holds no certificate. Only trust is
  * configured here; hostname verification stays the JDK's (on), and no client falls back to plain http.
  */

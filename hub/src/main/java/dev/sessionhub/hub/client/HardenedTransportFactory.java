@@ -1,0 +1,27 @@
+package dev.sessionhub.hub.client;
+
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcTransport;
+import org.apache.xmlrpc.client.XmlRpcTransportFactory;
+
+/**
+ * Installs {@link HardenedTransport} in an Apache {@link XmlRpcClient}: a new transport for every call, as the
+ * library's own Sun transport factory does, since a transport holds its call's connection.
+ */
+final class HardenedTransportFactory implements XmlRpcTransportFactory {
+
+  private final XmlRpcClient client;
+  private final TransportSettings settings;
+  private final IdleConnections idle;
+
+  HardenedTransportFactory(XmlRpcClient client, TransportSettings settings, IdleConnections idle) {
+    this.client = client;
+    this.settings = settings;
+    this.idle = idle;
+  }
+
+  @Override
+  public XmlRpcTransport getTransport() {
+    return new HardenedTransport(client, settings, idle);
+  }
+}
