@@ -1,9 +1,7 @@
 package dev.sessionhub.hub;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.sessionhub.hub.cluster.HubStatus;
 import dev.sessionhub.hub.impl.HubImpl;
-import dev.sessionhub.hub.inventory.Inventory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -23,8 +21,6 @@ public interface Hub {
 
   /** {@code http://host:port} of the API, without credentials. */
   String url();
-
-  Inventory inventory();
 
   /** Runs one discovery cycle now (besides the periodic ones) and reports it. */
   Future<HubStatus> scanNow();

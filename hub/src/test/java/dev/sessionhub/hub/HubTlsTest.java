@@ -12,7 +12,7 @@ import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.RawHttp;
 import dev.sessionhub.agent.testing.TestPki;
 import dev.sessionhub.hub.cluster.HazelcastSetup;
-import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.HubStatus;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubCluster;
 import dev.sessionhub.shared.tls.TrustedCas;

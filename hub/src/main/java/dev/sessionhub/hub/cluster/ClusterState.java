@@ -1,5 +1,6 @@
 package dev.sessionhub.hub.cluster;
 
+import dev.sessionhub.hub.HubStatus;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;

@@ -5,7 +5,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.client.AgentClient;
 import dev.sessionhub.hub.cluster.ClusterState;
-import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.HubStatus;
 import dev.sessionhub.hub.inventory.Inventory;
 import dev.sessionhub.hub.inventory.SessionRecord;
 import dev.sessionhub.hub.inventory.Source;

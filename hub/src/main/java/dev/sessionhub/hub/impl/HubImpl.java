@@ -11,7 +11,7 @@ import dev.sessionhub.hub.cluster.ClusterSecrets;
 import dev.sessionhub.hub.cluster.ClusterState;
 import dev.sessionhub.hub.cluster.HostOwners;
 import dev.sessionhub.hub.cluster.MemberTrust;
-import dev.sessionhub.hub.cluster.HubStatus;
+import dev.sessionhub.hub.HubStatus;
 import dev.sessionhub.hub.cluster.PauseDetector;
 import dev.sessionhub.hub.jobs.SendFence;
 import dev.sessionhub.hub.jobs.JobCancels;
@@ -64,16 +64,14 @@ import java.util.UUID;
 public final class HubImpl implements Hub {
 
   private final HubOptions options;
-  private final Inventory inventory;
   private final DiscoveryService discovery;
   private final HubHttpServer http;
   private final int port;
   private final CreatedResources created;
 
-  private HubImpl(HubOptions options, Inventory inventory, DiscoveryService discovery, HubHttpServer http, int port,
+  private HubImpl(HubOptions options, DiscoveryService discovery, HubHttpServer http, int port,
       CreatedResources created) {
     this.options = options;
-    this.inventory = inventory;
     this.discovery = discovery;
     this.http = http;
     this.port = port;
@@ -186,7 +184,7 @@ public final class HubImpl implements Hub {
           client, cluster, targets, owners, options.getDiscovery().getScanInterval(), clock, url, observers);
       discovery.start();
       created.add("discovery", discovery::stop);
-      return new HubImpl(options, inventory, discovery, http, server.actualPort(), created);
+      return new HubImpl(options, discovery, http, server.actualPort(), created);
     });
   }
 
@@ -218,11 +216,6 @@ public final class HubImpl implements Hub {
   @Override
   public String url() {
     return scheme(options) + options.getHttp().getBindAddress() + ":" + port;
-  }
-
-  @Override
-  public Inventory inventory() {
-    return inventory;
   }
 
   @Override

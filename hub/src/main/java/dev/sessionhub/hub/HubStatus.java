@@ -1,4 +1,4 @@
-package dev.sessionhub.hub.cluster;
+package dev.sessionhub.hub;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
