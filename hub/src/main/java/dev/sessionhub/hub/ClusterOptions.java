@@ -84,7 +84,7 @@ public final class ClusterOptions {
 
   public ClusterOptions addTrustedMember(String member) {
     if (member != null && !member.isBlank()) {
-      new dev.sessionhub.hub.cluster.MemberTrust(List.of(member)); // names a bad entry now, not at start
+      new dev.sessionhub.hub.impl.cluster.MemberTrust(List.of(member)); // names a bad entry now, not at start
       trustedMembers.add(member.trim());
     }
     return this;

@@ -22,7 +22,7 @@ import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.ProcessHealth;
 import dev.sessionhub.agent.testing.Wire;
 import dev.sessionhub.agent.testing.XmlPayloads;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import dev.sessionhub.shared.xmlrpc.XmlRpcCodec;

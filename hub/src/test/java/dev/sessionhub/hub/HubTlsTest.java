@@ -11,7 +11,7 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.agent.testing.RawHttp;
 import dev.sessionhub.agent.testing.TestPki;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import dev.sessionhub.hub.HubStatus;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubCluster;

@@ -9,7 +9,7 @@ import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
 import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.nio.file.Path;
@@ -109,8 +109,8 @@ class HubStartFailureTest {
     if (engine == null) {
       return 0;
     }
-    return engine.getEventService().getRegistrations("hz:impl:mapService", dev.sessionhub.hub.inventory.Inventory
+    return engine.getEventService().getRegistrations("hz:impl:mapService", dev.sessionhub.hub.impl.inventory.Inventory
         .MAP_NAME).size() + engine.getEventService().getRegistrations("hz:impl:mapService",
-        dev.sessionhub.hub.jobs.JobStore.RESULTS).size();
+        dev.sessionhub.hub.impl.jobs.JobStore.RESULTS).size();
   }
 }

@@ -4,7 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,10 +2,10 @@ package dev.sessionhub.ops.bench;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
-import dev.sessionhub.hub.inventory.Inventory;
-import dev.sessionhub.hub.inventory.SessionRecord;
-import dev.sessionhub.hub.inventory.Source;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.inventory.Inventory;
+import dev.sessionhub.hub.impl.inventory.SessionRecord;
+import dev.sessionhub.hub.impl.inventory.Source;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.selector.Selector;
 import io.vertx.core.Future;
@@ -72,7 +72,7 @@ public final class LookupBench {
   private static void run(Vertx vertx, HazelcastInstance hz, int sessions, int iterations, int warmup)
       throws Exception {
     Inventory inventory = new Inventory(vertx, hz);
-    new dev.sessionhub.hub.inventory.InventoryEvents(vertx, inventory).start();
+    new dev.sessionhub.hub.impl.inventory.InventoryEvents(vertx, inventory).start();
     String hubId = hz.getCluster().getLocalMember().getUuid().toString();
 
     long heap0 = usedHeapAfterGc();

@@ -1,7 +1,7 @@
 package dev.sessionhub.ops.cli;
 
 import dev.sessionhub.shared.scan.TargetSyntaxException;
-import dev.sessionhub.hub.discovery.Diagnosis;
+import dev.sessionhub.hub.impl.discovery.Diagnosis;
 import dev.sessionhub.shared.scan.HostPort;
 import io.vertx.core.json.JsonObject;
 import java.net.InetAddress;

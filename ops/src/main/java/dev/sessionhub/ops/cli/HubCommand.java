@@ -3,7 +3,7 @@ package dev.sessionhub.ops.cli;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;

@@ -2,10 +2,10 @@ package dev.sessionhub.ops.cli;
 
 import dev.sessionhub.hub.client.AgentClientOptions;
 import dev.sessionhub.hub.client.ApacheAgentClient;
-import dev.sessionhub.hub.discovery.FoundSession;
-import dev.sessionhub.hub.discovery.PortProber;
-import dev.sessionhub.hub.discovery.ScanReport;
-import dev.sessionhub.hub.discovery.TargetScanner;
+import dev.sessionhub.hub.impl.discovery.FoundSession;
+import dev.sessionhub.hub.impl.discovery.PortProber;
+import dev.sessionhub.hub.impl.discovery.ScanReport;
+import dev.sessionhub.hub.impl.discovery.TargetScanner;
 import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.scan.ScanTarget;
 import dev.sessionhub.shared.scan.TargetParser;

@@ -46,7 +46,7 @@ class BlockedThreadLogTest {
         "io.vertx.core.VertxException: Thread blocked",
         "\tat java.base@17.0.15/java.lang.Thread.sleep(Native Method)",
         "\tat app//com.hazelcast.map.impl.proxy.MapProxyImpl.setAllAsync(MapProxyImpl.java:520)",
-        "\tat app//dev.sessionhub.hub.jobs.ResultBatches.store(ResultBatches.java:86)",
+        "\tat app//dev.sessionhub.hub.impl.jobs.ResultBatches.store(ResultBatches.java:86)",
         "03:12:53.146 INFO  something else"));
     assertEquals(2, log.warnings());
     assertEquals(1, violations.count(SoakViolations.EVENT_LOOP), violations.describe());

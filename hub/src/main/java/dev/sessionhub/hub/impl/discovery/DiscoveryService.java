@@ -1,0 +1,328 @@
+package dev.sessionhub.hub.impl.discovery;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.impl.cluster.HostOwners;
+import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.impl.cluster.ClusterState;
+import dev.sessionhub.hub.HubStatus;
+import dev.sessionhub.hub.impl.inventory.Inventory;
+import dev.sessionhub.hub.impl.inventory.SessionRecord;
+import dev.sessionhub.hub.impl.inventory.Source;
+import dev.sessionhub.shared.model.SessionInfo;
+import dev.sessionhub.shared.scan.HostPort;
+import dev.sessionhub.shared.scan.ScanTarget;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A hub's discovery loop. Each cycle it scans the target hosts whose Hazelcast partition this member owns
+ * (so N hubs split the work, and a dead hub's share moves to the survivors by itself), records every session
+ * found, then re-polls the other sessions whose inventory entries it owns (announced ones, ones outside the
+ * targets, ones on hosts another hub scans) so their
+ * {@code server_data} stays fresh and their leases renewed. A session that stops answering is simply not
+ * renewed; its lease expires. Cycles never overlap: the next is scheduled when one ends.
+ */
+public final class DiscoveryService {
+
+  private static final Logger LOG = LoggerFactory.getLogger(DiscoveryService.class);
+
+  private final Vertx vertx;
+  private final HazelcastInstance hazelcast;
+  private final Inventory inventory;
+  private final SessionLeases registry;
+  private final TargetScanner scanner;
+  private final AgentClient client;
+  private final ClusterState cluster;
+  private final List<ScanTarget> targets;
+  private final HostOwners owners;
+  private final Duration interval;
+  private final Clock clock;
+  private final String httpUrl;
+  private final Instant startedAt;
+  private volatile boolean running;
+  private long timer = -1;
+  private volatile HubStatus lastStatus;
+  /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
+  private final SilentHosts silentHosts;
+  private long cycles;
+  private final DiscoveryObserver metrics;
+
+  /** {@code metrics}: told each cycle's time and each re-poll's outcome (the metrics, {@link ScanOutcomes}). */
+  public DiscoveryService(Vertx vertx, HazelcastInstance hazelcast, Inventory inventory, SessionLeases registry,
+      TargetScanner scanner, PortProber prober, AgentClient client, ClusterState cluster, List<ScanTarget> targets,
+      HostOwners owners, Duration interval, Clock clock, String httpUrl, DiscoveryObserver metrics) {
+    this.metrics = metrics;
+    this.silentHosts = new SilentHosts(prober);
+    this.vertx = vertx;
+    this.hazelcast = hazelcast;
+    this.inventory = inventory;
+    this.registry = registry;
+    this.scanner = scanner;
+    this.client = client;
+    this.cluster = cluster;
+    this.targets = List.copyOf(targets);
+    this.owners = owners;
+    this.interval = interval;
+    this.clock = clock;
+    this.httpUrl = httpUrl;
+    this.startedAt = clock.instant();
+  }
+
+  public void start() {
+    running = true;
+    vertx.runOnContext(v -> cycleThenReschedule());
+  }
+
+  public void stop() {
+    running = false;
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+  }
+
+  public HubStatus lastStatus() {
+    return lastStatus;
+  }
+
+  private void cycleThenReschedule() {
+    if (!running) {
+      return;
+    }
+    runCycle().onComplete(ar -> {
+      if (ar.failed() && running) {
+        LOG.warn("scan cycle failed: {}", ar.cause().toString());
+      }
+      if (running) {
+        timer = vertx.setTimer(interval.toMillis(), id -> cycleThenReschedule());
+      }
+    });
+  }
+
+  /** One cycle: scan owned target hosts, then re-poll the other sessions this member owns. */
+  public Future<HubStatus> runCycle() {
+    Instant began = clock.instant();
+    long start = System.nanoTime();
+    OwnedHosts owned = new OwnedHosts(cycles++);
+    Set<String> scanned = new HashSet<>();
+    return scanner.scan(owned.addresses(), found -> {
+      scanned.add(found.address().toString());
+      record(found.address().host(), found.address().port(), found.url(), found.info(), Source.SCAN);
+    }).compose(report -> {
+      silentHosts.addAll(report.silentHosts());
+      return repollOthers(owned, scanned).map(polled -> {
+        HubStatus status = new HubStatus(cluster.localMemberId(), localMember().getAddress().toString(), httpUrl,
+            startedAt, began, Duration.ofNanos(System.nanoTime() - start).toMillis(), owned.count(), owned.sample(),
+            report.probed(), report.sessions().size(), polled, owned.silentCount(), owned.silentSample());
+        lastStatus = status;
+        metrics.cycleEnded(System.nanoTime() - start);
+        cluster.publish(status);
+        return status;
+      });
+    });
+  }
+
+  private void record(String host, int port, String url, SessionInfo info, Source source) {
+    registry.seen(host, port, url, info, source)
+        .onFailure(e -> LOG.debug("could not record {}:{}: {}", host, port, e.toString()));
+  }
+
+  /**
+   * Polls every session this member owns that the scan did not just see (probed ports included), and the
+   * sessions this hub knows of that nobody in its cluster renews (see {@link #orphans}).
+   */
+  private Future<Integer> repollOthers(OwnedHosts owned, Set<String> scanned) {
+    return inventory.localAddresses().compose(local -> {
+      Set<String> addresses = new LinkedHashSet<>(local);
+      java.util.Map<String, SessionRecord> orphans = orphans();
+      addresses.addAll(orphans.keySet());
+      List<Future<Void>> polls = new ArrayList<>();
+      for (String address : addresses) {
+        if (scanned.contains(address) || owned.probed(address) || scannedByAnotherHub(address)) {
+          continue;
+        }
+        SessionRecord known = orphans.get(address);
+        polls.add(inventory.get(address).compose(r -> r != null ? poll(r)
+            : known != null ? poll(known) : Future.succeededFuture()));
+      }
+      return Future.join(polls).transform(ar -> Future.succeededFuture(polls.size()));
+    });
+  }
+
+  /**
+   * A session on a target host and port that this hub does not own: its owner's scan sees it every cycle, so
+   * polling it here too would only contact it twice.
+   */
+  private boolean scannedByAnotherHub(String address) {
+    HostPort session = HostPort.ofKey(address);
+    return owners.isTargetHost(session.hostKey()) && !owners.ownsLocally(session.hostKey())
+        && isTargetPort(session.port());
+  }
+
+  /** Whether {@code port} is one the targets scan. */
+  private boolean isTargetPort(int port) {
+    for (ScanTarget target : targets) {
+      if (target.ports().contains(port)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Sessions in this hub's view last renewed by a hub that is not a member of this hub's cluster (it died, or a
+   * network split put it on the other side) on hosts this member owns: nobody here would renew them otherwise,
+   * and a session that announces only to a hub across a split would drop out of this half for the split's length.
+   */
+  private java.util.Map<String, SessionRecord> orphans() {
+    Set<String> members = new HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
+    java.util.Map<String, SessionRecord> out = new java.util.LinkedHashMap<>();
+    for (SessionRecord r : inventory.view().all()) {
+      if (!members.contains(r.hubId()) && owns(r.host())) {
+        out.put(r.address(), r);
+      }
+    }
+    return out;
+  }
+
+  private Future<Void> poll(SessionRecord r) {
+    return client.serverData(r.url()).compose(struct -> {
+      SessionInfo info = SessionInfo.fromStruct(struct);
+      metrics.polled(new HostPort(r.host(), r.port()));
+      return registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info,
+          r.source()).<Void>mapEmpty();
+    }).recover(e -> {
+      metrics.pollFailed(new HostPort(r.host(), r.port()), DiscoveryObserver.kindOf(e), e.getMessage());
+      return Future.succeededFuture();
+    });
+  }
+
+  private Member localMember() {
+    return hazelcast.getCluster().getLocalMember();
+  }
+
+  /** True when this member owns {@code host}: the hosts it scans. */
+  boolean owns(String host) {
+    return owners.ownsLocally(HostOwners.hostKey(host));
+  }
+
+  /** The target addresses on hosts this member owns, expanded lazily; remembers what it handed out. */
+  private final class OwnedHosts {
+    private final Set<String> probedHosts = new LinkedHashSet<>();
+    private final List<String> sample = new ArrayList<>();
+    private final long cycle;
+    private final List<String> silentSample = new ArrayList<>();
+    private long count;
+    private long silentCount;
+
+    /**
+     * {@code cycle} picks the port a silent host is probed on this cycle, so over cycles every port is tried; a
+     * silent host's ports are not scanned (see {@link SilentHosts}).
+     */
+    OwnedHosts(long cycle) {
+      this.cycle = cycle;
+    }
+
+    Iterator<HostPort> addresses() {
+      Iterator<ScanTarget> t = targets.iterator();
+      return new Iterator<>() {
+        private Iterator<String> hosts = null;
+        private ScanTarget target;
+        private String host;
+        private Iterator<Integer> ports = null;
+
+        @Override
+        public boolean hasNext() {
+          while (ports == null || !ports.hasNext()) {
+            if (hosts != null && hosts.hasNext()) {
+              host = hosts.next();
+              if (owns(host)) {
+                noteHost(host);
+                if (silentHosts.contains(host)) {
+                  noteSilent(host);
+                  silentHosts.probe(host, rotatingPort(target));
+                  ports = null;
+                  continue;
+                }
+                ports = target.ports().iterator();
+              }
+            } else if (t.hasNext()) {
+              target = t.next();
+              hosts = target.hosts().iterator();
+            } else {
+              return false;
+            }
+          }
+          return true;
+        }
+
+        @Override
+        public HostPort next() {
+          if (!hasNext()) {
+            throw new NoSuchElementException();
+          }
+          return new HostPort(host, ports.next());
+        }
+      };
+    }
+
+    private int rotatingPort(ScanTarget target) {
+      int skip = (int) (cycle % target.ports().size());
+      Iterator<Integer> all = target.ports().iterator();
+      for (int i = 0; i < skip; i++) {
+        all.next();
+      }
+      return all.next();
+    }
+
+    private void noteSilent(String host) {
+      silentCount++;
+      if (silentSample.size() < HubStatus.HOSTS_SAMPLE) {
+        silentSample.add(host);
+      }
+    }
+
+    long silentCount() {
+      return silentCount;
+    }
+
+    List<String> silentSample() {
+      return List.copyOf(silentSample);
+    }
+
+    private void noteHost(String host) {
+      if (probedHosts.add(host)) {
+        count++;
+        if (sample.size() < HubStatus.HOSTS_SAMPLE) {
+          sample.add(host);
+        }
+      }
+    }
+
+    boolean probed(String address) {
+      HostPort session = HostPort.ofKey(address);
+      return probedHosts.contains(session.host()) && isTargetPort(session.port());
+    }
+
+    long count() {
+      return count;
+    }
+
+    List<String> sample() {
+      return List.copyOf(sample);
+    }
+  }
+}

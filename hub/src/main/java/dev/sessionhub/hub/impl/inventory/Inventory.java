@@ -1,0 +1,214 @@
+package dev.sessionhub.hub.impl.inventory;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MetadataPolicy;
+import com.hazelcast.config.MergePolicyConfig;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastJsonValue;
+import com.hazelcast.map.IMap;
+import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
+import dev.sessionhub.shared.selector.Selector;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The cluster-wide map of live sessions: a Hazelcast {@code IMap} keyed by {@code host:port} whose values are
+ * JSON ({@code HazelcastJsonValue}, never Java serialization). Every entry is put with a TTL, its lease: a poll
+ * or heartbeat puts it again and so renews it; an entry nobody renews expires, which the
+ * {@link InventoryEvents} report as a session going down.
+ *
+ * <p>All calls are asynchronous: Hazelcast's async API where it has one, {@code executeBlocking} where not
+ * (queries), so no event loop ever waits on the cluster.
+ */
+public final class Inventory {
+
+  public static final String MAP_NAME = "sessionhub.sessions";
+
+  private final Vertx vertx;
+  private final IMap<String, HazelcastJsonValue> map;
+  private final InventoryView view;
+  private final java.time.Clock clock;
+  private final com.hazelcast.partition.PartitionService partitions;
+  private final com.hazelcast.cluster.Cluster members;
+  /**
+   * Where selector queries over the view run: its own threads, so an in-memory query never waits behind
+   * blocking cluster calls (result writes to a frozen member held every thread of Vert.x's worker pool).
+   */
+  private final WorkerExecutor viewQueries;
+
+  public Inventory(Vertx vertx, HazelcastInstance hazelcast) {
+    this(vertx, hazelcast, java.time.Clock.systemUTC());
+  }
+
+  public Inventory(Vertx vertx, HazelcastInstance hazelcast, java.time.Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+    this.map = hazelcast.getMap(MAP_NAME);
+    this.partitions = hazelcast.getPartitionService();
+    this.members = hazelcast.getCluster();
+    this.view = new InventoryView(clock);
+    this.viewQueries = vertx.createSharedWorkerExecutor("sessionhub-view-queries", 2);
+  }
+
+  /** Releases the view's query threads. */
+  public void close() {
+    viewQueries.close();
+  }
+
+  /** This hub's decoded copy, fed by {@link InventoryEvents}. */
+  public InventoryView view() {
+    return view;
+  }
+
+  /**
+   * Reconciles the local view with a full read of the map (see {@link InventoryView#reconcile}): at start, once
+   * the event listener is registered so nothing falls between; after a merge of split clusters, after this
+   * process was paused, and periodically, since events can be lost while partitions migrate.
+   */
+  public Future<Boolean> resyncView() {
+    return vertx.executeBlocking(() -> {
+      // a snapshot read while partitions migrate may miss entries: only a read between two safe checks may drop
+      // records from the view; any other read only adds what is newer
+      boolean safeBefore = partitions.isClusterSafe();
+      java.time.Instant readFrom = clock.instant();
+      List<SessionRecord> snapshot = new ArrayList<>();
+      for (HazelcastJsonValue v : map.values()) {
+        SessionRecord r = decode(v);
+        if (r != null) {
+          snapshot.add(r);
+        }
+      }
+      boolean complete = safeBefore && partitions.isClusterSafe()
+          && view.peersBack(members.getMembers().size(), clock.instant());
+      view.reconcile(snapshot, readFrom, complete);
+      return complete;
+    }, false);
+  }
+
+  /**
+   * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
+   * strategy: with one, Hazelcast 5.6 placed a key by the strategy for sync operations and by the whole key for
+   * async ones, so a {@code setAsync} entry was invisible to {@code get} and failovers re-created entries.
+   */
+  public static void configure(Config config) {
+    config.addMapConfig(new MapConfig(MAP_NAME)
+        .setBackupCount(1)
+        .setPerEntryStatsEnabled(true)
+        .setMetadataPolicy(MetadataPolicy.OFF)
+        .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(), 100)));
+    // No static indexes: with them, a member joining a running cluster rebuilt them on every partition at
+    // proxy creation and that invocation never completed (Hazelcast 5.6, seen in HubDiscoveryTest). The
+    // predicates still run member-side; ops/BENCHMARKS.md records what selector lookups cost without them.
+    // No JSON metadata either (Hazelcast's default parses every JSON value on write to speed up predicates over
+    // it): selectors are answered by the local view, and the metadata cost ~2 KB and a parse per write.
+  }
+
+  public IMap<String, HazelcastJsonValue> map() {
+    return map;
+  }
+
+  private Context context() {
+    return vertx.getOrCreateContext();
+  }
+
+  /** Puts the record with its lease as TTL: adds it, updates it, or renews it. */
+  public Future<Void> put(SessionRecord record) {
+    HazelcastJsonValue value = new HazelcastJsonValue(SessionRecordJson.toStored(record).encode());
+    return Future.fromCompletionStage(
+        map.setAsync(record.address(), value, record.lease().toMillis(), TimeUnit.MILLISECONDS), context());
+  }
+
+  /** The record at {@code address}, or null. */
+  public Future<SessionRecord> get(String address) {
+    return Future.fromCompletionStage(map.getAsync(address), context()).map(Inventory::decode);
+  }
+
+  /**
+   * The session at {@code address} for routing: from the local view when it has it (no cluster round trip),
+   * else from the map (a session registered a moment ago may not have reached the view yet).
+   */
+  public Future<SessionRecord> lookup(String address) {
+    SessionRecord known = view.ready() ? view.get(address) : null;
+    return known != null ? Future.succeededFuture(known) : get(address);
+  }
+
+  /** Whether the local view has a live session at {@code address} (no cluster round trip; false before it loads). */
+  public boolean knows(String address) {
+    return view.ready() && view.get(address) != null;
+  }
+
+  /**
+   * Removes the entry at {@code address}; true if there was one. The local view drops it at once rather than when
+   * the removal event arrives, so this hub's next {@link #lookup} of the address cannot answer the removed record
+   * (a session that deregistered and registered again within milliseconds was judged "unchanged" against it and
+   * not written back).
+   */
+  public Future<Boolean> remove(String address) {
+    return Future.fromCompletionStage(map.removeAsync(address), context()).map(old -> {
+      if (old != null) {
+        view.retire(address, decode(old));
+      }
+      return old != null;
+    });
+  }
+
+  /**
+   * Sessions matching {@code selector}, sorted by host and port: from the local view once it is loaded, else
+   * by a predicate query over the cluster.
+   */
+  public Future<List<SessionRecord>> find(Selector selector) {
+    if (view.ready()) {
+      return viewQueries.executeBlocking(() -> view.find(selector), false);
+    }
+    if (view.waitingForPeers()) {
+      return Future.failedFuture(new IllegalStateException("not ready: this hub was paused and is rejoining its "
+          + "cluster, so its inventory may lack sessions; ask another hub, or retry in a few seconds"));
+    }
+    return findInCluster(selector);
+  }
+
+  /** Sessions matching {@code selector}, by a Hazelcast predicate query (then checked by the selector). */
+  public Future<List<SessionRecord>> findInCluster(Selector selector) {
+    return vertx.executeBlocking(() -> {
+      var values = selector.matchesAll() ? map.values() : map.values(SelectorPredicates.of(selector));
+      List<SessionRecord> out = new ArrayList<>(values.size());
+      for (HazelcastJsonValue v : values) {
+        SessionRecord r = decode(v);
+        if (r != null && selector.matches(r.subject())) {
+          out.add(r);
+        }
+      }
+      out.sort(Comparator.comparing(SessionRecord::host).thenComparingInt(SessionRecord::port));
+      return out;
+    }, false);
+  }
+
+  /** Addresses of the sessions whose host partition this member owns. */
+  public Future<Set<String>> localAddresses() {
+    return vertx.executeBlocking(map::localKeySet, false);
+  }
+
+  public Future<Integer> size() {
+    return vertx.executeBlocking(map::size, false);
+  }
+
+  static SessionRecord decode(HazelcastJsonValue value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return SessionRecordJson.fromStored(new JsonObject(value.getValue()));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+}
