@@ -405,6 +405,7 @@ public final class JobService {
     return store.perTargetResults(run.job(), run.decidedElsewhere())
         .map(stored -> run.overlay(stored, clock.instant()))
         .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())))
+        .map(v -> run.finished().future().isComplete() ? v : v.untilStored())
         .map(v -> v.withCancelled(cancels.isCancelled(run.job().id())));
   }
 
@@ -417,8 +418,9 @@ public final class JobService {
     RunningJob local = running.get(jobId);
     if (local != null) {
       Future<JobView> fromMemory = local.localView(clock.instant());
-      return fromMemory != null ? fromMemory : local.finished().future().compose(v -> viewOf(local))
-          .compose(view -> view.done() ? Future.succeededFuture(view) : later(jobId));
+      return fromMemory != null ? local.finished().future().transform(stored -> fromMemory)
+          : local.finished().future().compose(v -> viewOf(local))
+              .compose(view -> view.done() ? Future.succeededFuture(view) : later(jobId));
     }
     return stored(jobId).compose(view -> {
       if (view == null || view.done()) {

@@ -44,6 +44,14 @@ public record JobView(Job job, List<TargetResult> results, boolean done, boolean
   }
 
   /** The same view, saying whether its job was cancelled. */
+  /**
+   * The same results, read as still running: the coordinator knows every end but has not yet stored them all, and
+   * a job is done only once no reader anywhere can see less (its hub may die the next moment).
+   */
+  public JobView untilStored() {
+    return done ? new JobView(job, results, false, cancelled, liveOutput) : this;
+  }
+
   public JobView withCancelled(boolean wasCancelled) {
     return wasCancelled == cancelled ? this : new JobView(job, results, done, wasCancelled, liveOutput);
   }

@@ -64,7 +64,8 @@ final class ResultBatches {
     synchronized (this) {
       batch.computeIfAbsent(job, j -> new JsonArray()).add(result.toJson());
       waiting.add(stored);
-      flushNow = waiting.size() >= MAX_BATCH;
+      // a job's last result goes out at once: the job reads done only once all its results are stored
+      flushNow = waiting.size() >= MAX_BATCH || job.allKnownNow();
       if (!flushNow && !flushScheduled) {
         flushScheduled = true;
         schedule = true;

@@ -111,6 +111,11 @@ final class RunningJob implements Predicate<TargetResult> {
     return results.containsKey(address);
   }
 
+  /** Every target's end is known here (stored or not). */
+  boolean allKnownNow() {
+    return allKnown.future().isComplete();
+  }
+
   /** Completes when every result has been written to the store (and the job record too). */
   Promise<Void> finished() {
     return finished;
