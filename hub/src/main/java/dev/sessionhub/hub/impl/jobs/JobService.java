@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.sessionhub.hub.impl.audit.AuditLog;
 import dev.sessionhub.hub.impl.cluster.ClusterSecrets;
@@ -396,13 +397,30 @@ public final class JobService {
   }
 
   /**
+   * How long the coordinator's view of its job waits for the results other hubs stored. Past it (a member holding
+   * them is frozen, and the cluster takes up to ~10 s to remove it) the view is what this hub knows, which reads
+   * {@code running} while another hub's result is unseen: an honest, prompt answer a reader polls again.
+   */
+  static final Duration REMOTE_RESULTS_WAIT = Duration.ofSeconds(1);
+
+  /**
    * A job this hub coordinates, as far as known now: what this hub decided in memory, with the stored results of
    * the targets only the store can tell ({@link RunningJob#decidedElsewhere}); a job run entirely here reads
    * nothing from the cluster. Needs no job record from the store (it may not be readable, e.g. while the member
    * holding it is frozen).
    */
   private Future<JobView> viewOf(RunningJob run) {
-    return store.perTargetResults(run.job(), run.decidedElsewhere())
+    return viewOf(run, store.perTargetResults(run.job(), run.decidedElsewhere()));
+  }
+
+  /** {@link #viewOf(RunningJob)} for a reader: waits at most {@link #REMOTE_RESULTS_WAIT} for other hubs' results. */
+  private Future<JobView> promptViewOf(RunningJob run) {
+    return viewOf(run, store.perTargetResults(run.job(), run.decidedElsewhere())
+        .timeout(REMOTE_RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS));
+  }
+
+  private Future<JobView> viewOf(RunningJob run, Future<Map<String, TargetResult>> storedElsewhere) {
+    return storedElsewhere
         .map(stored -> run.overlay(stored, clock.instant()))
         .recover(e -> Future.succeededFuture(run.snapshot(clock.instant())))
         .map(v -> run.finished().future().isComplete() ? v : v.untilStored())
@@ -443,7 +461,7 @@ public final class JobService {
   /** The job as far as known now, or null for a job nobody knows. */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    return (local == null ? stored(jobId) : viewOf(local))
+    return (local == null ? stored(jobId) : promptViewOf(local))
         .map(view -> view == null || view.done() ? view : view.withLiveOutput(outputs.soFar(jobId)));
   }
 
