@@ -35,9 +35,10 @@ import org.apache.hc.core5.util.Timeout;
  *       the one read-only retry), no redirects, no cookies, no content decompression (a gzip body would defeat
  *       the size cap; none is asked for), no proxy, no authentication challenges (the token goes as a header).</li>
  *   <li>Limits: a response line or header line of at most {@link #MAX_LINE_BYTES}, at most {@link
- *       #MAX_HEADERS} headers; the connect timeout is the options'. Reads have no socket timeout: the call's
- *       deadline timer cancels the request, and the body stream checks the deadline before every read (a timed
- *       read on a channel socket costs four more system calls per read).</li>
+ *       #MAX_HEADERS} headers; the connect timeout is the options' (capped by the call's deadline). The TLS
+ *       handshake and reads have no socket timeout: the call's deadline timer cancels the request, and the body
+ *       stream checks the deadline before every read (a timed read on a channel socket costs four more system
+ *       calls per read).</li>
  *   <li>TLS: the settings' {@code SSLContext} (the CA bundle's trust, or the JDK's) and host names checked by
  *       the JDK inside the handshake, so a wrong host fails like an untrusted certificate, with its reason.</li>
  * </ul>
@@ -82,7 +83,7 @@ final class AgentHttpClients {
             .setTimeToLive(TimeValue.NEG_ONE_MILLISECOND)
             .build())
         .setDefaultTlsConfig(TlsConfig.custom()
-            .setHandshakeTimeout(Timeout.ofMilliseconds(settings.connectTimeoutMillis())).build())
+            .setHandshakeTimeout(Timeout.DISABLED).build()) // held to the call's deadline by its timer
         .build();
     return HttpClients.custom()
         .setConnectionManager(pool)

@@ -54,7 +54,8 @@ public final class ApacheAgentClient implements AgentClient {
     this.http = AgentHttpClients.create(settings, poolSize,
         Math.max(poolSize, this.options.getMaxIdleConnections()), this.options.getKeepAlive().toMillis());
     this.invoker = new XmlRpcInvoker(settings, http);
-    this.pool = new CallPool(POOL_NAME, this.options.getPoolSize(), this.options.getMaxQueued());
+    // The HTTP client (its connections) is closed once the last running call has ended, by its deadline at most.
+    this.pool = new CallPool(POOL_NAME, poolSize, this.options.getMaxQueued(), () -> http.close(CloseMode.GRACEFUL));
   }
 
   @Override
@@ -112,7 +113,6 @@ public final class ApacheAgentClient implements AgentClient {
 
   @Override
   public void close() {
-    http.close(CloseMode.GRACEFUL);
     for (Runnable never : pool.shutdown()) {
       if (never instanceof CallTask task) {
         task.pending().fail(new AgentCallException(Kind.OVERLOADED, "agent client is closed"));

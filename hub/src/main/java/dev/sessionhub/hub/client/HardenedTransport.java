@@ -5,7 +5,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
-import java.net.NoRouteToHostException;
 import java.net.SocketException;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
@@ -13,9 +12,11 @@ import java.util.Map;
 import javax.net.ssl.SSLException;
 import org.apache.hc.client5.http.classic.methods.HttpPost;
 import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.ConnectTimeoutException;
 import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.hc.client5.http.protocol.HttpClientContext;
 import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.EndpointDetails;
 import org.apache.hc.core5.http.HttpEntity;
 import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
@@ -70,6 +71,7 @@ final class HardenedTransport extends XmlRpcHttpTransport {
   private byte[] body;
   private HttpPost post;
   private ClassicHttpResponse response;
+  private HttpClientContext context;
   private BoundedResponseStream in;
   /** The whole response was parsed: the connection may be kept once the body is read to its end. */
   private boolean complete;
@@ -169,25 +171,40 @@ final class HardenedTransport extends XmlRpcHttpTransport {
     headers.forEach(post::addHeader);
     post.setEntity(new ByteArrayEntity(body, null));
     call.abort().attach(post);
-    HttpClientContext context = HttpClientContext.create();
-    context.setRequestConfig(RequestConfig.custom()
-        .setConnectionRequestTimeout(Timeout.ofMilliseconds(call.deadline().remainingSocketMillis()))
-        .setResponseTimeout(Timeout.DISABLED)
-        .build());
+    long connectMillis = Math.min(settings.connectTimeoutMillis(), call.deadline().remainingSocketMillis());
+    context = HttpClientContext.create();
+    context.setRequestConfig(requestConfig(connectMillis));
     try {
       return http.executeOpen(null, post, context);
     } catch (SSLException e) {
       throw tlsFailure(e);
+    } catch (ConnectTimeoutException e) {
+      throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, "no connection to " + call.hostPort()
+          + " within " + connectMillis + " ms", e);
     }
   }
 
   /**
-   * Only the read-only discovery call goes out again after a connection closed before answering, and only if
-   * the failure was not connecting (a refused connect is an answer) and time is left.
+   * Waiting for a pooled connection and connecting are held to what is left of the deadline; reads have no
+   * socket timeout (see {@link AgentHttpClients}).
+   */
+  @SuppressWarnings("deprecation") // the per-request connect timeout: the connection config's is fixed
+  private RequestConfig requestConfig(long connectMillis) {
+    return RequestConfig.custom()
+        .setConnectionRequestTimeout(Timeout.ofMilliseconds(call.deadline().remainingSocketMillis()))
+        .setConnectTimeout(Timeout.ofMilliseconds(connectMillis))
+        .setResponseTimeout(Timeout.DISABLED)
+        .build();
+  }
+
+  /**
+   * Only the read-only discovery call goes out again, only after a kept connection (one that carried an answer
+   * before) closed before answering, and only while time is left.
    */
   private boolean mayResend(IOException failure) {
-    return READ_ONLY_METHOD.equals(method) && !(failure instanceof ConnectException)
-        && !(failure instanceof NoRouteToHostException) && !call.abort().aborted() && !call.deadline().expired();
+    EndpointDetails connection = context == null ? null : context.getEndpointDetails();
+    return READ_ONLY_METHOD.equals(method) && connection != null && connection.getResponseCount() > 0
+        && !(failure instanceof ConnectException) && !call.abort().aborted() && !call.deadline().expired();
   }
 
   private AgentCallException tlsFailure(SSLException e) {
