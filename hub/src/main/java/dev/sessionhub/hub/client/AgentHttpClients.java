@@ -28,7 +28,7 @@ import org.apache.hc.core5.util.Timeout;
  * Builds the one Apache HttpClient (classic, blocking) that carries every agent call of a client.
  *
  * <ul>
- *   <li>Pool: at most {@code perAgent} connections per agent and {@code total} in all; a connection idle longer
+ *   <li>Pool: at most one connection per worker to an agent (see {@link #create}); a connection idle longer
  *       than the keep-alive is closed; every reuse is checked first ({@link CheckedConnection}, validate after
  *       0 ms of inactivity), newest first (LIFO).</li>
  *   <li>Nothing automatic: no retries (a {@code command} is never sent twice; {@link HardenedTransport} decides
@@ -55,7 +55,13 @@ final class AgentHttpClients {
   private AgentHttpClients() {
   }
 
-  static CloseableHttpClient create(TransportSettings settings, int perAgent, int total, long keepAliveMillis) {
+  /**
+   * A client for {@code workers} concurrent calls that keeps at most {@code maxIdle} connections (none if 0) for
+   * {@code keepAliveMillis} each. A connection per worker to one agent, and {@code max(workers, maxIdle)} in
+   * all: HttpClient's pool counts connections in use and idle together.
+   */
+  static CloseableHttpClient create(TransportSettings settings, int workers, int maxIdle, long keepAliveMillis) {
+    boolean reuse = maxIdle > 0 && keepAliveMillis > 0;
     Http1Config http1 = Http1Config.custom().setMaxLineLength(MAX_LINE_BYTES).setMaxHeaderCount(MAX_HEADERS)
         .setMaxEmptyLineCount(0).build();
     HttpConnectionFactory<ManagedHttpClientConnection> connections =
@@ -73,8 +79,8 @@ final class AgentHttpClients {
         .setTlsSocketStrategy(tls)
         .setPoolConcurrencyPolicy(PoolConcurrencyPolicy.LAX)
         .setConnPoolPolicy(PoolReusePolicy.LIFO)
-        .setMaxConnPerRoute(perAgent)
-        .setMaxConnTotal(total)
+        .setMaxConnPerRoute(workers)
+        .setMaxConnTotal(Math.max(workers, maxIdle))
         .setDefaultSocketConfig(SocketConfig.custom().setTcpNoDelay(true).setSoTimeout(Timeout.DISABLED).build())
         .setDefaultConnectionConfig(ConnectionConfig.custom()
             .setConnectTimeout(Timeout.ofMilliseconds(settings.connectTimeoutMillis()))
@@ -93,7 +99,7 @@ final class AgentHttpClients {
         .disableContentCompression()
         .disableAuthCaching()
         .disableConnectionState()
-        .setConnectionReuseStrategy((request, response, context) -> keepAliveMillis > 0
+        .setConnectionReuseStrategy((request, response, context) -> reuse
             && DefaultConnectionReuseStrategy.INSTANCE.keepAlive(request, response, context))
         .setKeepAliveStrategy((response, context) -> TimeValue.ofMilliseconds(keepAliveMillis))
         .evictIdleConnections(TimeValue.ofMilliseconds(Math.max(1000, keepAliveMillis)))

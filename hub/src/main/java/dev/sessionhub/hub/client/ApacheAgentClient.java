@@ -51,8 +51,8 @@ public final class ApacheAgentClient implements AgentClient {
     this.options = new AgentClientOptions(Objects.requireNonNull(options, "options"));
     TransportSettings settings = TransportSettings.of(this.options);
     int poolSize = this.options.getPoolSize();
-    this.http = AgentHttpClients.create(settings, poolSize,
-        Math.max(poolSize, this.options.getMaxIdleConnections()), this.options.getKeepAlive().toMillis());
+    this.http = AgentHttpClients.create(settings, poolSize, this.options.getMaxIdleConnections(),
+        this.options.getKeepAlive().toMillis());
     this.invoker = new XmlRpcInvoker(settings, http);
     // The HTTP client (its connections) is closed once the last running call has ended, by its deadline at most.
     this.pool = new CallPool(POOL_NAME, poolSize, this.options.getMaxQueued(), () -> http.close(CloseMode.GRACEFUL));
