@@ -5,6 +5,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.net.MalformedURLException;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.core5.io.CloseMode;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URL;
@@ -37,22 +39,23 @@ public final class ApacheAgentClient implements AgentClient {
   /** The name prefix of the worker threads. */
   public static final String POOL_NAME = "sessionhub-agent-calls";
 
-  /** Idle connections kept per agent: calls to one agent rarely overlap more. */
-  private static final int IDLE_PER_AGENT = 8;
 
   private final Vertx vertx;
   private final AgentClientOptions options;
   private final XmlRpcInvoker invoker;
   private final CallPool pool;
-  private final IdleConnections idle;
+  private final CloseableHttpClient http;
 
   public ApacheAgentClient(Vertx vertx, AgentClientOptions options) {
     this.vertx = Objects.requireNonNull(vertx, "vertx");
     this.options = new AgentClientOptions(Objects.requireNonNull(options, "options"));
-    this.idle = new IdleConnections(Math.min(IDLE_PER_AGENT, this.options.getMaxIdleConnections()),
-        this.options.getMaxIdleConnections(), this.options.getKeepAlive().toMillis());
-    this.invoker = new XmlRpcInvoker(TransportSettings.of(this.options), idle);
-    this.pool = new CallPool(POOL_NAME, this.options.getPoolSize(), this.options.getMaxQueued());
+    TransportSettings settings = TransportSettings.of(this.options);
+    int poolSize = this.options.getPoolSize();
+    this.http = AgentHttpClients.create(settings, poolSize, this.options.getMaxIdleConnections(),
+        this.options.getKeepAlive().toMillis());
+    this.invoker = new XmlRpcInvoker(settings, http);
+    // The HTTP client (its connections) is closed once the last running call has ended, by its deadline at most.
+    this.pool = new CallPool(POOL_NAME, poolSize, this.options.getMaxQueued(), () -> http.close(CloseMode.GRACEFUL));
   }
 
   @Override
@@ -110,7 +113,6 @@ public final class ApacheAgentClient implements AgentClient {
 
   @Override
   public void close() {
-    idle.close();
     for (Runnable never : pool.shutdown()) {
       if (never instanceof CallTask task) {
         task.pending().fail(new AgentCallException(Kind.OVERLOADED, "agent client is closed"));

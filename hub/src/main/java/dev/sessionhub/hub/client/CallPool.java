@@ -27,10 +27,16 @@ final class CallPool {
 
   private final ThreadPoolExecutor executor;
 
-  CallPool(String name, int size, int maxQueued) {
+  /** {@code onTerminated} runs once, after {@link #shutdown()}, when the last running call has ended. */
+  CallPool(String name, int size, int maxQueued, Runnable onTerminated) {
     BlockingQueue<Runnable> queue = maxQueued == 0 ? new SynchronousQueue<>() : new LinkedBlockingQueue<>(maxQueued);
     executor = new ThreadPoolExecutor(size, size, 60, TimeUnit.SECONDS, queue, threads(name),
-        new ThreadPoolExecutor.AbortPolicy());
+        new ThreadPoolExecutor.AbortPolicy()) {
+      @Override
+      protected void terminated() {
+        onTerminated.run();
+      }
+    };
     executor.allowCoreThreadTimeOut(true);
   }
 

@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import org.apache.hc.core5.http.NoHttpResponseException;
 import org.apache.xmlrpc.client.XmlRpcHttpTransportException;
 import org.xml.sax.SAXException;
 
@@ -75,6 +76,10 @@ final class FailureMapper {
       }
     }
     for (Throwable t : chain) {
+      if (t instanceof NoHttpResponseException) {
+        return unreachable("connection to " + call.hostPort() + " failed: " + AgentCallException.CLOSED_UNANSWERED,
+            failure);
+      }
       if (t instanceof SocketException) {
         return unreachable("connection to " + call.hostPort() + " failed: " + t.getMessage(), failure);
       }

@@ -4,14 +4,23 @@ import dev.sessionhub.shared.tls.TlsFailures;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
+import java.net.ConnectException;
 import java.net.SocketException;
-import java.net.SocketTimeoutException;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
+import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.net.ssl.SSLException;
+import org.apache.hc.client5.http.classic.methods.HttpPost;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.ConnectTimeoutException;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.protocol.HttpClientContext;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.EndpointDetails;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.http.NoHttpResponseException;
+import org.apache.hc.core5.http.io.entity.ByteArrayEntity;
+import org.apache.hc.core5.util.Timeout;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
@@ -25,27 +34,25 @@ import org.xml.sax.SAXException;
 import org.xml.sax.XMLReader;
 
 /**
- * The Apache XML-RPC client's HTTP transport for one call, over our own kept-alive sockets, with the library's
- * unsafe defaults replaced.
+ * The Apache XML-RPC client's HTTP transport for one call, sent through the client's pooled Apache HttpClient
+ * ({@link AgentHttpClients}), with the XML-RPC library's unsafe defaults replaced.
  *
  * <ul>
  *   <li>Parsing: a reader that refuses DOCTYPEs and external entities ({@link SecureXmlReaders}) and a response
  *       parser that never deserializes a fault's {@code faultCause} ({@link FaultSafeResponseParser},
  *       CVE-2019-17570); a fault is thrown as code and message only ({@link AgentFault}).</li>
- *   <li>Limits: the connect timeout is the options' (capped by the call's deadline); every read is held to what
- *       is left of the deadline ({@link TimedInput}); the deadline timer can cut the connection in any phase
- *       ({@link ConnectionAbort}); response headers are capped at {@link #MAX_HEAD_BYTES} and the body at the
- *       options' size through a {@link BoundedResponseStream}. Bodies framed by Content-Length, chunked or (HTTP/1.0)
- *       by the agent closing are read; a gzip body is never inflated (we never ask for one).</li>
- *   <li>No silent re-send: a request is written once, with a Content-Length (HTTP/1.0 agents reject chunked
- *       bodies). A kept-alive connection is checked without waiting before it is used ({@link
- *       AgentConnection#isReusable()}); if it still turns out closed before any answer, only {@code server_data}
- *       (read-only) is sent again, on a new connection; a {@code command} is reported unreachable.</li>
- *   <li>No proxy, no redirects (a 3xx is a protocol error like any status but 200). A connection is kept
- *       ({@link IdleConnections}) only after a complete answer whose framing and headers allow it.</li>
- *   <li>TLS for {@code https://} agents: the settings' {@link VerifyingSocketFactory} (the configured CAs,
- *       host names checked in the handshake). A failed handshake is {@code UNREACHABLE} with the reason, and
- *       the call is never re-sent over http.</li>
+ *   <li>Limits: the deadline timer cancels the exchange in any phase ({@link ConnectionAbort}); waiting for a
+ *       pooled connection is held to what is left of the deadline; the body is read through a {@link
+ *       BoundedResponseStream} (the options' size, the deadline before every read), and a Content-Length beyond
+ *       the size is refused before any of the body is read. Head limits are HttpClient's ({@link
+ *       AgentHttpClients}).</li>
+ *   <li>No silent re-send: the request has a Content-Length (HTTP/1.0 agents reject chunked bodies) and
+ *       HttpClient never retries; a kept connection is checked without waiting before reuse ({@link
+ *       CheckedConnection}). If it still turns out closed before any answer, only {@code server_data}
+ *       (read-only) is sent again; a {@code command} is reported unreachable.</li>
+ *   <li>A connection goes back to the pool only after its answer was parsed and its body read to the end;
+ *       after anything else the exchange is cancelled, which closes it (and never reads on).</li>
+ *   <li>TLS failures are {@code UNREACHABLE} with the reason; a call is never re-sent over http.</li>
  * </ul>
  *
  * <p>A new instance serves exactly one request (the library creates one per call through {@link
@@ -53,29 +60,26 @@ import org.xml.sax.XMLReader;
  */
 final class HardenedTransport extends XmlRpcHttpTransport {
 
-  /** The most header bytes an agent may answer with. */
-  static final int MAX_HEAD_BYTES = 64 * 1024;
-
   /** The only method sent again when a kept-alive connection turns out closed before answering. */
   private static final String READ_ONLY_METHOD = "server_data";
 
   private final TransportSettings settings;
-  private final IdleConnections idle;
+  private final CloseableHttpClient http;
   private final Map<String, String> headers = new LinkedHashMap<>();
   private CallConfig call;
-  private Endpoint endpoint;
   private String method;
-  private AgentConnection connection;
-  private byte[] request;
-  private ResponseBodies.Body body;
-  private boolean keepAlive;
-  /** The whole response was read and parsed: the connection may be kept for the next call. */
+  private byte[] body;
+  private HttpPost post;
+  private ClassicHttpResponse response;
+  private HttpClientContext context;
+  private BoundedResponseStream in;
+  /** The whole response was parsed: the connection may be kept once the body is read to its end. */
   private boolean complete;
 
-  HardenedTransport(XmlRpcClient client, TransportSettings settings, IdleConnections idle) {
+  HardenedTransport(XmlRpcClient client, TransportSettings settings, CloseableHttpClient http) {
     super(client, settings.userAgent());
     this.settings = settings;
-    this.idle = idle;
+    this.http = http;
   }
 
   @Override
@@ -84,7 +88,6 @@ final class HardenedTransport extends XmlRpcHttpTransport {
       throw new XmlRpcClientException("agent calls need a CallConfig", null);
     }
     call = (CallConfig) request.getConfig();
-    endpoint = Endpoint.of(call.getServerURL());
     method = request.getMethodName();
     return super.sendRequest(request);
   }
@@ -94,12 +97,15 @@ final class HardenedTransport extends XmlRpcHttpTransport {
     return settings.userAgent();
   }
 
+  /** Keeps the library's headers but Content-Length, which HttpClient writes from the body. */
   @Override
   protected void setRequestHeader(String name, String value) {
     if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
       throw new IllegalArgumentException("header " + name + " has a line break");
     }
-    headers.put(name, value);
+    if (!name.equalsIgnoreCase("Content-Length")) {
+      headers.put(name, value);
+    }
   }
 
   @Override
@@ -120,8 +126,8 @@ final class HardenedTransport extends XmlRpcHttpTransport {
   }
 
   /**
-   * The library's writer of the request's XML (with its Content-Length), or the bytes this worker wrote for the
-   * same call just before ({@link LastRequestBody}).
+   * The library's writer of the request's XML, or the bytes this worker wrote for the same call just before
+   * ({@link LastRequestBody}).
    */
   @Override
   protected ReqWriter newReqWriter(XmlRpcRequest pRequest) throws XmlRpcException, IOException, SAXException {
@@ -134,76 +140,71 @@ final class HardenedTransport extends XmlRpcHttpTransport {
       written = bytes.toByteArray();
       last.remember(pRequest, encoding, written);
     }
-    setContentLength(written.length);
-    byte[] body = written;
-    return out -> out.write(body);
+    byte[] xml = written;
+    return out -> out.write(xml);
   }
 
-  /** Connects (or takes a kept connection) and sends the whole request in one write. */
+  /** Sends the request and waits for the response head (the one read-only re-send included). */
   @Override
   protected void writeRequest(ReqWriter writer) throws IOException, XmlRpcException, SAXException {
-    ByteArrayOutputStream bodyBytes = new ByteArrayOutputStream(512);
-    writer.write(bodyBytes);
-    request = request(bodyBytes);
-    connection = idle.take(endpoint);
-    if (connection != null) {
-      call.abort().attach(connection);
-      try {
-        connection.out().write(request);
-        connection.out().flush();
-        return;
-      } catch (IOException staleBeforeSending) {
-        connection.close();
-        if (!mayResend()) {
-          throw staleBeforeSending;
-        }
-      }
-    }
-    sendOnNewConnection();
-  }
-
-  private void sendOnNewConnection() throws IOException {
-    connection = connect();
-    call.abort().attach(connection);
-    connection.out().write(request);
-    connection.out().flush();
-  }
-
-  /** Only the read-only discovery call goes out again after a kept connection failed before answering. */
-  private boolean mayResend() {
-    return READ_ONLY_METHOD.equals(method) && !call.abort().aborted() && !call.deadline().expired();
-  }
-
-  private AgentConnection connect() throws IOException {
-    Deadline deadline = call.deadline();
-    int connectMillis = (int) Math.min(settings.connectTimeoutMillis(), deadline.remainingSocketMillis());
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(512);
+    writer.write(bytes);
+    body = bytes.toByteArray();
     try {
-      return AgentConnection.open(endpoint, connectMillis, deadline.remainingSocketMillis(), settings.tlsSockets(),
-          call.abort());
-    } catch (SocketTimeoutException e) {
-      if (endpoint.tls() && deadline.expired()) {
-        throw new AgentCallException(AgentCallException.Kind.TIMEOUT, "the TLS handshake with " + call.hostPort()
-            + " did not finish within " + deadline.timeoutMillis() + " ms", e);
+      response = exchange();
+    } catch (NoHttpResponseException | SocketException closedBeforeAnswering) {
+      if (!mayResend(closedBeforeAnswering)) {
+        throw closedBeforeAnswering;
       }
-      throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, "no connection to " + call.hostPort()
-          + " within " + connectMillis + " ms", e);
+      response = exchange();
     } catch (SSLException e) {
       throw tlsFailure(e);
     }
   }
 
-  private byte[] request(ByteArrayOutputStream body) throws IOException {
-    URL url = call.getServerURL();
-    String path = url.getFile().isEmpty() ? "/" : url.getFile();
-    StringBuilder head = new StringBuilder(256).append("POST ").append(path).append(" HTTP/1.1\r\nHost: ")
-        .append(endpoint.hostHeader()).append("\r\n");
-    headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    head.append("\r\n");
-    byte[] headBytes = head.toString().getBytes(StandardCharsets.ISO_8859_1);
-    ByteArrayOutputStream all = new ByteArrayOutputStream(headBytes.length + body.size());
-    all.write(headBytes);
-    body.writeTo(all);
-    return all.toByteArray();
+  private ClassicHttpResponse exchange() throws IOException {
+    try {
+      post = new HttpPost(call.getServerURL().toURI());
+    } catch (URISyntaxException e) {
+      throw new AgentCallException(AgentCallException.Kind.PROTOCOL, "bad agent URL: " + call.getServerURL(), e);
+    }
+    headers.forEach(post::addHeader);
+    post.setEntity(new ByteArrayEntity(body, null));
+    call.abort().attach(post);
+    long connectMillis = Math.min(settings.connectTimeoutMillis(), call.deadline().remainingSocketMillis());
+    context = HttpClientContext.create();
+    context.setRequestConfig(requestConfig(connectMillis));
+    try {
+      return http.executeOpen(null, post, context);
+    } catch (SSLException e) {
+      throw tlsFailure(e);
+    } catch (ConnectTimeoutException e) {
+      throw new AgentCallException(AgentCallException.Kind.UNREACHABLE, "no connection to " + call.hostPort()
+          + " within " + connectMillis + " ms", e);
+    }
+  }
+
+  /**
+   * Waiting for a pooled connection and connecting are held to what is left of the deadline; reads have no
+   * socket timeout (see {@link AgentHttpClients}).
+   */
+  @SuppressWarnings("deprecation") // the per-request connect timeout: the connection config's is fixed
+  private RequestConfig requestConfig(long connectMillis) {
+    return RequestConfig.custom()
+        .setConnectionRequestTimeout(Timeout.ofMilliseconds(call.deadline().remainingSocketMillis()))
+        .setConnectTimeout(Timeout.ofMilliseconds(connectMillis))
+        .setResponseTimeout(Timeout.DISABLED)
+        .build();
+  }
+
+  /**
+   * Only the read-only discovery call goes out again, only after a kept connection (one that carried an answer
+   * before) closed before answering, and only while time is left.
+   */
+  private boolean mayResend(IOException failure) {
+    EndpointDetails connection = context == null ? null : context.getEndpointDetails();
+    return READ_ONLY_METHOD.equals(method) && connection != null && connection.getResponseCount() > 0
+        && !(failure instanceof ConnectException) && !call.abort().aborted() && !call.deadline().expired();
   }
 
   private AgentCallException tlsFailure(SSLException e) {
@@ -214,41 +215,24 @@ final class HardenedTransport extends XmlRpcHttpTransport {
     return new AgentCallException(AgentCallException.Kind.UNREACHABLE, message, e);
   }
 
-  /** Reads the head (the status must be 200), then returns the body through the size and deadline caps. */
+  /** Checks the status (it must be 200) and returns the body through the size and deadline caps. */
   @Override
   protected InputStream getInputStream() throws XmlRpcException {
     String from = call.getServerURL().toString();
     try {
-      InputStream in = connection.in(call.deadline(), from);
-      ResponseHead head;
-      try {
-        head = ResponseHead.read(in, MAX_HEAD_BYTES, from);
-      } catch (SocketException closedWithoutAnswer) {
-        if (!connection.reused() || !mayResend()) {
-          throw closedWithoutAnswer;
-        }
-        connection.close();
-        sendOnNewConnection();
-        in = connection.in(call.deadline(), from);
-        head = ResponseHead.read(in, MAX_HEAD_BYTES, from);
+      if (response.getCode() != 200) {
+        throw new XmlRpcHttpTransportException(response.getCode(), "HTTP " + response.getCode() + " from " + from);
       }
-      if (head.status() != 200) {
-        throw new XmlRpcHttpTransportException(head.status(), "HTTP " + head.status() + " from " + from);
+      HttpEntity entity = response.getEntity();
+      if (entity == null) {
+        throw new ResponseLimitException(AgentCallException.Kind.PROTOCOL, "no body in the response from " + from);
       }
-      long length = head.contentLength(from);
-      if (length > settings.maxResponseBytes()) {
+      if (entity.getContentLength() > settings.maxResponseBytes()) {
         throw new ResponseLimitException(AgentCallException.Kind.PROTOCOL,
             "response exceeds " + settings.maxResponseBytes() + " bytes");
       }
-      if (head.chunked()) {
-        body = ResponseBodies.chunked(in, MAX_HEAD_BYTES);
-      } else if (length >= 0) {
-        body = ResponseBodies.fixedLength(in, length);
-        keepAlive = head.keepsAlive();
-      } else {
-        body = ResponseBodies.untilClose(in);
-      }
-      return new BoundedResponseStream(body, settings.maxResponseBytes(), call.deadline(), from);
+      in = new BoundedResponseStream(entity.getContent(), settings.maxResponseBytes(), call.deadline(), from);
+      return in;
     } catch (SSLException e) {
       throw tlsFailure(e);
     } catch (IOException e) {
@@ -262,12 +246,12 @@ final class HardenedTransport extends XmlRpcHttpTransport {
   }
 
   @Override
-  protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream in) throws XmlRpcException {
+  protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream input) throws XmlRpcException {
     XMLReader reader = newXMLReader();
     FaultSafeResponseParser parser = new FaultSafeResponseParser(config, getClient().getTypeFactory());
     reader.setContentHandler(parser);
     try {
-      reader.parse(new InputSource(in));
+      reader.parse(new InputSource(input));
     } catch (SAXException e) {
       throw new XmlRpcClientException("Failed to parse server's response: " + e.getMessage(), e);
     } catch (IOException e) {
@@ -281,21 +265,39 @@ final class HardenedTransport extends XmlRpcHttpTransport {
   }
 
   /**
-   * Keeps the connection for the next call to the same agent after a complete answer read to its end, if the
-   * agent allows it; drops it after anything else.
+   * After a parsed answer, reads what is left of the body (within the caps) so HttpClient keeps the connection
+   * if the agent allows it; after anything else cancels the exchange, which closes the connection unread.
    */
   @Override
   protected void close() {
-    AgentConnection used = connection;
-    connection = null;
+    ClassicHttpResponse used = response;
+    response = null;
     if (used == null) {
       return;
     }
-    if (complete && keepAlive && body != null && body.atEnd() && !call.abort().aborted()) {
-      idle.release(used);
-    } else {
+    boolean drained = complete && !call.abort().aborted() && drain();
+    if (!drained) {
+      post.cancel();
+    }
+    try {
       used.close();
+    } catch (IOException ignored) {
+      // the connection is gone either way
     }
   }
 
+  private boolean drain() {
+    if (in == null) {
+      return false;
+    }
+    try {
+      byte[] rest = new byte[512];
+      while (in.read(rest) >= 0) {
+        // trailing whitespace after the document, within the caps
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
 }

@@ -4,18 +4,18 @@ import dev.sessionhub.shared.tls.TrustedCas;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Base64;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The per-client, per-call-invariant part of what {@link HardenedTransport} needs, derived once from {@link
  * AgentClientOptions}: timeouts and limits as plain numbers, the ready-made {@code Authorization} value, and the
- * socket factory for {@code https://} agents (the CA bundle's trust or the JDK's, host names verified).
+ * TLS context for {@code https://} agents (the CA bundle's trust or the JDK's).
  *
  * <p>Why not the options object itself: options are mutable; the transport gets an immutable snapshot, and the
  * token never leaves this record except as the header it becomes.
  */
 record TransportSettings(long connectTimeoutMillis, int maxResponseBytes, String userAgent, String authorization,
-    SSLSocketFactory tlsSockets, String trusted) {
+    SSLContext tls, String trusted) {
 
   /** Throws {@link IllegalArgumentException} when the options' CA bundle cannot be read. */
 
@@ -27,7 +27,7 @@ record TransportSettings(long connectTimeoutMillis, int maxResponseBytes, String
     }
     Path ca = options.getCaPath() == null ? null : Path.of(options.getCaPath());
     return new TransportSettings(options.getConnectTimeout().toMillis(), options.getMaxResponseBytes(),
-        options.getUserAgent(), authorization, new VerifyingSocketFactory(TrustedCas.clientContext(ca)),
+        options.getUserAgent(), authorization, TrustedCas.clientContext(ca),
         TrustedCas.describe(ca));
   }
 

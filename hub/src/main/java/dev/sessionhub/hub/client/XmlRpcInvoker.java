@@ -1,6 +1,7 @@
 package dev.sessionhub.hub.client;
 
 import java.util.List;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
@@ -17,7 +18,7 @@ final class XmlRpcInvoker {
 
   private final XmlRpcClient client;
 
-  XmlRpcInvoker(TransportSettings settings, IdleConnections idle) {
+  XmlRpcInvoker(TransportSettings settings, CloseableHttpClient http) {
     client = new XmlRpcClient();
     XmlRpcClientConfigImpl defaults = new XmlRpcClientConfigImpl();
     defaults.setEnabledForExtensions(false);
@@ -25,7 +26,7 @@ final class XmlRpcInvoker {
     defaults.setContentLengthOptional(false);
     client.setConfig(defaults);
     client.setTypeFactory(new LenientTypeFactory(client));
-    client.setTransportFactory(new HardenedTransportFactory(client, settings, idle));
+    client.setTransportFactory(new HardenedTransportFactory(client, settings, http));
   }
 
   /** Blocks until the answer, a failure or the call's deadline; throws only {@link AgentCallException}. */

@@ -36,8 +36,8 @@ public final class CanaryProbe {
       System.out.println("stock.deserialized=" + Canary.deserialized);
       Canary.deserialized = false;
 
-      XmlRpcInvoker hardened = new XmlRpcInvoker(TransportSettings.of(new AgentClientOptions()),
-          new IdleConnections(1, 1, 1000));
+      TransportSettings settings = TransportSettings.of(new AgentClientOptions());
+      XmlRpcInvoker hardened = new XmlRpcInvoker(settings, AgentHttpClients.create(settings, 1, 1, 1000));
       try {
         hardened.invoke(new CallConfig(new URL(server.url()), deadline()), "server_data", List.of());
       } catch (AgentCallException e) {
