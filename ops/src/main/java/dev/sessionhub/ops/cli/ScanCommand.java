@@ -1,7 +1,7 @@
 package dev.sessionhub.ops.cli;
 
-import dev.sessionhub.hub.client.AgentClientOptions;
-import dev.sessionhub.hub.client.ApacheAgentClient;
+import dev.sessionhub.hub.impl.client.AgentClientOptions;
+import dev.sessionhub.hub.impl.client.ApacheAgentClient;
 import dev.sessionhub.hub.impl.discovery.FoundSession;
 import dev.sessionhub.hub.impl.discovery.PortProber;
 import dev.sessionhub.hub.impl.discovery.ScanReport;

@@ -1,6 +1,6 @@
 package dev.sessionhub.hub.impl.discovery;
 
-import dev.sessionhub.hub.client.AgentCallException;
+import dev.sessionhub.hub.impl.client.AgentCallException;
 import dev.sessionhub.shared.scan.HostPort;
 import java.util.List;
 import java.util.Locale;

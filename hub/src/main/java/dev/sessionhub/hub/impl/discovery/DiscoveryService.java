@@ -3,7 +3,7 @@ package dev.sessionhub.hub.impl.discovery;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.impl.cluster.HostOwners;
-import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.impl.client.AgentClient;
 import dev.sessionhub.hub.impl.cluster.ClusterState;
 import dev.sessionhub.hub.HubStatus;
 import dev.sessionhub.hub.impl.inventory.Inventory;

@@ -1,6 +1,6 @@
 package dev.sessionhub.hub.impl.discovery;
 
-import dev.sessionhub.hub.client.AgentClient;
+import dev.sessionhub.hub.impl.client.AgentClient;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.scan.HostPort;
 import io.vertx.core.Future;
@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import dev.sessionhub.hub.client.AgentCallException;
+import dev.sessionhub.hub.impl.client.AgentCallException;
 
 /**
  * One pass of discovery over a (possibly huge, lazily expanded) sequence of addresses: probe each port, and call

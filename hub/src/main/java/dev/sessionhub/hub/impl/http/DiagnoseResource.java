@@ -6,7 +6,7 @@ import dev.sessionhub.hub.impl.cluster.HostOwners;
 import dev.sessionhub.hub.impl.discovery.Diagnosis;
 import dev.sessionhub.hub.impl.discovery.ScanOutcomes;
 import dev.sessionhub.hub.impl.discovery.TlsSniffer;
-import dev.sessionhub.hub.client.AgentCallException;
+import dev.sessionhub.hub.impl.client.AgentCallException;
 import dev.sessionhub.hub.impl.inventory.InventoryView;
 import dev.sessionhub.hub.impl.inventory.SessionRecord;
 import dev.sessionhub.hub.impl.inventory.SessionRecordJson;

@@ -1,8 +1,8 @@
 package dev.sessionhub.hub.impl.jobs;
 
-import dev.sessionhub.hub.client.AgentCallException;
-import dev.sessionhub.hub.client.AgentClient;
-import dev.sessionhub.hub.client.SendGate;
+import dev.sessionhub.hub.impl.client.AgentCallException;
+import dev.sessionhub.hub.impl.client.AgentClient;
+import dev.sessionhub.hub.impl.client.SendGate;
 import dev.sessionhub.shared.xmlrpc.FaultCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

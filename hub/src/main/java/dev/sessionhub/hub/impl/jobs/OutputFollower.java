@@ -1,6 +1,6 @@
 package dev.sessionhub.hub.impl.jobs;
 
-import dev.sessionhub.hub.client.AgentOutputClient;
+import dev.sessionhub.hub.impl.client.AgentOutputClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
