@@ -41,11 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The hostile-server suite on the command path. Among three honest agents sit hostile "agents" that answer
@@ -57,7 +55,6 @@ import org.junit.jupiter.api.TestMethodOrder;
  * same jobs end ok with their own output; jobs finish within their timeout bound; the API keeps answering
  * quickly throughout; nothing is deserialized or fetched.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileCommandTargetsTest {
 
   private static final String SUITE = "cmd";
@@ -132,6 +129,14 @@ class HostileCommandTargetsTest {
 
   @AfterAll
   static void stop() throws Exception {
+    try {
+      assertBackToBaseline();
+    } finally {
+      stopAll();
+    }
+  }
+
+  private static void stopAll() throws Exception {
     if (watcher != null) {
       watcher.shutdownNow();
     }
@@ -286,7 +291,6 @@ class HostileCommandTargetsTest {
   }
 
   @Test
-  @Order(1)
   void aRestBroadcastEndsHostileTargetsInErrorsAndHonestOnesOk() {
     long start = System.nanoTime();
     HubApi.Reply reply = HubApi.post(hub, "/api/broadcast", new JsonObject().put("selector", "tag.suite=" + SUITE)
@@ -305,11 +309,9 @@ class HostileCommandTargetsTest {
     assertEquals(42, canary.getInteger("fault_code"), "the fault's code and text only: " + canary.encode());
     assertEquals("boom", canary.getString("message"));
     hostile.forEach(h -> assertTrue(h.commandCalls() >= 1, h.name() + " was sent the command"));
-    baseline = ProcessHealth.now();
   }
 
   @Test
-  @Order(2)
   void anXmlRpcBroadcastEndsTheSameWay() throws Exception {
     int port = cluster.node(0).hub().httpPort();
     long start = System.nanoTime();
@@ -331,7 +333,6 @@ class HostileCommandTargetsTest {
   }
 
   @Test
-  @Order(3)
   void routedCommandsEndEachHostileTargetAndHubCommandRaisesAFault() throws Exception {
     int port = cluster.node(0).hub().httpPort();
     List<CompletableFuture<String>> checks = new ArrayList<>();
@@ -371,20 +372,29 @@ class HostileCommandTargetsTest {
     }
   }
 
-  @Test
-  @Order(4)
+  /**
+   * After each test, whichever ran: nothing was deserialized or fetched, the API kept answering, and the suite's
+   * sessions are all still listed. The first test's end is the baseline the process must come back to.
+   */
+  @AfterEach
   void nothingWasDeserializedOrFetchedAndTheApiKeptAnswering() {
     assertFalse(Canary.deserialized, "no faultCause was deserialized");
     assertEquals(0, bait.connections(), "no DTD, entity or redirect target was fetched");
     assertNull(apiFailure.get());
-    System.out.println("hostile-commands: slowest API answer during the suite " + slowestApiMs.get() + " ms");
+    System.out.println("hostile-commands: slowest API answer so far " + slowestApiMs.get() + " ms");
     assertTrue(slowestApiMs.get() < 1000, "the API answered within " + slowestApiMs.get() + " ms throughout");
-    assertEquals(hostile.size() + 3, HubApi.count(hub, "tag.suite=" + SUITE), "the API answers after the suite");
-    System.out.println("hostile-commands: " + hostile.size() + " hostile and 3 honest targets, each hostile one through"
-        + " a REST broadcast, an XML-RPC broadcast, a REST route and hub.command: never ok, honest ones ok");
-    if (baseline != null) {
-      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 10, 20, 64L << 20, Duration.ofSeconds(30));
-      System.out.println("hostile-commands: after the first broadcast " + baseline + ", at the end " + after);
+    assertEquals(hostile.size() + 3, HubApi.count(hub, "tag.suite=" + SUITE), "the API answers after each test");
+    if (baseline == null) {
+      baseline = ProcessHealth.now();
     }
   }
+
+  /** Threads, descriptors and memory back near where they were after the first test (before the cluster stops). */
+  private static void assertBackToBaseline() {
+    if (baseline != null) {
+      ProcessHealth after = ProcessHealth.assertBackTo(baseline, 10, 20, 64L << 20, Duration.ofSeconds(30));
+      System.out.println("hostile-commands: after the first test " + baseline + ", at the end " + after);
+    }
+  }
+
 }

@@ -78,6 +78,8 @@ public final class JobEventStream {
       long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
           .toMillis());
       long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response, sent));
+      // the last result's event can come before its coordinator has stored everything (the job reads done then)
+      jobs.whenStored(id).onComplete(stored -> maybeDone(id, response, sent));
       response.endHandler(v -> {
         consumer.unregister();
         output.unregister();

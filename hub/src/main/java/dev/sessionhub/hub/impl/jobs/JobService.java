@@ -458,11 +458,26 @@ public final class JobService {
     return later.future();
   }
 
-  /** The job as far as known now, or null for a job nobody knows. */
+  /**
+   * The job as far as known now, or null for a job nobody knows. A job this hub coordinates whose every end is
+   * known but not yet all stored is read once they are (waiting at most {@link #REMOTE_RESULTS_WAIT}), so a reader
+   * sees it done a write's time after its last result rather than {@code running}.
+   */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    return (local == null ? stored(jobId) : promptViewOf(local))
-        .map(view -> view == null || view.done() ? view : view.withLiveOutput(outputs.soFar(jobId)));
+    Future<JobView> view = local == null ? stored(jobId) : local.allKnownNow() && !local.finished().future()
+        .isComplete() ? local.finished().future().timeout(REMOTE_RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+            .transform(stored -> promptViewOf(local)) : promptViewOf(local);
+    return view.map(v -> v == null || v.done() ? v : v.withLiveOutput(outputs.soFar(jobId)));
+  }
+
+  /**
+   * Completes once everything this hub decided for the job is stored: at once for a job it does not coordinate
+   * (what others read of it is the store). Event streams end on it, since the last result's event may come first.
+   */
+  public Future<Void> whenStored(String jobId) {
+    RunningJob local = running.get(jobId);
+    return local == null ? Future.succeededFuture() : local.finished().future();
   }
 
   public Future<List<JobView>> recent(int limit) {
