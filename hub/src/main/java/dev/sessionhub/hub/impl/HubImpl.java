@@ -2,7 +2,10 @@ package dev.sessionhub.hub.impl;
 
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.Hub;
+import dev.sessionhub.hub.DiscoveryOptions;
+import dev.sessionhub.hub.HubHttpOptions;
 import dev.sessionhub.hub.HubOptions;
+import dev.sessionhub.shared.tls.ServerTlsOptions;
 import dev.sessionhub.hub.impl.client.AgentClient;
 import dev.sessionhub.hub.impl.client.AgentClientOptions;
 import dev.sessionhub.hub.impl.client.AgentOutputClient;
@@ -42,7 +45,6 @@ import dev.sessionhub.hub.impl.jobs.JobStore;
 import dev.sessionhub.hub.impl.jobs.LocalHub;
 import dev.sessionhub.hub.impl.inventory.Inventory;
 import dev.sessionhub.hub.impl.inventory.InventoryEvents;
-import dev.sessionhub.hub.impl.inventory.SessionRecord;
 import dev.sessionhub.shared.auth.TokenAuth;
 import dev.sessionhub.shared.rpc.RpcDispatcher;
 import dev.sessionhub.shared.scan.ScanTarget;
@@ -102,11 +104,10 @@ public final class HubImpl implements Hub {
 
   private static Future<Hub> wire(Vertx vertx, HazelcastInstance hazelcast, HubOptions options, Clock clock,
       List<ScanTarget> targets, CreatedResources created) {
-    ApacheAgentClient client = new ApacheAgentClient(vertx, new AgentClientOptions()
-        .setPoolSize(options.getDiscovery().getAgentCalls())
-        .setToken(options.getToken())
-        .setPollTimeout(options.getDiscovery().getPollTimeout())
-        .setCaPath(options.getDiscovery().getAgentCaPath()));
+    DiscoveryOptions discoveryOptions = options.getDiscovery();
+    HubHttpOptions httpOptions = options.getHttp();
+    ApacheAgentClient client = new ApacheAgentClient(vertx,
+        agentCalls(options).setPoolSize(discoveryOptions.getAgentCalls()));
     created.add("agent client", client::close);
     Inventory inventory = new Inventory(vertx, hazelcast, clock);
     created.add("inventory", inventory::close);
@@ -120,27 +121,25 @@ public final class HubImpl implements Hub {
     ViewSync viewSync = new ViewSync(vertx, hazelcast, inventory, pauses).start();
     created.add("view sync", viewSync::close);
     ClusterState cluster = new ClusterState(vertx, hazelcast, options.getCluster().getName());
-    SessionLeases registry = new SessionLeases(inventory, clock, options.getDiscovery().getLease(), cluster::localMemberId);
-    PortProber prober = new PortProber(vertx, options.getDiscovery().getProbeTimeout());
+    SessionLeases leases = new SessionLeases(inventory, clock, discoveryOptions.getLease(), cluster::localMemberId);
+    PortProber prober = new PortProber(vertx, discoveryOptions.getProbeTimeout());
     created.add("port prober", prober::close);
     ScanOutcomes outcomes = new ScanOutcomes(clock);
     MessageConsumer<JsonObject> expiries = outcomes.followExpiries(vertx.eventBus());
     created.add("lease-expiry follower", expiries::unregister);
     DiscoveryObserver observers = DiscoveryObserver.all(List.of(metrics, outcomes));
-    TargetScanner scanner = new TargetScanner(vertx, prober, client, options.getDiscovery().getMaxInFlight(),
-        options.getDiscovery().isAgentTls(), address -> inventory.knows(SessionRecord.address(address.host(), address.port())),
-        TargetScanner.DEFAULT_MAX_CALLS, observers);
+    TargetScanner scanner = new TargetScanner(vertx, prober, client, discoveryOptions.getMaxInFlight(),
+        discoveryOptions.isAgentTls(), address -> inventory.knows(address.toString()), TargetScanner.DEFAULT_MAX_CALLS,
+        observers);
     JobStore store = new JobStore(vertx, hazelcast, clock, options.getJobs().getJobTtl());
     created.add("job store", store::close);
-    AgentClient control = new ApacheAgentClient(vertx, new AgentClientOptions().setPoolSize(4)
-        .setToken(options.getToken()).setPollTimeout(options.getDiscovery().getPollTimeout()).setCaPath(options.getDiscovery().getAgentCaPath()));
+    AgentClient control = new ApacheAgentClient(vertx, agentCalls(options).setPoolSize(4));
     created.add("control client", control::close);
     JobCancels cancels = new JobCancels(vertx, hazelcast, clock, options.getJobs().getJobTtl()).start();
     created.add("job cancels", cancels::close);
     JobOutputs outputs = new JobOutputs(vertx, hazelcast, clock);
     created.add("job outputs", outputs::close);
-    AgentOutputClient outputClient = new AgentOutputClient(vertx, new AgentClientOptions()
-        .setToken(options.getToken()).setCaPath(options.getDiscovery().getAgentCaPath()));
+    AgentOutputClient outputClient = new AgentOutputClient(vertx, agentCalls(options));
     created.add("output client", outputClient::close);
     OutputFollowers followers = new OutputFollowers(vertx, outputClient, outputs);
     created.add("output followers", followers::close);
@@ -150,14 +149,16 @@ public final class HubImpl implements Hub {
     ClusterSecrets secrets = ClusterSecrets.of(options.getToken());
     LocalHub.attach(hazelcast, runner, secrets);
     created.add("local hub", () -> LocalHub.detach(hazelcast));
-    AuditLog audit = options.getJobs().getAuditLog() == null ? AuditLog.NONE
-        : new JsonLinesAuditLog(new AuditLogOptions(Path.of(options.getJobs().getAuditLog())), clock, cluster.localMemberId());
+    String auditLog = options.getJobs().getAuditLog();
+    AuditLog audit = auditLog == null ? AuditLog.NONE
+        : new JsonLinesAuditLog(new AuditLogOptions(Path.of(auditLog)), clock, cluster.localMemberId());
     created.add("audit log", audit::close);
     MemberTrust trust = new MemberTrust(options.getCluster().getTrustedMembers());
     UUID trustListener = hazelcast.getCluster().addMembershipListener(trust);
     created.add("member trust", () -> hazelcast.getCluster().removeMembershipListener(trustListener));
     HostOwners owners = new HostOwners(hazelcast, targets);
-    TlsSniffer plainHttpCheck = options.getDiscovery().isAgentTls() ? null : new TlsSniffer(vertx, options.getDiscovery().getPollTimeout());
+    TlsSniffer plainHttpCheck = discoveryOptions.isAgentTls() ? null
+        : new TlsSniffer(vertx, discoveryOptions.getPollTimeout());
     if (plainHttpCheck != null) {
       created.add("TLS sniffer", plainHttpCheck::close);
     }
@@ -169,27 +170,34 @@ public final class HubImpl implements Hub {
     UUID resultsListener = JobEvents.relayResults(vertx, store.resultsMap());
     created.add("job results relay", () -> store.resultsMap().removeEntryListener(resultsListener));
     RpcDispatcher dispatcher = new RpcDispatcher();
-    HubRpcMethods.registerInventory(dispatcher, inventory, registry, options.getDiscovery().getHeartbeatInterval(),
-        options.getDiscovery().isAgentTls());
+    HubRpcMethods.registerInventory(dispatcher, inventory, leases, discoveryOptions.getHeartbeatInterval(),
+        discoveryOptions.isAgentTls());
     HubJobRpcMethods.register(dispatcher, jobs);
-    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, options.getHttp(),
+    HubHttpServer http = new HubHttpServer(vertx, inventory, cluster, jobs, dispatcher, httpOptions,
         new TokenAuth(options.getToken()), audit, new OpsEndpoints(vertx, metrics, new HubHealth(hazelcast, metrics),
-        options.getHttp().isOpenMetrics(), diagnose));
-    KeyCertOptions tls = options.getHttp().getTls().isEnabled() ? new PemKeyCertOptions().setCertPath(options.getHttp().getTls().getCertPath())
-        .setKeyPath(options.getHttp().getTls().getKeyPath()) : null;
-    Future<Void> tlsLoaded = checkTls(vertx, tls, options);
-    return tlsLoaded.compose(v -> http.listen(options.getHttp().getBindAddress(), options.getHttp().getPort(), tls)).map(server -> {
-      String url = scheme(options) + options.getHttp().getBindAddress() + ":" + server.actualPort();
-      DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, registry, scanner, prober,
-          client, cluster, targets, owners, options.getDiscovery().getScanInterval(), clock, url, observers);
+        httpOptions.isOpenMetrics(), diagnose));
+    ServerTlsOptions serverTls = httpOptions.getTls();
+    KeyCertOptions tls = serverTls.isEnabled()
+        ? new PemKeyCertOptions().setCertPath(serverTls.getCertPath()).setKeyPath(serverTls.getKeyPath()) : null;
+    Future<Void> tlsLoaded = checkTls(vertx, tls, serverTls);
+    return tlsLoaded.compose(v -> http.listen(httpOptions.getBindAddress(), httpOptions.getPort(), tls)).map(server -> {
+      String url = scheme(options) + httpOptions.getBindAddress() + ":" + server.actualPort();
+      DiscoveryService discovery = new DiscoveryService(vertx, hazelcast, inventory, leases, scanner, prober,
+          client, cluster, targets, owners, discoveryOptions.getScanInterval(), clock, url, observers);
       discovery.start();
       created.add("discovery", discovery::stop);
       return new HubImpl(options, discovery, http, server.actualPort(), created);
     });
   }
 
+  /** What every agent client of the hub shares: the token, the poll timeout and the agents' CA bundle. */
+  private static AgentClientOptions agentCalls(HubOptions options) {
+    return new AgentClientOptions().setToken(options.getToken())
+        .setPollTimeout(options.getDiscovery().getPollTimeout()).setCaPath(options.getDiscovery().getAgentCaPath());
+  }
+
   /** Loads the certificate and key once, off the event loop, so a bad file fails with its own reason. */
-  private static Future<Void> checkTls(Vertx vertx, KeyCertOptions tls, HubOptions options) {
+  private static Future<Void> checkTls(Vertx vertx, KeyCertOptions tls, ServerTlsOptions files) {
     if (tls == null) {
       return Future.succeededFuture();
     }
@@ -198,8 +206,8 @@ public final class HubImpl implements Hub {
         tls.getKeyManagerFactory(vertx);
         return null;
       } catch (Exception e) {
-        throw new IllegalArgumentException("TLS certificate " + options.getHttp().getTls().getCertPath() + " with key "
-            + options.getHttp().getTls().getKeyPath() + " could not be loaded: " + e.getMessage(), e);
+        throw new IllegalArgumentException("TLS certificate " + files.getCertPath() + " with key "
+            + files.getKeyPath() + " could not be loaded: " + e.getMessage(), e);
       }
     }, false);
   }

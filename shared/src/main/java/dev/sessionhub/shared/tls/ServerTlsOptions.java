@@ -2,8 +2,6 @@ package dev.sessionhub.shared.tls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.Objects;
 
 /**
  * The certificate a SessionHub server (an agent, a hub) serves https with: a PEM certificate chain (server
@@ -17,11 +15,6 @@ public final class ServerTlsOptions {
   private String keyPath;
 
   public ServerTlsOptions() {
-  }
-
-  public ServerTlsOptions(ServerTlsOptions other) {
-    this.certPath = other.certPath;
-    this.keyPath = other.keyPath;
   }
 
   /** True when https is served (a certificate is set; {@link #validate()} checks the key is too). */
@@ -64,23 +57,7 @@ public final class ServerTlsOptions {
     }
   }
 
-  static String blankToNull(String s) {
+  private static String blankToNull(String s) {
     return s == null || s.isBlank() ? null : s;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof ServerTlsOptions other && Objects.equals(certPath, other.certPath)
-        && Objects.equals(keyPath, other.keyPath);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(certPath, keyPath);
-  }
-
-  @Override
-  public String toString() {
-    return Map.of("certPath", String.valueOf(certPath), "keyPath", String.valueOf(keyPath)).toString();
   }
 }

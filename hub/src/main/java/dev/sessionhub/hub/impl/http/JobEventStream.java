@@ -5,6 +5,7 @@ import dev.sessionhub.hub.impl.jobs.JobOutputs;
 import dev.sessionhub.hub.impl.jobs.JobService;
 import dev.sessionhub.hub.impl.jobs.JobView;
 import dev.sessionhub.hub.impl.jobs.TargetResult;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServerResponse;
@@ -78,8 +79,12 @@ public final class JobEventStream {
       long deadline = Math.max(1, java.time.Duration.between(java.time.Instant.now(), ar.result().job().deadline())
           .toMillis());
       long timer = vertx.setTimer(deadline + 500, t -> maybeDone(id, response, sent));
-      // the last result's event can come before its coordinator has stored everything (the job reads done then)
-      jobs.whenStored(id).onComplete(stored -> maybeDone(id, response, sent));
+      // the last result's event can come before its coordinator has stored everything (the job reads done then);
+      // already stored (or coordinated elsewhere): the maybeDone below covers it
+      Future<Void> stored = jobs.whenStored(id);
+      if (!stored.isComplete()) {
+        stored.onComplete(x -> maybeDone(id, response, sent));
+      }
       response.endHandler(v -> {
         consumer.unregister();
         output.unregister();

@@ -465,9 +465,15 @@ public final class JobService {
    */
   public Future<JobView> view(String jobId) {
     RunningJob local = running.get(jobId);
-    Future<JobView> view = local == null ? stored(jobId) : local.allKnownNow() && !local.finished().future()
-        .isComplete() ? local.finished().future().timeout(REMOTE_RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
-            .transform(stored -> promptViewOf(local)) : promptViewOf(local);
+    Future<JobView> view;
+    if (local == null) {
+      view = stored(jobId);
+    } else if (local.allKnownNow() && !local.finished().future().isComplete()) {
+      view = local.finished().future().timeout(REMOTE_RESULTS_WAIT.toMillis(), TimeUnit.MILLISECONDS)
+          .transform(storedOrNot -> promptViewOf(local));
+    } else {
+      view = promptViewOf(local);
+    }
     return view.map(v -> v == null || v.done() ? v : v.withLiveOutput(outputs.soFar(jobId)));
   }
 
