@@ -218,14 +218,19 @@ class DoctorProgramIT {
     signal("STOP", announced);
     Launcher.Result[] last = new Launcher.Result[1];
     // the hub's lease (3 scan intervals, at least the interval + 15 s) runs out, then the record is gone
-    Poll.until(Duration.ofSeconds(90), "the hub gives the frozen session up", () -> {
-      try {
-        last[0] = doctor(address);
-        return last[0].exitCode() == 1 && last[0].stdout().contains("last outcome: lease heartbeats_stopped");
-      } catch (Exception e) {
-        return false;
-      }
-    });
+    try {
+      Poll.until(Duration.ofSeconds(90), "the hub gives the frozen session up", () -> {
+        try {
+          last[0] = doctor(address);
+          return last[0].exitCode() == 1 && last[0].stdout().contains("last outcome: lease heartbeats_stopped");
+        } catch (Exception e) {
+          return false;
+        }
+      });
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; doctor's last answer:\n"
+          + (last[0] == null ? "none" : last[0].stdout() + last[0].stderr()), e);
+    }
     assertTrue(last[0].stdout().contains("is not in any hub's scan targets"), last[0].stdout());
     assertTrue(last[0].stdout().contains("cause: the session announced itself, but its heartbeats stopped"),
         last[0].stdout());

@@ -52,25 +52,47 @@ public final class ScanOutcomes implements DiscoveryObserver {
     byAddress.put(address.toString(), new Outcome("poll", "session", "", clock.instant()));
   }
 
+  /**
+   * A failed poll replaces what was held, except that its lease ran out (an announced session's): the poll was
+   * in flight when the lease expired (discovery re-polls the sessions it owns every cycle, and a frozen one holds
+   * each poll for the whole poll timeout), so it adds to that outcome rather than hiding it.
+   */
   @Override
   public void pollFailed(HostPort address, String kind, String detail) {
-    byAddress.put(address.toString(), new Outcome("poll", kind, detail == null ? "" : detail, clock.instant()));
+    Outcome failed = new Outcome("poll", kind, detail == null ? "" : detail, clock.instant());
+    byAddress.asMap().merge(address.toString(), failed, (held, poll) -> held.stage().equals("lease")
+        ? new Outcome(held.stage(), held.result(), withLastPoll(held.detail(), poll), held.at())
+        : poll);
+  }
+
+  private static final String LAST_POLL = "; its last poll: ";
+
+  private static String withLastPoll(String leaseDetail, Outcome poll) {
+    int previous = leaseDetail.indexOf(LAST_POLL);
+    return (previous < 0 ? leaseDetail : leaseDetail.substring(0, previous)) + LAST_POLL + poll.result()
+        + (poll.detail().isEmpty() ? "" : " (" + poll.detail() + ")");
   }
 
   /**
    * Also keeps, for an announced session whose lease ran out (heard on the local {@link InventoryEvents}), that
    * its heartbeats stopped: such a session is in no scan target, so nothing else would say why it left once its
-   * record is gone. Scanned sessions keep their last poll's outcome, which says more. Unregister the consumer
-   * when the hub closes.
+   * record is gone (and forgets it when the session is up again). Scanned sessions keep their last poll's
+   * outcome, which says more. Unregister the consumer when the hub closes.
    */
   public MessageConsumer<JsonObject> followExpiries(EventBus bus) {
     return bus.localConsumer(InventoryEvents.ADDRESS, message -> {
       JsonObject event = message.body();
       JsonObject session = event.getJsonObject("session");
+      if (session == null) {
+        return;
+      }
+      String address = session.getString("address");
       if ("down".equals(event.getString("type")) && "lease expired".equals(event.getString("reason"))
-          && session != null && "announce".equals(session.getString("source"))) {
-        byAddress.put(session.getString("address"), new Outcome("lease", "heartbeats_stopped", "last heartbeat at "
+          && "announce".equals(session.getString("source"))) {
+        byAddress.put(address, new Outcome("lease", "heartbeats_stopped", "last heartbeat at "
             + session.getString("last_seen"), clock.instant()));
+      } else if ("up".equals(event.getString("type"))) {
+        byAddress.asMap().computeIfPresent(address, (key, held) -> held.stage().equals("lease") ? null : held);
       }
     });
   }
