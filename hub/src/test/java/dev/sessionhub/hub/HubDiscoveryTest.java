@@ -160,6 +160,29 @@ class HubDiscoveryTest {
         "the entries survived the failover: none was dropped and re-discovered");
   }
 
+  @Test
+  void theSurvivorRenewsAKilledHubsSessionsAtOnceNotAScanIntervalLater() throws Exception {
+    startAgentsOnFourHosts();
+    cluster = HubCluster.start(2, o -> o.addScanTarget(targets()).setScanInterval(Duration.ofSeconds(60))
+        .setProbeTimeout(Duration.ofMillis(300)));
+    String hubA = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
+    HubCluster.Node victim = cluster.node(1);
+    String victimId = victim.hazelcast().getCluster().getLocalMember().getUuid().toString();
+    String survivorId = cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid().toString();
+    Poll.until(Duration.ofSeconds(10), "the other hub renews the sessions of its hosts",
+        () -> agentAddresses().stream().filter(a -> victimId.equals(renewedBy(hubA, a))).count() == 4);
+
+    cluster.kill(victim);
+    // the survivor's next scan is due a minute after its first: only a cycle run when the member left renews now
+    Poll.until(Duration.ofSeconds(20), "the survivor renews every session",
+        () -> agentAddresses().stream().allMatch(a -> survivorId.equals(renewedBy(hubA, a))));
+  }
+
+  private static String renewedBy(String hub, String address) {
+    return HubApi.get(hub, "/api/sessions/" + address).json().getString("hub");
+  }
+
   /** first_seen of every agent's entry, read from the map itself (GET by address), in address order. */
   private String firstSeen(String hub) {
     return agentAddresses().stream().sorted()

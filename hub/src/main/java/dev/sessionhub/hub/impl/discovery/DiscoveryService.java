@@ -1,6 +1,8 @@
 package dev.sessionhub.hub.impl.discovery;
 
 import com.hazelcast.cluster.Member;
+import com.hazelcast.cluster.MembershipAdapter;
+import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.impl.cluster.HostOwners;
 import dev.sessionhub.hub.impl.client.AgentClient;
@@ -12,6 +14,7 @@ import dev.sessionhub.hub.impl.inventory.Source;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.scan.HostPort;
 import dev.sessionhub.shared.scan.ScanTarget;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -24,6 +27,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
+import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +57,12 @@ public final class DiscoveryService {
   private final String httpUrl;
   private final Instant startedAt;
   private volatile boolean running;
+  /** The context cycles run on; timer, cycling and againAtOnce are touched only there. */
+  private Context context;
   private long timer = -1;
+  private boolean cycling;
+  private boolean againAtOnce;
+  private UUID membership;
   private volatile HubStatus lastStatus;
   /** Hosts that answered nothing in a full scan: probed on one port, in the background, until they do. */
   private final SilentHosts silentHosts;
@@ -83,13 +92,27 @@ public final class DiscoveryService {
 
   public void start() {
     running = true;
-    vertx.runOnContext(v -> cycleThenReschedule());
+    context = vertx.getOrCreateContext();
+    membership = hazelcast.getCluster().addMembershipListener(new MembershipAdapter() {
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        context.runOnContext(v -> cycleAtOnce());
+      }
+    });
+    context.runOnContext(v -> cycleThenReschedule());
   }
 
   public void stop() {
     running = false;
     if (timer >= 0) {
       vertx.cancelTimer(timer);
+    }
+    if (membership != null) {
+      try {
+        hazelcast.getCluster().removeMembershipListener(membership);
+      } catch (RuntimeException e) {
+        LOG.debug("membership listener removal failed (member shutting down)", e);
+      }
     }
   }
 
@@ -101,14 +124,39 @@ public final class DiscoveryService {
     if (!running) {
       return;
     }
+    cycling = true;
+    timer = -1;
     runCycle().onComplete(ar -> {
+      cycling = false;
       if (ar.failed() && running) {
         LOG.warn("scan cycle failed: {}", ar.cause().toString());
       }
       if (running) {
-        timer = vertx.setTimer(interval.toMillis(), id -> cycleThenReschedule());
+        long delay = againAtOnce ? 1 : interval.toMillis();
+        againAtOnce = false;
+        timer = vertx.setTimer(delay, id -> cycleThenReschedule());
       }
     });
+  }
+
+  /**
+   * A member left: some of its hosts are this hub's now, and the entries it renewed have at most a lease (less
+   * the time its removal took, ~8 s) to be renewed by their new owner. So the cycle runs now (or right after the
+   * one running), not up to an interval later, which at the default 5 s interval and 20 s lease left a frozen
+   * hub's sessions a second or two from lapsing. On the discovery's context.
+   */
+  private void cycleAtOnce() {
+    if (!running) {
+      return;
+    }
+    if (cycling) {
+      againAtOnce = true;
+    } else {
+      if (timer >= 0) {
+        vertx.cancelTimer(timer);
+      }
+      cycleThenReschedule();
+    }
   }
 
   /** One cycle: scan owned target hosts, then re-poll the other sessions this member owns. */
