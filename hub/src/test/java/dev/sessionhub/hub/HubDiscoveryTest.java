@@ -179,6 +179,29 @@ class HubDiscoveryTest {
         () -> agentAddresses().stream().allMatch(a -> survivorId.equals(renewedBy(hubA, a))));
   }
 
+  /**
+   * A hub polls any session whose entry is older than two thirds of its lease, on whatever host, without waiting
+   * for its cluster to remove the hub that should renew it (a hub cut off from the others keeps them as members
+   * for up to ~14 s). Here the late hub's clock runs 130 s ahead, so every entry its peer renews looks that old
+   * (the lease is 180 s); without the rule it never touches the peer's hosts before its next scan, a minute away.
+   */
+  @Test
+  void aHubPollsSessionsWhoseEntriesAreOverdueWhoeverOwnsTheirHosts() throws Exception {
+    startAgentsOnFourHosts();
+    java.util.function.Consumer<dev.sessionhub.hub.HubOptions> slow = o -> o.addScanTarget(targets())
+        .setScanInterval(Duration.ofSeconds(60)).setProbeTimeout(Duration.ofMillis(300));
+    cluster = HubCluster.start(1, slow);
+    String hubA = cluster.node(0).url();
+    Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
+    String punctualId = cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid().toString();
+    HubCluster.Node late = cluster.add(slow, java.time.Clock.offset(java.time.Clock.systemUTC(),
+        Duration.ofSeconds(130)));
+    String lateId = late.hazelcast().getCluster().getLocalMember().getUuid().toString();
+    Poll.until(Duration.ofSeconds(20), "the late hub renews every session, on its peer's hosts too",
+        () -> agentAddresses().stream().allMatch(a -> lateId.equals(renewedBy(late.url(), a))));
+    assertTrue(ownsSomething(hubA, punctualId), "the punctual hub still owns hosts");
+  }
+
   private static String renewedBy(String hub, String address) {
     return HubApi.get(hub, "/api/sessions/" + address).json().getString("hub");
   }

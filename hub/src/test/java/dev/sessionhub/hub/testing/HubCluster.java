@@ -4,7 +4,9 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
+import dev.sessionhub.hub.impl.HubImpl;
 import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import java.time.Clock;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,13 +67,22 @@ public final class HubCluster implements AutoCloseable {
 
   /** Adds one more member (joining the running cluster) with its hub. */
   public Node add(Consumer<HubOptions> configure) throws Exception {
+    return add(configure, Clock.systemUTC());
+  }
+
+  /** Adds one more member whose hub reads time from {@code clock} (a clock ahead of its peers', say). */
+  public Node add(Consumer<HubOptions> configure, Clock clock) throws Exception {
     HubOptions options = options(nodes.size(), configure);
-    return startHub(options, HazelcastSetup.start(options));
+    return startHub(options, HazelcastSetup.start(options), clock);
   }
 
   private Node startHub(HubOptions options, HazelcastInstance hz) throws Exception {
+    return startHub(options, hz, Clock.systemUTC());
+  }
+
+  private Node startHub(HubOptions options, HazelcastInstance hz, Clock clock) throws Exception {
     Vertx vertx = Vertx.vertx();
-    Hub hub = Hub.start(vertx, hz, options).await(30, TimeUnit.SECONDS);
+    Hub hub = HubImpl.start(vertx, hz, new HubOptions(options).validate(), clock).await(30, TimeUnit.SECONDS);
     Node node = new Node(vertx, hz, hub);
     nodes.add(node);
     return node;

@@ -130,8 +130,13 @@ public final class Inventory {
     return vertx.getOrCreateContext();
   }
 
-  /** Puts the record with its lease as TTL: adds it, updates it, or renews it. */
+  /**
+   * Puts the record with its lease as TTL: adds it, updates it, or renews it. This hub's view takes it at once,
+   * before the write lands: a renewal must keep the session listed here even while its entry's partition cannot
+   * be written (its owner unreachable until the cluster removes it); the map's event then changes nothing.
+   */
   public Future<Void> put(SessionRecord record) {
+    view.offer(record);
     HazelcastJsonValue value = new HazelcastJsonValue(SessionRecordJson.toStored(record).encode());
     return Future.fromCompletionStage(
         map.setAsync(record.address(), value, record.lease().toMillis(), TimeUnit.MILLISECONDS), context());
