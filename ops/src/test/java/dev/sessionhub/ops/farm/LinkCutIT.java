@@ -70,7 +70,9 @@ class LinkCutIT {
         }
       }
       for (String address : cutOff) {
-        assertTrue(Set.of("timeout", "unreachable").contains(states.get(address)), finished[0].encodePrettily());
+        // unknown: a command that reached the cut host before the cut, or whose connection was reset, may have run
+        assertTrue(Set.of("timeout", "unreachable", "unknown").contains(states.get(address)),
+            finished[0].encodePrettily());
       }
       assertTrue(ended.compareTo(Duration.ofSeconds(TIMEOUT_S + 5)) <= 0, "ended " + ended.toMillis() + " ms after");
       FaultFarm.report("link cut: broadcast ended %d ms after the cut (timeout %d s); cut host's sessions: %s",

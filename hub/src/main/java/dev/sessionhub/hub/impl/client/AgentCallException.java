@@ -29,6 +29,11 @@ public final class AgentCallException extends RuntimeException {
      * request was not sent.
      */
     UNREACHABLE,
+    /**
+     * Connected and the request went out (or may have), but the connection was closed or reset before an answer:
+     * the agent may have run the call (it died while running it, say). Never "did not run".
+     */
+    NO_ANSWER,
     /** Connected, but no complete answer within the call's timeout. */
     TIMEOUT,
     /** The agent answered with an XML-RPC fault; see {@link #faultCode()}. */

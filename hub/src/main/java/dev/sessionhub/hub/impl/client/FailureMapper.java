@@ -77,11 +77,11 @@ final class FailureMapper {
     }
     for (Throwable t : chain) {
       if (t instanceof NoHttpResponseException) {
-        return unreachable("connection to " + call.hostPort() + " failed: " + AgentCallException.CLOSED_UNANSWERED,
+        return noAnswer("connection to " + call.hostPort() + " failed: " + AgentCallException.CLOSED_UNANSWERED,
             failure);
       }
       if (t instanceof SocketException) {
-        return unreachable("connection to " + call.hostPort() + " failed: " + t.getMessage(), failure);
+        return noAnswer("connection to " + call.hostPort() + " failed: " + t.getMessage(), failure);
       }
     }
     for (Throwable t : chain) {
@@ -95,6 +95,11 @@ final class FailureMapper {
 
   private static AgentCallException unreachable(String message, Throwable cause) {
     return new AgentCallException(Kind.UNREACHABLE, message, cause);
+  }
+
+  /** Connected, and the request sent or on its way, when the connection ended: the call may have run. */
+  private static AgentCallException noAnswer(String message, Throwable cause) {
+    return new AgentCallException(Kind.NO_ANSWER, message, cause);
   }
 
   private static AgentCallException protocol(String message, Throwable cause) {

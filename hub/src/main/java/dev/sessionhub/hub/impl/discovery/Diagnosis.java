@@ -130,6 +130,10 @@ public final class Diagnosis {
         }
         return "the connection failed after the port was seen open (" + detail + "). Fix: check the host's "
             + "network and that the session is still running.";
+      case "no_answer":
+        return "the connection closed or was reset before server_data() answered (" + detail + "). Fix: check "
+            + "the session still runs (it may have died or restarted); if the port belongs to another program, leave "
+            + "it out of --scan.";
       case "protocol":
         if (detail.startsWith("HTTP 401")) {
           return "the session requires a token, and the hubs' token is missing or different. Fix: give the "

@@ -179,7 +179,7 @@ public final class TargetScanner {
       String url = FoundSession.urlOf(address, tls);
       return client.serverData(url).transform(ar -> {
         if (unprobed && ar.failed() && ar.cause() instanceof AgentCallException e
-            && e.kind() == AgentCallException.Kind.UNREACHABLE) {
+            && (e.kind() == AgentCallException.Kind.UNREACHABLE || e.kind() == AgentCallException.Kind.NO_ANSWER)) {
           return Future.succeededFuture(); // gone since: a closed port, as a probe would have said
         }
         open++;

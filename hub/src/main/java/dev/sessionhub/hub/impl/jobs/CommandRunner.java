@@ -198,6 +198,9 @@ public final class CommandRunner {
           e.getMessage(), clock.instant(), ms, hubId.get());
       case UNREACHABLE, NOT_SENT -> TargetResult.failed(jobId, address, TargetState.UNREACHABLE, FaultCode.UNREACHABLE.code(),
           e.getMessage(), clock.instant(), ms, hubId.get());
+      // the agent had the command when its connection ended (it died running it, say): it may have run
+      case NO_ANSWER -> TargetResult.failed(jobId, address, TargetState.UNKNOWN, FaultCode.UNREACHABLE.code(),
+          e.getMessage() + "; the command may have run", clock.instant(), ms, hubId.get());
       case PROTOCOL, OVERLOADED -> TargetResult.failed(jobId, address, TargetState.ERROR,
           FaultCode.INTERNAL_ERROR.code(), e.getMessage(), clock.instant(), ms, hubId.get());
     };

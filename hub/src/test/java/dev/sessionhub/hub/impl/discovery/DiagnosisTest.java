@@ -57,6 +57,14 @@ class DiagnosisTest {
   }
 
   @Test
+  void aConnectionThatEndedBeforeServerDataAnswered() {
+    String text = explain(answer(true, outcome("poll", "no_answer", "connection to render07:8000 failed: the agent "
+        + "closed the connection without answering"), null, false));
+    assertTrue(text.contains("closed or was reset before server_data() answered"), text);
+    assertTrue(text.contains("Fix: check the session still runs"), text);
+  }
+
+  @Test
   void tlsOnOneSideOnlyAndAnUntrustedCertificate() {
     assertTrue(explain(answer(true, outcome("poll", "unreachable", "TLS handshake with render07:8000 failed: "
         + "PKIX path building failed (certificate)"), null, false)).contains("--agent-ca FILE"));
