@@ -23,8 +23,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.UUID;
@@ -195,8 +197,9 @@ public final class DiscoveryService {
   private Future<Integer> repollOthers(OwnedHosts owned, Set<String> scanned) {
     return inventory.localAddresses().compose(local -> {
       Set<String> addresses = new LinkedHashSet<>(local);
-      java.util.Map<String, SessionRecord> orphans = orphans();
-      java.util.Map<String, SessionRecord> overdue = overdue();
+      List<SessionRecord> known = inventory.view().all();
+      Map<String, SessionRecord> orphans = orphans(known);
+      Map<String, SessionRecord> overdue = overdue(known);
       addresses.addAll(orphans.keySet());
       addresses.addAll(overdue.keySet());
       List<Future<Void>> polls = new ArrayList<>();
@@ -212,9 +215,9 @@ public final class DiscoveryService {
         if (scannedByAnotherHub(address)) {
           continue;
         }
-        SessionRecord known = orphans.get(address);
+        SessionRecord orphan = orphans.get(address);
         polls.add(inventory.get(address).compose(r -> r != null ? poll(r)
-            : known != null ? poll(known) : Future.succeededFuture()));
+            : orphan != null ? poll(orphan) : Future.succeededFuture()));
       }
       return Future.join(polls).transform(ar -> Future.succeededFuture(polls.size()));
     });
@@ -230,10 +233,10 @@ public final class DiscoveryService {
    * this hub's view at once and the map when the entry's partition can be written. On a healthy farm no entry
    * gets that old, so this costs nothing.
    */
-  private java.util.Map<String, SessionRecord> overdue() {
+  private Map<String, SessionRecord> overdue(List<SessionRecord> known) {
     Instant now = clock.instant();
-    java.util.Map<String, SessionRecord> out = new java.util.LinkedHashMap<>();
-    for (SessionRecord r : inventory.view().all()) {
+    Map<String, SessionRecord> out = new LinkedHashMap<>();
+    for (SessionRecord r : known) {
       if (Duration.between(r.lastSeen(), now).compareTo(r.lease().multipliedBy(2).dividedBy(3)) > 0) {
         out.put(r.address(), r);
       }
@@ -266,11 +269,11 @@ public final class DiscoveryService {
    * network split put it on the other side) on hosts this member owns: nobody here would renew them otherwise,
    * and a session that announces only to a hub across a split would drop out of this half for the split's length.
    */
-  private java.util.Map<String, SessionRecord> orphans() {
+  private Map<String, SessionRecord> orphans(List<SessionRecord> known) {
     Set<String> members = new HashSet<>();
     hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
-    java.util.Map<String, SessionRecord> out = new java.util.LinkedHashMap<>();
-    for (SessionRecord r : inventory.view().all()) {
+    Map<String, SessionRecord> out = new LinkedHashMap<>();
+    for (SessionRecord r : known) {
       if (!members.contains(r.hubId()) && owns(r.host())) {
         out.put(r.address(), r);
       }
@@ -287,8 +290,7 @@ public final class DiscoveryService {
     return client.serverData(r.url()).<Void>map(struct -> {
       SessionInfo info = SessionInfo.fromStruct(struct);
       metrics.polled(new HostPort(r.host(), r.port()));
-      registry.seen(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info, r.source())
-          .onFailure(e -> LOG.debug("could not record {}: {}", r.address(), e.toString()));
+      record(r.host(), r.port(), r.url(), info.port() == 0 ? info.withPort(r.port()) : info, r.source());
       return null;
     }).recover(e -> {
       metrics.pollFailed(new HostPort(r.host(), r.port()), DiscoveryObserver.kindOf(e), e.getMessage());
