@@ -1,11 +1,12 @@
 package dev.sessionhub.hub.impl.cluster;
 
+import com.hazelcast.config.AdvancedNetworkConfig;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.ExecutorConfig;
 import com.hazelcast.config.JavaSerializationFilterConfig;
 import com.hazelcast.config.SerializerConfig;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.HubOptions;
@@ -38,12 +39,18 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.internal.map.expiration.task.period.seconds", "1");
     config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(options.getCluster().getHazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
+    // Members talk over a member-only endpoint (Hazelcast's "advanced network"), not the default port that also
+    // serves clients and REST: the default port's protocol encoder spins its output I/O thread, for as long as
+    // the peer is silent, on a connection to a peer that accepted it but never answers (a SIGSTOPped or
+    // GC-paused hub), starving every other connection that thread serves: the healthy hubs then stopped
+    // hearing each other and split (ops/SOAK.md; FrozenPeerTest). The member endpoint's encoder waits instead.
+    ServerSocketEndpointConfig members = new ServerSocketEndpointConfig();
+    members.setPort(options.getCluster().getHazelcastPort()).setPortAutoIncrement(true).setPortCount(100);
     String bind = options.getHttp().getBindAddress().equals("localhost") ? "127.0.0.1" : options.getHttp().getBindAddress();
     if (!bind.equals("0.0.0.0")) {
-      network.getInterfaces().setEnabled(true).addInterface(bind);
+      members.getInterfaces().setEnabled(true).addInterface(bind);
     }
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true).setMemberEndpointConfig(members);
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

@@ -68,7 +68,7 @@ class ClusterTrustTest {
       HubOptions rogueOptions = new HubOptions().setToken(token).setClusterName(
           cluster.node(0).hazelcast().getConfig().getClusterName().replaceAll("-[0-9a-f]{16}$", ""))
           .setHazelcastPort(FreePorts.one());
-      cluster.node(0).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers()
+      cluster.node(0).hazelcast().getConfig().getAdvancedNetworkConfig().getJoin().getTcpIpConfig().getMembers()
           .forEach(rogueOptions::addMember);
       HazelcastInstance rogue = HazelcastSetup.start(rogueOptions);
       try {
@@ -121,7 +121,7 @@ class ClusterTrustTest {
       HubOptions lateOptions = new HubOptions().setToken(token).setHttpPort(0).setClusterName(
           cluster.node(0).hazelcast().getConfig().getClusterName().replaceAll("-[0-9a-f]{16}$", ""))
           .setHazelcastPort(FreePorts.one());
-      cluster.node(0).hazelcast().getConfig().getNetworkConfig().getJoin().getTcpIpConfig().getMembers()
+      cluster.node(0).hazelcast().getConfig().getAdvancedNetworkConfig().getJoin().getTcpIpConfig().getMembers()
           .forEach(lateOptions::addMember);
       HazelcastInstance late = HazelcastSetup.start(lateOptions);
       Vertx vertx = Vertx.vertx();
