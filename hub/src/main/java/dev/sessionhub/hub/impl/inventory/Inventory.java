@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.spi.merge.LatestUpdateMergePolicy;
+import dev.sessionhub.hub.impl.cluster.Replication;
 import dev.sessionhub.shared.selector.Selector;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -95,13 +96,11 @@ public final class Inventory {
   }
 
   /**
-   * Replicas of each entry beyond the one synchronous backup, sent asynchronously: with Hazelcast's limit of six
-   * backups, every hub of a cluster of up to seven holds a copy of every entry. A hub cut off from all the others
-   * then keeps the whole inventory and goes on renewing what it reaches (with one backup, a hub left alone of
-   * three kept about two thirds: {@code InventoryReplicationTest}, the chaos soak's cut-off hub). Costs each
-   * write a message to every other hub, and each hub memory for the whole map (its view holds it all anyway).
+   * Every hub holds a copy of every entry ({@link Replication}): a hub cut off from all the others goes on
+   * renewing what it reaches (with one backup, a hub left alone of three kept about two thirds:
+   * {@code InventoryReplicationTest}, the chaos soak's cut-off hub).
    */
-  static final int ASYNC_BACKUPS = 5;
+  static final int ASYNC_BACKUPS = Replication.ASYNC_BACKUPS;
 
   /**
    * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
@@ -110,7 +109,7 @@ public final class Inventory {
    */
   public static void configure(Config config) {
     config.addMapConfig(new MapConfig(MAP_NAME)
-        .setBackupCount(1)
+        .setBackupCount(Replication.SYNC_BACKUPS)
         .setAsyncBackupCount(ASYNC_BACKUPS)
         .setPerEntryStatsEnabled(true)
         .setMetadataPolicy(MetadataPolicy.OFF)

@@ -96,20 +96,32 @@ public final class InventoryView {
   /** Members this hub expects back (after a pause) and until when it waits for them; null when not waiting. */
   private volatile PeerWait peerWait;
 
-  private record PeerWait(int members, Instant notBefore, Instant until) {
+  private record PeerWait(int members, Instant notBefore, Instant until, boolean merged) {
   }
 
   /**
    * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
-   * the inventory until it merges back. Until {@code members} members are back (or {@code until}), the
-   * inventory says it is not ready instead of answering from that fraction. The wait lasts at least until
-   * {@code notBefore}: right after the pause the member list still names every peer of before, and only learns
-   * within a moment that the cluster removed this member (a chaos soak saw a resumed hub count its peers back at
-   * once, read, then split and drop a live session from its view).
+   * the inventory until it merges back. Until {@code members} members are back, or this member has merged back
+   * into a cluster (or {@code until}), the inventory says it is not ready instead of answering from that fraction.
+   * The wait lasts at least until {@code notBefore}: right after the pause the member list still names every peer
+   * of before, and only learns within a moment that the cluster removed this member (a chaos soak saw a resumed
+   * hub count its peers back at once, read, then split and drop a live session from its view).
    */
   void waitForPeers(int members, Instant notBefore, Instant until) {
-    peerWait = new PeerWait(members, notBefore, until);
+    peerWait = new PeerWait(members, notBefore, until, false);
     ready = false;
+  }
+
+  /**
+   * This member merged into another cluster (the smaller side of a split joins the larger): after a pause that
+   * means it is back, however many members that cluster has (a peer may have gone meanwhile: a chaos soak saw a
+   * resumed hub wait 35 s for a member count that a peer cut off in the meantime could not give back).
+   */
+  void merged() {
+    PeerWait wait = peerWait;
+    if (wait != null) {
+      peerWait = new PeerWait(wait.members(), wait.notBefore(), wait.until(), true);
+    }
   }
 
   /** Whether the hub waits for its peers after a pause (see {@link #waitForPeers}). */
@@ -118,15 +130,16 @@ public final class InventoryView {
   }
 
   /**
-   * Ends the wait once {@code members} are in the cluster again and its minimum has passed, or its time ran out;
-   * true when not waiting.
+   * Ends the wait once {@code members} are in the cluster again or this member merged back, and its minimum has
+   * passed, or its time ran out; true when not waiting.
    */
   boolean peersBack(int members, Instant now) {
     PeerWait wait = peerWait;
     if (wait == null) {
       return true;
     }
-    if (now.isAfter(wait.until()) || members >= wait.members() && !now.isBefore(wait.notBefore())) {
+    boolean back = members >= wait.members() || wait.merged();
+    if (now.isAfter(wait.until()) || back && !now.isBefore(wait.notBefore())) {
       peerWait = null;
       return true;
     }

@@ -59,7 +59,10 @@ public final class ViewSync implements AutoCloseable {
   public ViewSync start() {
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
-        vertx.runOnContext(v -> invalidateAndRead("merged with another cluster"));
+        vertx.runOnContext(v -> {
+          inventory.view().merged();
+          invalidateAndRead("merged with another cluster");
+        });
       }
     });
     membershipListener = hazelcast.getCluster().addMembershipListener(new MembershipListener() {

@@ -9,6 +9,7 @@ import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
 import com.hazelcast.map.listener.EntryMergedListener;
+import dev.sessionhub.hub.impl.cluster.Replication;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -53,7 +54,8 @@ public final class JobCancels implements AutoCloseable {
   /** The markers live as long as the jobs they cancel. */
   public static void configure(Config config, Duration ttl) {
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
-    config.addMapConfig(new MapConfig(MAP_NAME).setBackupCount(1).setTimeToLiveSeconds(seconds)
+    config.addMapConfig(new MapConfig(MAP_NAME).setBackupCount(Replication.SYNC_BACKUPS)
+        .setAsyncBackupCount(Replication.ASYNC_BACKUPS).setTimeToLiveSeconds(seconds)
         .setMetadataPolicy(MetadataPolicy.OFF));
   }
 

@@ -6,6 +6,7 @@ import com.hazelcast.config.MetadataPolicy;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
+import dev.sessionhub.hub.impl.cluster.Replication;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,10 +65,11 @@ public final class JobStore {
    */
   public static void configure(Config config, Duration ttl) {
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
-    config.addMapConfig(new MapConfig(JOBS).setBackupCount(1).setTimeToLiveSeconds(seconds)
-        .setMetadataPolicy(MetadataPolicy.OFF));
-    config.addMapConfig(new MapConfig(RESULTS).setBackupCount(1).setTimeToLiveSeconds(seconds)
-        .setMetadataPolicy(MetadataPolicy.OFF));
+    for (String map : List.of(JOBS, RESULTS)) {
+      config.addMapConfig(new MapConfig(map).setBackupCount(Replication.SYNC_BACKUPS)
+          .setAsyncBackupCount(Replication.ASYNC_BACKUPS).setTimeToLiveSeconds(seconds)
+          .setMetadataPolicy(MetadataPolicy.OFF));
+    }
   }
 
   public IMap<String, HazelcastJsonValue> resultsMap() {

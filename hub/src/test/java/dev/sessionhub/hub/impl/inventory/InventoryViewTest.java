@@ -44,6 +44,17 @@ class InventoryViewTest {
   }
 
   @Test
+  void afterAPauseAMergeBackEndsTheWaitEvenIfAPeerWentMeanwhile() {
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertFalse(view.peersBack(2, T0.plusSeconds(8)), "removed, alone or with one peer: not back yet");
+    view.merged();
+    assertFalse(view.peersBack(2, T0.plusSeconds(3)), "merged, but the minimum has not passed");
+    assertTrue(view.peersBack(2, T0.plusSeconds(9)), "merged into a cluster of two (the third hub was cut off "
+        + "meanwhile): back, not 36 s more of 'not ready'");
+    assertFalse(view.waitingForPeers());
+  }
+
+  @Test
   void anOlderRecordNeverReplacesANewerOne() {
     assertTrue(view.offer(seen("h:8000", "s1", T0.plusSeconds(4))));
     assertFalse(view.offer(seen("h:8000", "s1", T0.plusSeconds(1))), "a replayed older update is refused");
