@@ -1,5 +1,7 @@
 package dev.sessionhub.hub.impl.cluster;
 
+import com.hazelcast.config.MapConfig;
+
 /**
  * How many copies of the cluster's maps each write makes: one synchronous backup (the write returns once it is
  * held by two members) and, beyond it, asynchronous backups to the rest: with Hazelcast's limit of six backups,
@@ -15,5 +17,10 @@ public final class Replication {
   public static final int ASYNC_BACKUPS = 5;
 
   private Replication() {
+  }
+
+  /** {@code map} with a copy of every entry on every hub. */
+  public static MapConfig onEveryHub(MapConfig map) {
+    return map.setBackupCount(SYNC_BACKUPS).setAsyncBackupCount(ASYNC_BACKUPS);
   }
 }

@@ -96,21 +96,14 @@ public final class Inventory {
   }
 
   /**
-   * Every hub holds a copy of every entry ({@link Replication}): a hub cut off from all the others goes on
-   * renewing what it reaches (with one backup, a hub left alone of three kept about two thirds:
-   * {@code InventoryReplicationTest}, the chaos soak's cut-off hub).
-   */
-  static final int ASYNC_BACKUPS = Replication.ASYNC_BACKUPS;
-
-  /**
    * Adds the inventory map's configuration (backups, merge policy) to a member config. No custom partitioning
    * strategy: with one, Hazelcast 5.6 placed a key by the strategy for sync operations and by the whole key for
    * async ones, so a {@code setAsync} entry was invisible to {@code get} and failovers re-created entries.
    */
   public static void configure(Config config) {
-    config.addMapConfig(new MapConfig(MAP_NAME)
-        .setBackupCount(Replication.SYNC_BACKUPS)
-        .setAsyncBackupCount(ASYNC_BACKUPS)
+    // every hub holds every entry: a hub cut off from all the others goes on renewing what it reaches (with one
+    // backup, a hub left alone of three kept about two thirds: InventoryReplicationTest, the chaos soak)
+    config.addMapConfig(Replication.onEveryHub(new MapConfig(MAP_NAME))
         .setPerEntryStatsEnabled(true)
         .setMetadataPolicy(MetadataPolicy.OFF)
         .setMergePolicyConfig(new MergePolicyConfig(LatestUpdateMergePolicy.class.getName(), 100)));

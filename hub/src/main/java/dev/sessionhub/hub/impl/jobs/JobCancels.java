@@ -54,8 +54,7 @@ public final class JobCancels implements AutoCloseable {
   /** The markers live as long as the jobs they cancel. */
   public static void configure(Config config, Duration ttl) {
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
-    config.addMapConfig(new MapConfig(MAP_NAME).setBackupCount(Replication.SYNC_BACKUPS)
-        .setAsyncBackupCount(Replication.ASYNC_BACKUPS).setTimeToLiveSeconds(seconds)
+    config.addMapConfig(Replication.onEveryHub(new MapConfig(MAP_NAME)).setTimeToLiveSeconds(seconds)
         .setMetadataPolicy(MetadataPolicy.OFF));
   }
 

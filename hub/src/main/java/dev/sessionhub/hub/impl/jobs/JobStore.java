@@ -66,8 +66,7 @@ public final class JobStore {
   public static void configure(Config config, Duration ttl) {
     int seconds = (int) Math.min(Integer.MAX_VALUE, Math.max(1, ttl.toSeconds()));
     for (String map : List.of(JOBS, RESULTS)) {
-      config.addMapConfig(new MapConfig(map).setBackupCount(Replication.SYNC_BACKUPS)
-          .setAsyncBackupCount(Replication.ASYNC_BACKUPS).setTimeToLiveSeconds(seconds)
+      config.addMapConfig(Replication.onEveryHub(new MapConfig(map)).setTimeToLiveSeconds(seconds)
           .setMetadataPolicy(MetadataPolicy.OFF));
     }
   }

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -61,7 +62,7 @@ class FrozenPeerTest {
         .allMatch(m -> m.getCluster().getMembers().size() == 2));
 
     AtomicInteger accepted = new AtomicInteger();
-    List<Socket> held = new ArrayList<>();
+    List<Socket> held = new CopyOnWriteArrayList<>(); // added by the acceptor, closed here
     try (ServerSocket silent = new ServerSocket(silentPort, 50, InetAddress.getByName("127.0.0.1"))) {
       Thread acceptor = new Thread(() -> {
         try {
