@@ -208,7 +208,11 @@ final class FaultFarm implements AutoCloseable {
 
   /** Addresses the hub lists for {@code selector}. */
   Set<String> addresses(int hub, String selector) {
-    JsonArray sessions = sessions(hub, selector);
+    return addressesIn(sessions(hub, selector));
+  }
+
+  /** The addresses of a listing's {@code sessions}. */
+  static Set<String> addressesIn(JsonArray sessions) {
     Set<String> out = new TreeSet<>();
     for (int i = 0; i < sessions.size(); i++) {
       out.add(sessions.getJsonObject(i).getString("address"));

@@ -60,7 +60,16 @@ public final class PauseDetector implements AutoCloseable {
    * threshold).
    */
   public boolean pausedSince(Instant since) {
-    return lastPauseEnded.isAfter(since) || System.nanoTime() - lastTick >= thresholdNanos;
+    return lastPauseEnded.isAfter(since) || noticing();
+  }
+
+  /**
+   * True while a pause has ended but this detector's thread has not yet ticked after it (its last tick is older
+   * than the threshold): a request the process serves in that moment must already be treated as after a pause.
+   * The pause's listeners run before this turns false.
+   */
+  public boolean noticing() {
+    return System.nanoTime() - lastTick >= thresholdNanos;
   }
 
   private void tickUntilClosed() {

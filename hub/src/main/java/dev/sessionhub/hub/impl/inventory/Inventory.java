@@ -15,11 +15,14 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The cluster-wide map of live sessions: a Hazelcast {@code IMap} keyed by {@code host:port} whose values are
@@ -33,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class Inventory {
 
   public static final String MAP_NAME = "sessionhub.sessions";
+  private static final Logger LOG = LoggerFactory.getLogger(Inventory.class);
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> map;
@@ -88,8 +92,10 @@ public final class Inventory {
           snapshot.add(r);
         }
       }
-      boolean complete = safeBefore && partitions.isClusterSafe()
-          && view.peersBack(members.getMembers().size(), clock.instant());
+      // asked whatever the partitions' state: a hub merged back after a pause has its peers back, and answers from
+      // the map until a read is complete, rather than "not ready" while the replicas it receives sync
+      boolean peersBack = view.peersBack(members.getMembers().size(), clock.instant());
+      boolean complete = safeBefore && partitions.isClusterSafe() && peersBack;
       view.reconcile(snapshot, readFrom, complete);
       return complete;
     }, false);
@@ -134,6 +140,56 @@ public final class Inventory {
         map.setAsync(record.address(), value, record.lease().toMillis(), TimeUnit.MILLISECONDS), context());
   }
 
+  /**
+   * How much longer two hubs' clocks may differ than a record's own lease is trusted over the map's expiry: an
+   * entry that expires with more than this left on its record's lease expired early ({@link #expiredEarly}).
+   */
+  static final Duration CLOCK_GRACE = Duration.ofSeconds(1);
+
+  /** What {@code record}'s own lease ({@code last_seen} + lease) has left by this hub's clock; negative once lapsed. */
+  Duration leaseLeft(SessionRecord record) {
+    return Duration.between(clock.instant(), record.lastSeen().plus(record.lease()));
+  }
+
+  /**
+   * Whether the map expired {@code record} before its own lease ran out. Hazelcast 5.6 does that after a merge of
+   * split clusters: when the entry already in the cluster wins, it still takes the losing copy's expiry
+   * ({@code DefaultRecordStore.merge → mergeRecordExpiration}), so a copy that the smaller side stopped renewing
+   * during the split cuts the renewed entry's lease short, and it expires seconds later (HubPartitionIT lost the
+   * sessions only the larger side reached, right after the merge; MergedLeaseTest).
+   */
+  boolean expiredEarly(SessionRecord record) {
+    return leaseLeft(record).compareTo(CLOCK_GRACE) > 0;
+  }
+
+  /**
+   * Gives the entry at {@code record}'s address the expiry its record's own lease says, in case a merge shortened
+   * it (see {@link #expiredEarly}); nothing when the lease has (nearly) lapsed. A renewal landing meanwhile may
+   * have its longer TTL cut back to this one; if that entry then expires early, {@link #restore} puts it back.
+   */
+  Future<Boolean> restoreLease(SessionRecord record) {
+    Duration left = leaseLeft(record);
+    if (left.compareTo(CLOCK_GRACE) <= 0) {
+      return Future.succeededFuture(false);
+    }
+    return vertx.executeBlocking(() -> map.setTtl(record.address(), left.toMillis(), TimeUnit.MILLISECONDS), false);
+  }
+
+  /**
+   * Puts back an entry the map expired before its record's lease ran out ({@link #expiredEarly}), with the lease
+   * it has left: never over an entry written since (put if absent).
+   */
+  Future<Void> restore(SessionRecord record, HazelcastJsonValue value) {
+    Duration left = leaseLeft(record);
+    if (left.compareTo(CLOCK_GRACE) <= 0) {
+      return Future.succeededFuture();
+    }
+    return vertx.executeBlocking(() -> {
+      map.putIfAbsent(record.address(), value, left.toMillis(), TimeUnit.MILLISECONDS);
+      return null;
+    }, false);
+  }
+
   /** The record at {@code address}, or null. */
   public Future<SessionRecord> get(String address) {
     return Future.fromCompletionStage(map.getAsync(address), context()).map(Inventory::decode);
@@ -173,14 +229,28 @@ public final class Inventory {
    * by a predicate query over the cluster.
    */
   public Future<List<SessionRecord>> find(Selector selector) {
+    if (rejoining()) {
+      return Future.failedFuture(notReady("its inventory may lack sessions"));
+    }
     if (view.ready()) {
       return viewQueries.executeBlocking(() -> view.find(selector), false);
     }
-    if (view.waitingForPeers()) {
-      return Future.failedFuture(new IllegalStateException("not ready: this hub was paused and is rejoining its "
-          + "cluster, so its inventory may lack sessions; ask another hub, or retry in a few seconds"));
-    }
+    LOG.trace("the view is not ready: {} answered from the map", selector);
     return findInCluster(selector);
+  }
+
+  /**
+   * Whether this hub is rejoining its cluster after it was paused ({@link InventoryView#waitingForPeers}): what
+   * its member holds of the cluster's data (sessions, jobs, results) may be a stale fraction until it is back.
+   */
+  public boolean rejoining() {
+    return view.waitingForPeers();
+  }
+
+  /** The answer to a read while {@link #rejoining}: {@code why} says what could be wrong (HTTP 503). */
+  public static IllegalStateException notReady(String why) {
+    return new IllegalStateException("not ready: this hub was paused and is rejoining its cluster, so " + why
+        + "; ask another hub, or retry in a few seconds");
   }
 
   /** Sessions matching {@code selector}, by a Hazelcast predicate query (then checked by the selector). */

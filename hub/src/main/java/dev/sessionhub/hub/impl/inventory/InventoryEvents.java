@@ -58,23 +58,37 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   @Override
   public void entryAdded(EntryEvent<String, HazelcastJsonValue> event) {
+    trace(event);
     SessionRecord record = decodeQuietly(event.getValue());
-    if (record != null && inventory.view().offer(record)) {
+    boolean putBack = record != null && inventory.view().putBack(record);
+    if (record != null && inventory.view().offer(record) && !putBack) {
       publish(new SessionEvent(SessionEvent.Type.UP, record, null));
     }
   }
 
-  /** An entry written by a merge of split clusters: the view takes it if it is newer than what it holds. */
+  /**
+   * An entry written by a merge of split clusters: the view takes it if it is newer than what it holds. The member
+   * where the merge happened also sets the entry's expiry back to what the record's lease says: Hazelcast may have
+   * given it the expiry of the copy that lost the merge ({@link Inventory#expiredEarly}).
+   */
   @Override
   public void entryMerged(EntryEvent<String, HazelcastJsonValue> event) {
+    trace(event);
     SessionRecord record = decodeQuietly(event.getValue());
-    if (record != null && inventory.view().offer(record)) {
+    if (record == null) {
+      return;
+    }
+    if (event.getMember().localMember()) {
+      inventory.restoreLease(record).onFailure(e -> LOG.debug("could not restore the lease of {}", record.address(), e));
+    }
+    if (inventory.view().offer(record)) {
       publish(new SessionEvent(SessionEvent.Type.CHANGED, record, "merged"));
     }
   }
 
   @Override
   public void entryUpdated(EntryEvent<String, HazelcastJsonValue> event) {
+    trace(event);
     try {
       SessionRecord before = Inventory.decode(event.getOldValue());
       SessionRecord after = Inventory.decode(event.getValue());
@@ -96,15 +110,31 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
 
   @Override
   public void entryRemoved(EntryEvent<String, HazelcastJsonValue> event) {
+    trace(event);
     retire(event, "removed");
   }
 
   /**
    * An entry's lease ran out. Expiry is decided per replica and may be reported after a renewal reached the map
-   * (a migration or a merge between them), so the view also asks the map for the key and takes what it has.
+   * (a migration or a merge between them), so the view also asks the map for the key and takes what it has. An
+   * entry that expired while its record's own lease still runs was cut short by a merge
+   * ({@link Inventory#expiredEarly}): it is put back, and the session never leaves the view.
    */
   @Override
   public void entryExpired(EntryEvent<String, HazelcastJsonValue> event) {
+    trace(event);
+    SessionRecord gone = decodeQuietly(event.getOldValue());
+    if (gone != null && inventory.expiredEarly(gone)) {
+      // its lease still runs: the session stays listed (no down event), and the member that expired the entry
+      // puts it back; the view expects that write, which is then no new session either
+      LOG.debug("{} expired {} before its lease ran out: put back", event.getMember(), event.getKey());
+      inventory.view().expectPutBack(gone);
+      if (event.getMember().localMember()) {
+        inventory.restore(gone, event.getOldValue())
+            .onFailure(e -> LOG.warn("could not put back {}: {}", gone.address(), e.toString()));
+      }
+      return;
+    }
     retire(event, "lease expired");
     inventory.get(event.getKey()).onSuccess(current -> {
       if (current != null && inventory.view().offer(current)) {
@@ -118,6 +148,16 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
     inventory.view().retire(event.getKey(), gone);
     if (gone != null && inventory.view().get(event.getKey()) == null) {
       publish(new SessionEvent(SessionEvent.Type.DOWN, gone, reason));
+    }
+  }
+
+  /** Every event, at TRACE: what a view's decisions were made from, when one must be explained. */
+  private static void trace(EntryEvent<String, HazelcastJsonValue> event) {
+    if (LOG.isTraceEnabled()) {
+      SessionRecord value = decodeQuietly(event.getValue());
+      SessionRecord old = decodeQuietly(event.getOldValue());
+      LOG.trace("{} {} from {}: last seen {} (before: {})", event.getEventType(), event.getKey(), event.getMember(),
+          value == null ? "-" : value.lastSeen(), old == null ? "-" : old.lastSeen());
     }
   }
 

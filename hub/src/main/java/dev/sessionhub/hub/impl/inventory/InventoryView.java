@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * This hub's decoded copy of the inventory, kept current by the map events every member receives, so that
@@ -33,6 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * reconciled.
  */
 public final class InventoryView {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InventoryView.class);
 
   private final Map<String, Held> records = new ConcurrentHashMap<>();
 
@@ -59,13 +64,33 @@ public final class InventoryView {
     return kept[0];
   }
 
+  /** Records whose entries expired before their lease ran out, by address, until the put-back arrives. */
+  private final Map<String, Instant> putBacks = new ConcurrentHashMap<>();
+
+  /** The map expired {@code kept}'s entry early and it is being put back: the view keeps it meanwhile. */
+  void expectPutBack(SessionRecord kept) {
+    putBacks.put(kept.address(), kept.lastSeen());
+  }
+
+  /** Whether {@code added} is an entry put back after an early expiry (see {@link #expectPutBack}): no new session. */
+  boolean putBack(SessionRecord added) {
+    Instant expected = putBacks.remove(added.address());
+    return expected != null && expected.equals(added.lastSeen());
+  }
+
   /**
    * The map no longer has {@code gone} (removed or expired): drops the record held for its address unless it
    * is newer than {@code gone}. With {@code gone} null (an event without its value) the record is dropped.
    */
   void retire(String address, SessionRecord gone) {
-    records.computeIfPresent(address, (a, held) ->
-        gone != null && held.record().lastSeen().isAfter(gone.lastSeen()) ? held : null);
+    records.computeIfPresent(address, (a, held) -> {
+      if (gone != null && held.record().lastSeen().isAfter(gone.lastSeen())) {
+        return held;
+      }
+      LOG.debug("view drops {} (last seen {}): the map no longer has it (removed record last seen {})", address,
+          held.record().lastSeen(), gone == null ? "unknown" : gone.lastSeen());
+      return null;
+    });
   }
 
   /**
@@ -82,10 +107,18 @@ public final class InventoryView {
       offer(r);
     }
     if (complete) {
-      records.values().removeIf(held -> !inMap.contains(held.record().address())
-          && held.arrived().isBefore(readFrom));
+      records.values().removeIf(held -> {
+        boolean gone = !inMap.contains(held.record().address()) && held.arrived().isBefore(readFrom);
+        if (gone) {
+          LOG.debug("view drops {} (last seen {}): absent from a complete read of the map begun at {}",
+              held.record().address(), held.record().lastSeen(), readFrom);
+        }
+        return gone;
+      });
       ready = true;
     }
+    LOG.debug("view reconciled with {} records of the map read from {} ({}): holds {}", inMap.size(), readFrom,
+        complete ? "complete" : "incomplete, only added", records.size());
   }
 
   /** The view may have missed events: until the next {@link #reconcile} the inventory answers from the map. */
@@ -124,9 +157,17 @@ public final class InventoryView {
     }
   }
 
+  /** True while this process has been paused but has not yet noticed it (see {@code PauseDetector#noticing}). */
+  private volatile BooleanSupplier pausedUnnoticed = () -> false;
+
+  /** Also counts as waiting for peers while {@code unnoticed} says a pause ended that nobody has acted on yet. */
+  void waitAlsoWhile(BooleanSupplier unnoticed) {
+    this.pausedUnnoticed = unnoticed;
+  }
+
   /** Whether the hub waits for its peers after a pause (see {@link #waitForPeers}). */
   public boolean waitingForPeers() {
-    return peerWait != null;
+    return peerWait != null || pausedUnnoticed.getAsBoolean();
   }
 
   /**

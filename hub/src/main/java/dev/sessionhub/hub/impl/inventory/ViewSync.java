@@ -47,13 +47,16 @@ public final class ViewSync implements AutoCloseable {
     this.vertx = vertx;
     this.hazelcast = hazelcast;
     this.inventory = inventory;
-    pauses.onPause(paused -> vertx.runOnContext(v -> {
-      // the member list still names the peers this hub had before it stopped: wait for that many again
+    // a request served in the moment between the pause's end and the detector's next tick is refused too
+    inventory.view().waitAlsoWhile(pauses::noticing);
+    pauses.onPause(paused -> {
+      // at once, on the detector's thread (before it stops "noticing"): the member list still names the peers this
+      // hub had before it stopped, so wait for that many again
       java.time.Instant now = java.time.Instant.now();
       inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(), now.plus(PEER_MIN_WAIT),
           now.plus(PEER_WAIT));
-      read("paused " + paused.toMillis() + " ms");
-    }));
+      vertx.runOnContext(v -> read("paused " + paused.toMillis() + " ms"));
+    });
   }
 
   public ViewSync start() {
