@@ -129,19 +129,22 @@ public final class InventoryView {
   /** Members this hub expects back (after a pause) and until when it waits for them; null when not waiting. */
   private volatile PeerWait peerWait;
 
-  private record PeerWait(int members, Instant notBefore, Instant until, boolean merged) {
+  private record PeerWait(int members, String member, Instant notBefore, Instant until, boolean merged) {
   }
 
   /**
    * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
    * the inventory until it merges back. Until {@code members} members are back, or this member has merged back
    * into a cluster (or {@code until}), the inventory says it is not ready instead of answering from that fraction.
+   * {@code member} is this member's id before the pause: Hazelcast gives a member a new id when it joins another
+   * cluster, so a new id says it merged back even before {@link #merged} is called, which comes only once its
+   * merge tasks have ended (a chaos soak saw them held 20 s by a peer cut off right after the merge).
    * The wait lasts at least until {@code notBefore}: right after the pause the member list still names every peer
    * of before, and only learns within a moment that the cluster removed this member (a chaos soak saw a resumed
    * hub count its peers back at once, read, then split and drop a live session from its view).
    */
-  void waitForPeers(int members, Instant notBefore, Instant until) {
-    peerWait = new PeerWait(members, notBefore, until, false);
+  void waitForPeers(int members, String member, Instant notBefore, Instant until) {
+    peerWait = new PeerWait(members, member, notBefore, until, false);
     ready = false;
   }
 
@@ -153,7 +156,7 @@ public final class InventoryView {
   void merged() {
     PeerWait wait = peerWait;
     if (wait != null) {
-      peerWait = new PeerWait(wait.members(), wait.notBefore(), wait.until(), true);
+      peerWait = new PeerWait(wait.members(), wait.member(), wait.notBefore(), wait.until(), true);
     }
   }
 
@@ -171,15 +174,16 @@ public final class InventoryView {
   }
 
   /**
-   * Ends the wait once {@code members} are in the cluster again or this member merged back, and its minimum has
-   * passed, or its time ran out; true when not waiting.
+   * Ends the wait once {@code members} are in the cluster again or this member merged back (or is now {@code
+   * member}, another id than before the pause), and its minimum has passed, or its time ran out; true when not
+   * waiting.
    */
-  boolean peersBack(int members, Instant now) {
+  boolean peersBack(int members, String member, Instant now) {
     PeerWait wait = peerWait;
     if (wait == null) {
       return true;
     }
-    boolean back = members >= wait.members() || wait.merged();
+    boolean back = members >= wait.members() || wait.merged() || !member.equals(wait.member());
     if (now.isAfter(wait.until()) || back && !now.isBefore(wait.notBefore())) {
       peerWait = null;
       return true;
