@@ -49,6 +49,11 @@ public final class Inventory {
    * blocking cluster calls (result writes to a frozen member held every thread of Vert.x's worker pool).
    */
   private final WorkerExecutor viewQueries;
+  /**
+   * Where lease repairs after a merge run ({@link #restoreLease}, {@link #restore}): a merge can bring thousands at
+   * once, which must not hold Vert.x's shared worker pool.
+   */
+  private final WorkerExecutor leaseRepairs;
 
   public Inventory(Vertx vertx, HazelcastInstance hazelcast) {
     this(vertx, hazelcast, java.time.Clock.systemUTC());
@@ -62,11 +67,13 @@ public final class Inventory {
     this.members = hazelcast.getCluster();
     this.view = new InventoryView(clock);
     this.viewQueries = vertx.createSharedWorkerExecutor("sessionhub-view-queries", 2);
+    this.leaseRepairs = vertx.createSharedWorkerExecutor("sessionhub-lease-repairs", 2);
   }
 
   /** Releases the view's query threads. */
   public void close() {
     viewQueries.close();
+    leaseRepairs.close();
   }
 
   /** This hub's decoded copy, fed by {@link InventoryEvents}. */
@@ -173,7 +180,8 @@ public final class Inventory {
     if (left.compareTo(CLOCK_GRACE) <= 0) {
       return Future.succeededFuture(false);
     }
-    return vertx.executeBlocking(() -> map.setTtl(record.address(), left.toMillis(), TimeUnit.MILLISECONDS), false);
+    return leaseRepairs.executeBlocking(() -> map.setTtl(record.address(), left.toMillis(), TimeUnit.MILLISECONDS),
+        false);
   }
 
   /**
@@ -185,7 +193,7 @@ public final class Inventory {
     if (left.compareTo(CLOCK_GRACE) <= 0) {
       return Future.succeededFuture();
     }
-    return vertx.executeBlocking(() -> {
+    return leaseRepairs.executeBlocking(() -> {
       map.putIfAbsent(record.address(), value, left.toMillis(), TimeUnit.MILLISECONDS);
       return null;
     }, false);

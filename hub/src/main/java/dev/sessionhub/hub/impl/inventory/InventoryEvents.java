@@ -67,9 +67,10 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
   }
 
   /**
-   * An entry written by a merge of split clusters: the view takes it if it is newer than what it holds. The member
-   * where the merge happened also sets the entry's expiry back to what the record's lease says: Hazelcast may have
-   * given it the expiry of the copy that lost the merge ({@link Inventory#expiredEarly}).
+   * An entry written by a merge of split clusters: the view takes it if it is newer than what it holds. When the
+   * entry already in the cluster won (its value is the one it had), the member that sent the merge (the event's
+   * member) also sets its expiry back to what the record's lease says: Hazelcast gave it the expiry of the copy that
+   * lost ({@link Inventory#expiredEarly}).
    */
   @Override
   public void entryMerged(EntryEvent<String, HazelcastJsonValue> event) {
@@ -78,7 +79,9 @@ public final class InventoryEvents implements EntryAddedListener<String, Hazelca
     if (record == null) {
       return;
     }
-    if (event.getMember().localMember()) {
+    SessionRecord before = decodeQuietly(event.getOldValue());
+    boolean kept = before != null && before.lastSeen().equals(record.lastSeen());
+    if (kept && event.getMember().localMember()) {
       inventory.restoreLease(record).onFailure(e -> LOG.debug("could not restore the lease of {}", record.address(), e));
     }
     if (inventory.view().offer(record)) {
