@@ -136,9 +136,9 @@ public final class InventoryView {
    * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
    * the inventory until it merges back. Until {@code members} members are back, or this member has merged back
    * into a cluster (or {@code until}), the inventory says it is not ready instead of answering from that fraction.
-   * {@code member} is this member's id before the pause: Hazelcast gives a member a new id when it joins another
-   * cluster, so a new id says it merged back even before {@link #merged} is called, which comes only once its
-   * merge tasks have ended (a chaos soak saw them held 20 s by a peer cut off right after the merge).
+   * {@code member} is this member's id before the pause. A new id (Hazelcast gives one when the member joins
+   * another cluster) does not end the wait: it is given while the merge has cleared this member's data and before
+   * the cluster's comes back, and a hub that answered then listed no session at all (HubFreezeIT, in CI).
    * The wait lasts at least until {@code notBefore}: right after the pause the member list still names every peer
    * of before, and only learns within a moment that the cluster removed this member (a chaos soak saw a resumed
    * hub count its peers back at once, read, then split and drop a live session from its view).
@@ -168,22 +168,34 @@ public final class InventoryView {
     this.pausedUnnoticed = unnoticed;
   }
 
-  /** Whether the hub waits for its peers after a pause (see {@link #waitForPeers}). */
-  public boolean waitingForPeers() {
-    return peerWait != null || pausedUnnoticed.getAsBoolean();
+  /** True from Hazelcast's MERGING to its MERGED (or MERGE_FAILED): this member's data is cleared meanwhile. */
+  private volatile boolean merging;
+
+  /** This member is merging into another cluster ({@code true}) or has ended that ({@code false}). */
+  void merging(boolean now) {
+    merging = now;
   }
 
   /**
-   * Ends the wait once {@code members} are in the cluster again or this member merged back (or is now {@code
-   * member}, another id than before the pause), and its minimum has passed, or its time ran out; true when not
-   * waiting.
+   * Whether the hub waits for its peers after a pause (see {@link #waitForPeers}), or is merging into another
+   * cluster: a merge clears the member's data before the cluster's comes back, and a hub that answered then listed
+   * no session at all (HubFreezeIT, once in CI).
+   */
+  public boolean waitingForPeers() {
+    return peerWait != null || merging || pausedUnnoticed.getAsBoolean();
+  }
+
+  /**
+   * Ends the wait once {@code members} are in the cluster again or this member merged back, and its minimum has
+   * passed, or its time ran out; true when not waiting. {@code member} is this member's id now: a new one alone is
+   * not enough (see {@link #waitForPeers}).
    */
   boolean peersBack(int members, String member, Instant now) {
     PeerWait wait = peerWait;
     if (wait == null) {
       return true;
     }
-    boolean back = members >= wait.members() || wait.merged() || !member.equals(wait.member());
+    boolean back = members >= wait.members() || wait.merged();
     if (now.isAfter(wait.until()) || back && !now.isBefore(wait.notBefore())) {
       peerWait = null;
       return true;

@@ -61,7 +61,13 @@ public final class ViewSync implements AutoCloseable {
 
   public ViewSync start() {
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
+        inventory.view().merging(true);
+      } else if (event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {
+        inventory.view().merging(false);
+      }
       if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+        inventory.view().merging(false);
         vertx.runOnContext(v -> {
           inventory.view().merged();
           invalidateAndRead("merged with another cluster");
