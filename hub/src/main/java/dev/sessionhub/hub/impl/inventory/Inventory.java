@@ -101,8 +101,7 @@ public final class Inventory {
       }
       // asked whatever the partitions' state: a hub merged back after a pause has its peers back, and answers from
       // the map until a read is complete, rather than "not ready" while the replicas it receives sync
-      boolean peersBack = view.peersBack(members.getMembers().size(), members.getLocalMember().getUuid().toString(),
-          clock.instant());
+      boolean peersBack = view.peersBack(members.getMembers().size(), clock.instant());
       boolean complete = safeBefore && partitions.isClusterSafe() && peersBack;
       view.reconcile(snapshot, readFrom, complete);
       return complete;

@@ -129,22 +129,21 @@ public final class InventoryView {
   /** Members this hub expects back (after a pause) and until when it waits for them; null when not waiting. */
   private volatile PeerWait peerWait;
 
-  private record PeerWait(int members, String member, Instant notBefore, Instant until, boolean merged) {
+  private record PeerWait(int members, Instant notBefore, Instant until, boolean merged) {
   }
 
   /**
    * This process was paused: the cluster may have removed it, and its own copy of the map may be a fraction of
    * the inventory until it merges back. Until {@code members} members are back, or this member has merged back
    * into a cluster (or {@code until}), the inventory says it is not ready instead of answering from that fraction.
-   * {@code member} is this member's id before the pause. A new id (Hazelcast gives one when the member joins
-   * another cluster) does not end the wait: it is given while the merge has cleared this member's data and before
-   * the cluster's comes back, and a hub that answered then listed no session at all (HubFreezeIT, in CI).
+   * A new member id (Hazelcast gives one when the member joins another cluster) does not end the wait: it is given
+   * while the merge has cleared this member's data, before the cluster's comes back (HubFreezeIT, in CI).
    * The wait lasts at least until {@code notBefore}: right after the pause the member list still names every peer
    * of before, and only learns within a moment that the cluster removed this member (a chaos soak saw a resumed
    * hub count its peers back at once, read, then split and drop a live session from its view).
    */
-  void waitForPeers(int members, String member, Instant notBefore, Instant until) {
-    peerWait = new PeerWait(members, member, notBefore, until, false);
+  void waitForPeers(int members, Instant notBefore, Instant until) {
+    peerWait = new PeerWait(members, notBefore, until, false);
     ready = false;
   }
 
@@ -156,7 +155,7 @@ public final class InventoryView {
   void merged() {
     PeerWait wait = peerWait;
     if (wait != null) {
-      peerWait = new PeerWait(wait.members(), wait.member(), wait.notBefore(), wait.until(), true);
+      peerWait = new PeerWait(wait.members(), wait.notBefore(), wait.until(), true);
     }
   }
 
@@ -187,10 +186,9 @@ public final class InventoryView {
 
   /**
    * Ends the wait once {@code members} are in the cluster again or this member merged back, and its minimum has
-   * passed, or its time ran out; true when not waiting. {@code member} is this member's id now: a new one alone is
-   * not enough (see {@link #waitForPeers}).
+   * passed, or its time ran out; true when not waiting.
    */
-  boolean peersBack(int members, String member, Instant now) {
+  boolean peersBack(int members, Instant now) {
     PeerWait wait = peerWait;
     if (wait == null) {
       return true;

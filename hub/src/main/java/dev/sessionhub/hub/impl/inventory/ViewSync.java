@@ -53,8 +53,8 @@ public final class ViewSync implements AutoCloseable {
       // at once, on the detector's thread (before it stops "noticing"): the member list still names the peers this
       // hub had before it stopped, so wait for that many again
       java.time.Instant now = java.time.Instant.now();
-      inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(),
-          hazelcast.getCluster().getLocalMember().getUuid().toString(), now.plus(PEER_MIN_WAIT), now.plus(PEER_WAIT));
+      inventory.view().waitForPeers(hazelcast.getCluster().getMembers().size(), now.plus(PEER_MIN_WAIT),
+          now.plus(PEER_WAIT));
       vertx.runOnContext(v -> read("paused " + paused.toMillis() + " ms"));
     });
   }

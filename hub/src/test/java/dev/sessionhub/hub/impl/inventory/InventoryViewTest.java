@@ -32,34 +32,34 @@ class InventoryViewTest {
   void afterAPauseTheViewWaitsItsMinimumEvenWhileTheStaleMemberListStillCountsEveryPeer() {
     view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
     assertTrue(view.ready());
-    view.waitForPeers(3, "m1", T0.plusSeconds(5), T0.plusSeconds(45));
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
     assertFalse(view.ready(), "a paused hub does not answer from its view");
-    assertFalse(view.peersBack(3, "m1", T0.plusSeconds(1)), "right after the pause the old member list counts 3");
-    assertFalse(view.peersBack(2, "m1", T0.plusSeconds(6)), "the cluster removed this member: it waits for the merge");
-    assertTrue(view.peersBack(3, "m1", T0.plusSeconds(9)), "merged back, past the minimum");
+    assertFalse(view.peersBack(3, T0.plusSeconds(1)), "right after the pause the old member list counts 3");
+    assertFalse(view.peersBack(2, T0.plusSeconds(6)), "the cluster removed this member: it waits for the merge");
+    assertTrue(view.peersBack(3, T0.plusSeconds(9)), "merged back, past the minimum");
     assertFalse(view.waitingForPeers());
 
-    view.waitForPeers(3, "m1", T0.plusSeconds(5), T0.plusSeconds(45));
-    assertTrue(view.peersBack(1, "m1", T0.plusSeconds(46)), "peers that never come back end the wait at its bound");
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertTrue(view.peersBack(1, T0.plusSeconds(46)), "peers that never come back end the wait at its bound");
   }
 
   @Test
   void afterAPauseAMergeBackEndsTheWaitEvenIfAPeerWentMeanwhile() {
-    view.waitForPeers(3, "m1", T0.plusSeconds(5), T0.plusSeconds(45));
-    assertFalse(view.peersBack(2, "m1", T0.plusSeconds(8)), "removed, alone or with one peer: not back yet");
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertFalse(view.peersBack(2, T0.plusSeconds(8)), "removed, alone or with one peer: not back yet");
     view.merged();
-    assertFalse(view.peersBack(2, "m1", T0.plusSeconds(3)), "merged, but the minimum has not passed");
-    assertTrue(view.peersBack(2, "m1", T0.plusSeconds(9)), "merged into a cluster of two (the third hub was cut off "
+    assertFalse(view.peersBack(2, T0.plusSeconds(3)), "merged, but the minimum has not passed");
+    assertTrue(view.peersBack(2, T0.plusSeconds(9)), "merged into a cluster of two (the third hub was cut off "
         + "meanwhile): back, not 36 s more of 'not ready'");
     assertFalse(view.waitingForPeers());
   }
 
   @Test
   void afterAPauseANewMemberIdAloneDoesNotEndTheWait() {
-    view.waitForPeers(3, "m1", T0.plusSeconds(5), T0.plusSeconds(45));
-    assertFalse(view.peersBack(2, "m2", T0.plusSeconds(8)), "a new id comes while the merge has cleared the data");
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    assertFalse(view.peersBack(2, T0.plusSeconds(8)), "a new id comes while the merge has cleared the data");
     view.merged();
-    assertTrue(view.peersBack(2, "m2", T0.plusSeconds(9)));
+    assertTrue(view.peersBack(2, T0.plusSeconds(9)));
   }
 
   @Test
