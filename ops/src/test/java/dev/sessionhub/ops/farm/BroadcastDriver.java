@@ -45,6 +45,7 @@ final class BroadcastDriver implements AutoCloseable {
   private int unknownOutcomes;
   private int laggingReads;
   private int unsureReads;
+  private final Map<Integer, String> lostWithCoordinator = new HashMap<>();
 
   BroadcastDriver(SoakHubApi api, SoakTimeline timeline, SoakViolations violations, SoakSettings settings,
       Random random, Path execDir, int... hubs) {
@@ -113,6 +114,18 @@ final class BroadcastDriver implements AutoCloseable {
   /** Reads through a cut-off or recovering hub that answered "unknown" where they could not know. */
   synchronized int unsureReads() {
     return unsureReads;
+  }
+
+  /**
+   * Jobs gone from the whole cluster with the hub that held them alone: cut off while it ran them, killed before
+   * it was in one cluster again (by job number, with why). Counted, not judged: hubs keep jobs in memory only.
+   */
+  synchronized Map<Integer, String> lostWithCoordinator() {
+    return new java.util.TreeMap<>(lostWithCoordinator);
+  }
+
+  private void lostWithCoordinator(SoakJob job, String why) {
+    lostWithCoordinator.putIfAbsent(job.number, job + ": " + why);
   }
 
   synchronized int crossReads() {
@@ -287,6 +300,16 @@ final class BroadcastDriver implements AutoCloseable {
         }
         boolean excused = timeline.recovering(hub, a.sent(), settings.tolerance())
             || timeline.recovering(job.hub, a.sent(), settings.tolerance());
+        // what a cut-off coordinator held alone (the record, or its last state) went with it if it was killed
+        // before it merged back: such a read is counted, not judged
+        java.util.Optional<String> lost = timeline.lostWithCutOffCoordinator(job.hub, job.sent, job.doneSeenAt);
+        if (lost.isPresent() && (a.status() == 404 || (a.ok() && !SoakJob.difference(job.reference, a.json())
+            .isEmpty()))) {
+          synchronized (this) {
+            lostWithCoordinator(job, lost.get() + "; read through hub " + hub + ": " + a.summary());
+          }
+          break;
+        }
         if (!a.ok()) {
           if (!(excused && (a.status() == 404 || a.status() == 503))) {
             violations.record(SoakViolations.SAME_JOB, a.sent(), job + " through "

@@ -130,6 +130,10 @@ class ChaosSoakIT {
             + "or recovering hub), %d outcome-unknown results excused%n", broadcasts.jobs().size(), started, done,
             broadcasts.resultsChecked(), broadcasts.crossReads(), broadcasts.laggingReads(), broadcasts.unsureReads(),
             broadcasts.unknownOutcomes()));
+        Map<Integer, String> lost = broadcasts.lostWithCoordinator();
+        report.append(String.format("jobs gone with a cut-off coordinator killed before it merged back (hubs keep "
+            + "jobs in memory only; not judged): %d%n", lost.size()));
+        lost.values().forEach(why -> report.append("    ").append(why).append('\n'));
         report.append(String.format("executions logged inside the sessions: %d (%d from unknown processes)%n",
             executions.executions(), executions.unattributed()));
         report.append(String.format("listings judged: %d (%d session checks), %d 'not ready' answers from "

@@ -76,6 +76,15 @@ final class InventoryWatch implements AutoCloseable {
   }
 
   private void check(int hub) {
+    // while a comeback is open, asked on every tick whatever the listing says: when the hub is in one cluster
+    // again is what decides whether what it held alone (cut off) could merge back
+    List<SoakTimeline.Comeback> pending = timeline.pendingComebacks(hub);
+    SoakHubApi.Answer cluster = pending.isEmpty() ? null : api.get(hub, "GET /api/cluster", "/api/cluster");
+    boolean whole = cluster != null && cluster.ok() && cluster.json().getInteger("size", 0) == hubs.length
+        && timeline.runningThroughout(hub, cluster.sent(), cluster.received());
+    if (whole) {
+      pending.forEach(c -> timeline.clustered(c, cluster.received()));
+    }
     SoakHubApi.Answer a = api.get(hub, "GET /api/sessions", "/api/sessions?selector=*");
     if (!timeline.runningThroughout(hub, a.sent(), a.received())) {
       return;  // down or frozen while asked: nothing to judge
@@ -131,12 +140,9 @@ final class InventoryWatch implements AutoCloseable {
           () -> timeline.describe(hub, a.sent()) + " still lists " + stale.size() + " sessions killed more than "
           + tolerance.toSeconds() + " s before: " + first(stale));
     }
-    if (missing.isEmpty() && stale.isEmpty() && !timeline.pendingComebacks(hub).isEmpty()) {
-      SoakHubApi.Answer cluster = api.get(hub, "GET /api/cluster", "/api/cluster");
-      if (cluster.ok() && cluster.json().getInteger("size", 0) == hubs.length
-          && timeline.runningThroughout(hub, a.sent(), cluster.received())) {
-        timeline.pendingComebacks(hub).forEach(c -> timeline.rejoined(c, a.received()));
-      }
+    if (whole && missing.isEmpty() && stale.isEmpty()
+        && timeline.runningThroughout(hub, cluster.sent(), a.received())) {
+      pending.forEach(c -> timeline.rejoined(c, a.received()));
     }
   }
 

@@ -66,6 +66,8 @@ final class SoakTimeline {
     final Instant since;
     /** When the fault was over: the restarted hub served, the frozen one was continued, the cut one healed. */
     final Instant back;
+    /** When it was first seen in a cluster of every hub again (before its listing was whole, perhaps). */
+    Instant clusteredAt;
     Instant rejoinedAt;
 
     Comeback(int hub, String kind, Instant since, Instant back) {
@@ -200,7 +202,40 @@ final class SoakTimeline {
   }
 
   synchronized void rejoined(Comeback c, Instant at) {
+    clustered(c, at);
     c.rejoinedAt = at;
+  }
+
+  synchronized void clustered(Comeback c, Instant at) {
+    if (c.clusteredAt == null) {
+      c.clusteredAt = at;
+    }
+  }
+
+  /**
+   * Why a job coordinated by {@code hub} from {@code from} to {@code to} may be gone from the whole cluster, or
+   * empty if nothing excuses it: the hub was cut off from the others while it ran the job (so the job's record
+   * was held on that hub alone) and was killed after the heal but before it was seen in a cluster of every hub
+   * again, so before its data could merge back. Hubs keep jobs in memory only: no copy survives that.
+   */
+  synchronized Optional<String> lostWithCutOffCoordinator(int hub, Instant from, Instant to) {
+    for (Window cut : windows) {
+      if (cut.hub() != hub || cut.fault() != HubFault.ISOLATED || cut.to() == null || !cut.overlaps(from, to)) {
+        continue;
+      }
+      Optional<Window> kill = windows.stream().filter(w -> w.hub() == hub && w.fault() == HubFault.DOWN
+          && !w.from().isBefore(cut.to())).min(java.util.Comparator.comparing(Window::from));
+      Optional<Comeback> heal = comebacks.stream().filter(c -> c.hub == hub && c.kind.equals("heal")
+          && c.back.equals(cut.to())).findFirst();
+      if (kill.isPresent() && heal.isPresent()
+          && (heal.get().clusteredAt == null || heal.get().clusteredAt.isAfter(kill.get().from()))) {
+        return Optional.of("hub " + hub + " was cut off " + cut.from() + " - " + cut.to() + " and killed at "
+            + kill.get().from() + ", " + Duration.between(cut.to(), kill.get().from()).toMillis()
+            + " ms after the heal, before it was seen in a cluster of every hub again"
+            + (heal.get().clusteredAt == null ? "" : " (at " + heal.get().clusteredAt + ")"));
+      }
+    }
+    return Optional.empty();
   }
 
   synchronized List<Comeback> comebacks() {
