@@ -3,9 +3,8 @@ package dev.sessionhub.ops.farm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.sessionhub.agent.testing.SettableClock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The soak's one excuse for a job gone from every hub: its cut-off coordinator died before it merged back. */
@@ -13,43 +12,19 @@ class SoakTimelineTest {
 
   private static final Instant T0 = Instant.parse("2026-12-05T15:30:00Z");
 
-  /** A clock the test moves by hand. */
-  private static final class HandClock extends Clock {
-    private Instant now = T0;
-
-    void at(int second) {
-      now = T0.plusSeconds(second);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-  }
-
-  private final HandClock clock = new HandClock();
+  private final SettableClock clock = new SettableClock(T0);
   private final SoakTimeline timeline = new SoakTimeline(clock, 1, 2, 3);
 
   /** Hub 3 cut off from 10 s to 30 s, then killed at 40 s and back at 50 s. */
   private SoakTimeline.Comeback cutThenKilled() {
-    clock.at(10);
+    clock.set(T0.plusSeconds(10));
     timeline.open(3, SoakTimeline.HubFault.ISOLATED);
-    clock.at(30);
+    clock.set(T0.plusSeconds(30));
     timeline.close(3, SoakTimeline.HubFault.ISOLATED, "heal", clock.instant());
     SoakTimeline.Comeback heal = timeline.pendingComebacks(3).get(0);
-    clock.at(40);
+    clock.set(T0.plusSeconds(40));
     timeline.open(3, SoakTimeline.HubFault.DOWN);
-    clock.at(50);
+    clock.set(T0.plusSeconds(50));
     timeline.close(3, SoakTimeline.HubFault.DOWN, "restart", clock.instant());
     return heal;
   }
@@ -80,9 +55,9 @@ class SoakTimelineTest {
 
   @Test
   void notIfTheCutHubWasNeverKilled() {
-    clock.at(10);
+    clock.set(T0.plusSeconds(10));
     timeline.open(3, SoakTimeline.HubFault.ISOLATED);
-    clock.at(30);
+    clock.set(T0.plusSeconds(30));
     timeline.close(3, SoakTimeline.HubFault.ISOLATED, "heal", clock.instant());
     assertEquals(java.util.Optional.empty(), timeline.lostWithCutOffCoordinator(3, T0.plusSeconds(20),
         T0.plusSeconds(25)));

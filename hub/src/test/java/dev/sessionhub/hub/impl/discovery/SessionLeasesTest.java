@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.agent.testing.SettableClock;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import dev.sessionhub.hub.impl.inventory.Inventory;
@@ -15,10 +16,8 @@ import dev.sessionhub.hub.impl.inventory.SessionRecord;
 import dev.sessionhub.hub.impl.inventory.Source;
 import dev.sessionhub.shared.model.SessionInfo;
 import io.vertx.core.Vertx;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,7 +38,7 @@ class SessionLeasesTest {
 
   private static HazelcastInstance member;
   private static Vertx vertx;
-  private static MovableClock clock;
+  private static SettableClock clock;
   private static Inventory inventory;
   private static InventoryEvents events;
   private static SessionLeases registry;
@@ -49,7 +48,7 @@ class SessionLeasesTest {
     member = HazelcastSetup.start(new HubOptions().setClusterName("registry-" + UUID.randomUUID())
         .setHazelcastPort(FreePorts.one()));
     vertx = Vertx.vertx();
-    clock = new MovableClock(Instant.now());
+    clock = new SettableClock(Instant.now());
     inventory = new Inventory(vertx, member, clock);
     events = new InventoryEvents(vertx, inventory).start();
     registry = new SessionLeases(inventory, clock, LEASE, () -> "hub-a");
@@ -124,32 +123,5 @@ class SessionLeasesTest {
   private static SessionInfo info(String sessionId, String file) {
     return SessionInfo.fromStruct(Map.of("exe", "blender", "session_id", sessionId, "file_path", file,
         "hostname", "render01", "pid", 42, "port", 8000, "scene_objects", List.of("Cube")));
-  }
-
-  private static final class MovableClock extends Clock {
-    private volatile Instant now;
-
-    MovableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
   }
 }

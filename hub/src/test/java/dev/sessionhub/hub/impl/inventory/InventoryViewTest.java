@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.sessionhub.agent.testing.SettableClock;
 import dev.sessionhub.shared.model.SessionInfo;
 import dev.sessionhub.shared.selector.Selector;
 import java.time.Clock;
@@ -117,34 +118,6 @@ class InventoryViewTest {
     assertNotNull(read.get("h:8003"), "an entry whose event was missed");
     read.invalidate();
     assertFalse(read.ready(), "invalid until the next snapshot");
-  }
-
-  /** A clock the test sets. */
-  private static final class SettableClock extends Clock {
-    private volatile Instant instant;
-
-    SettableClock(Instant instant) {
-      this.instant = instant;
-    }
-
-    void set(Instant to) {
-      instant = to;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return instant;
-    }
   }
 
   @Test
