@@ -3,12 +3,10 @@ package dev.sessionhub.ops.farm;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
+import dev.sessionhub.agent.testing.SettableClock;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Invariant (g) read from a hub's log: a blocked event loop is a violation, unless that hub had just been frozen. */
@@ -16,23 +14,8 @@ class BlockedThreadLogTest {
 
   private static final Instant START = Instant.parse("2026-12-05T03:10:00Z");
 
-  private final AtomicReference<Instant> now = new AtomicReference<>(START);
-  private final SoakTimeline timeline = new SoakTimeline(new Clock() {
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }, 1, 2);
+  private final SettableClock now = new SettableClock(START);
+  private final SoakTimeline timeline = new SoakTimeline(now, 1, 2);
 
   @Test
   void aBlockedEventLoopIsAViolationWithItsFrameAndOneEpisodeForItsRepeatedWarnings() {
