@@ -1372,7 +1372,6 @@ class BlenderHost(Host):
         self.exe = os.path.splitext(os.path.basename(bpy.app.binary_path or 'blender'))[0] or 'blender'
         self.headless = bool(bpy.app.background)
         self._agent = None
-        self._refreshed = 0.0
 
     def facts(self):
         bpy = self.bpy
@@ -1393,9 +1392,7 @@ class BlenderHost(Host):
         agent = self._agent
         if agent is None or agent.stopped:
             return None
-        if not agent.process_pending(0) and _monotonic() - self._refreshed >= 1.0:
-            agent.refresh_facts()  # what a user changed by hand shows in server_data() within a second
-            self._refreshed = _monotonic()
+        agent.serve_pending(0)  # never raises: Blender drops a timer whose function raises
         return self.poll_seconds
 
     def stop(self):
@@ -2057,6 +2054,8 @@ class Agent(object):
         self.published = {'app_version': '', 'file_path': '', 'scene_objects': []}
         self._encoded_server_data = (-1, b'')
         self._facts_version = 0
+        self._facts_read_at = 0.0
+        self._last_serve_failure = None
         self.outputs = CommandOutputs()
         self.commands = CommandQueue(options.queue_length, options.command_timeout,
                                      can_interrupt=host.interrupts, host_name=host.app, outputs=self.outputs)
@@ -2111,12 +2110,24 @@ class Agent(object):
 
     def serve_forever(self, poll=0.05, should_stop=None):
         """Serves the command queue on the calling (main) thread until stop() or should_stop() is true."""
-        last_refresh = _monotonic()
         while not self.stopped and not (should_stop and should_stop()):
-            self.commands.run_pending(poll)
-            if _monotonic() - last_refresh >= 1.0:
+            self.serve_pending(poll)
+
+    def serve_pending(self, wait=0.0):
+        """One turn of a main-thread loop: runs the queued commands (waiting up to `wait` s for the first) and,
+        about once a second, re-reads the host's facts, so what a user changed by hand shows in server_data().
+        Never raises: an error of its own is logged (once until it changes) and the next turn runs, since a loop
+        or timer that raises is one the host drops (Blender unregisters such a timer: no command would run again).
+        """
+        try:
+            if _monotonic() - self._facts_read_at >= 1.0:
                 self.refresh_facts()
-                last_refresh = _monotonic()
+            self.commands.run_pending(wait)
+        except Exception:  # noqa: BLE001 -- see the docstring
+            failure = traceback.format_exc()
+            if failure != self._last_serve_failure:
+                self.log('the command loop went on after an error:\n' + failure.rstrip())
+                self._last_serve_failure = failure
 
     # -- what the session says about itself -------------------------------------------------------------
 
@@ -2159,6 +2170,7 @@ class Agent(object):
                           'file_path': as_text(facts.get('file_path', '') or ''),
                           'scene_objects': [as_text(name) for name in facts.get('scene_objects', [])]}
         self._facts_version += 1  # after publishing: a cached answer of an older version is encoded again
+        self._facts_read_at = _monotonic()
 
     def server_data(self):
         published = self.published
