@@ -37,6 +37,14 @@ class SoakTimelineTest {
   }
 
   @Test
+  void soIsOneRunAfterTheHealWhileItsHubHadNotMergedBack() {
+    cutThenKilled();
+    assertTrue(timeline.lostWithCutOffCoordinator(3, T0.plusSeconds(32), T0.plusSeconds(33)).isPresent());
+    assertEquals(java.util.Optional.empty(), timeline.lostWithCutOffCoordinator(3, T0.plusSeconds(52),
+        T0.plusSeconds(53)), "after the kill: the restarted hub joined like any new member");
+  }
+
+  @Test
   void notOnceItsHubWasSeenInOneClusterBeforeTheKill() {
     SoakTimeline.Comeback heal = cutThenKilled();
     timeline.clustered(heal, T0.plusSeconds(33));
