@@ -90,6 +90,7 @@ public final class Inventory {
     return vertx.executeBlocking(() -> {
       // a snapshot read while partitions migrate may miss entries: only a read between two safe checks may drop
       // records from the view; any other read only adds what is newer
+      long mergeMark = view.mergeMark();
       boolean safeBefore = partitions.isClusterSafe();
       java.time.Instant readFrom = clock.instant();
       List<SessionRecord> snapshot = new ArrayList<>();
@@ -101,8 +102,14 @@ public final class Inventory {
       }
       // asked whatever the partitions' state: a hub merged back after a pause has its peers back, and answers from
       // the map until a read is complete, rather than "not ready" while the replicas it receives sync
-      boolean peersBack = view.peersBack(members.getMembers().size(), clock.instant());
-      boolean complete = safeBefore && partitions.isClusterSafe() && peersBack;
+      // nothing read across a merge counts: neither for the peers being back nor as a whole read
+      boolean noMerge = view.noMergeSince(mergeMark);
+      boolean peersBack = noMerge && view.peersBack(members.getMembers().size(), clock.instant());
+      boolean safeAfter = partitions.isClusterSafe();
+      boolean complete = safeBefore && safeAfter && peersBack && view.noMergeSince(mergeMark);
+      LOG.debug("read {} records of the map (cluster safe before {}, after {}; {} members; peers back {}; {})",
+          snapshot.size(), safeBefore, safeAfter, members.getMembers().size(), peersBack,
+          noMerge ? "no merge meanwhile" : "across a merge");
       view.reconcile(snapshot, readFrom, complete);
       return complete;
     }, false);

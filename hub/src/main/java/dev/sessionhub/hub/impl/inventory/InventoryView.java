@@ -169,10 +169,28 @@ public final class InventoryView {
 
   /** True from Hazelcast's MERGING to its MERGED (or MERGE_FAILED): this member's data is cleared meanwhile. */
   private volatile boolean merging;
+  /** Counts the starts and ends of merges: a read of the map is only whole if no merge began or ended during it. */
+  private final java.util.concurrent.atomic.AtomicLong mergeChanges = new java.util.concurrent.atomic.AtomicLong();
 
   /** This member is merging into another cluster ({@code true}) or has ended that ({@code false}). */
   void merging(boolean now) {
     merging = now;
+    mergeChanges.incrementAndGet();
+    LOG.debug("merging into another cluster: {}", now);
+  }
+
+  /**
+   * A mark to take before reading the map: {@link #noMergeSince} it is true if no merge was under way at the mark,
+   * and none began or ended since. A merge clears this member's data and then takes the cluster's, so a read
+   * across one may see nothing at all; a hub that counted such a read as whole listed no session (HubFreezeIT,
+   * twice in CI).
+   */
+  long mergeMark() {
+    return merging ? -1 : mergeChanges.get();
+  }
+
+  boolean noMergeSince(long mark) {
+    return mark >= 0 && !merging && mergeChanges.get() == mark;
   }
 
   /**

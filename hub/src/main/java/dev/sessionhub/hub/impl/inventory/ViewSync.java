@@ -61,6 +61,7 @@ public final class ViewSync implements AutoCloseable {
 
   public ViewSync start() {
     lifecycleListener = hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      LOG.info("lifecycle: {} on {}", event.getState(), Thread.currentThread().getName());
       if (event.getState() == LifecycleEvent.LifecycleState.MERGING) {
         inventory.view().merging(true);
       } else if (event.getState() == LifecycleEvent.LifecycleState.MERGE_FAILED) {

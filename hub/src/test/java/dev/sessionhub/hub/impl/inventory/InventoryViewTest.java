@@ -30,6 +30,21 @@ class InventoryViewTest {
   private final InventoryView view = new InventoryView(Clock.fixed(T0.plusSeconds(5), ZoneOffset.UTC));
 
   @Test
+  void aReadCountsAsWholeOnlyIfNoMergeBeganOrEndedWhileItRan() {
+    InventoryView view = new InventoryView(Clock.fixed(T0, ZoneOffset.UTC));
+    long quiet = view.mergeMark();
+    assertTrue(view.noMergeSince(quiet), "no merge: the read stands");
+    long before = view.mergeMark();
+    view.merging(true);
+    assertFalse(view.noMergeSince(before), "a merge began while it read");
+    long during = view.mergeMark();
+    view.merging(false);
+    assertFalse(view.noMergeSince(during), "begun during a merge (the member's data cleared)");
+    assertFalse(view.noMergeSince(before), "a merge began and ended while it read");
+    assertTrue(view.noMergeSince(view.mergeMark()), "after the merge: reads stand again");
+  }
+
+  @Test
   void afterAPauseTheViewWaitsItsMinimumEvenWhileTheStaleMemberListStillCountsEveryPeer() {
     view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
     assertTrue(view.ready());
