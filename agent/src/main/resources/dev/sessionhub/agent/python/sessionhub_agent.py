@@ -710,7 +710,7 @@ class CommandQueue(object):
         self.live = {}  # id -> CommandTask, while queued or running
         self.pending = 0
         self.completed = 0
-        self.after_batch = None
+        self.before_answer = None  # runs after each command, before its caller is answered (never raises)
         self.closed = False
 
     def depth(self):
@@ -820,8 +820,6 @@ class CommandQueue(object):
             except CommandTimeout:  # an interruption that landed as its command ended, outside the command
                 self._end(task, None, RpcFault(COMMAND_TIMEOUT, 'command interrupted as it ended'))
             ran += 1
-        if ran and self.after_batch is not None:
-            self.after_batch()
         if self.outputs is not None:
             self.outputs.sweep()
         return ran
@@ -858,6 +856,8 @@ class CommandQueue(object):
             except CommandTimeout:
                 continue  # an interruption fired as the command returned: settle again, it cannot fire twice
         self._forget(task)  # before its caller is answered: the id is free when the answer arrives
+        if self.before_answer is not None:
+            self.before_answer()  # what the command changed is published before its caller hears it ended
         if task.output is not None:
             task.output.end()
         with task.lock:
@@ -2059,7 +2059,7 @@ class Agent(object):
         self.outputs = CommandOutputs()
         self.commands = CommandQueue(options.queue_length, options.command_timeout,
                                      can_interrupt=host.interrupts, host_name=host.app, outputs=self.outputs)
-        self.commands.after_batch = self.refresh_facts
+        self.commands.before_answer = self._refresh_facts_or_log
         extra = dict(host.extra_globals())
         if options.hub_url:
             extra['hub'] = SessionHubProxy(options.hub_url, options.token, options.hub_ca)
@@ -2124,10 +2124,20 @@ class Agent(object):
                 self.refresh_facts()
             self.commands.run_pending(wait)
         except Exception:  # noqa: BLE001 -- see the docstring
-            failure = traceback.format_exc()
-            if failure != self._last_serve_failure:
-                self.log('the command loop went on after an error:\n' + failure.rstrip())
-                self._last_serve_failure = failure
+            self._log_loop_failure()
+
+    def _refresh_facts_or_log(self):
+        """Re-reads the facts after a command, before its caller is answered; an error is logged, not raised."""
+        try:
+            self.refresh_facts()
+        except Exception:  # noqa: BLE001 -- the command's answer must still go out
+            self._log_loop_failure()
+
+    def _log_loop_failure(self):
+        failure = traceback.format_exc()
+        if failure != self._last_serve_failure:
+            self.log('the command loop went on after an error:\n' + failure.rstrip())
+            self._last_serve_failure = failure
 
     # -- what the session says about itself -------------------------------------------------------------
 
