@@ -1,13 +1,17 @@
 package dev.sessionhub.ops.farm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.sessionhub.agent.testing.SettableClock;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** The soak's one excuse for a job gone from every hub: its cut-off coordinator died before it merged back. */
+/**
+ * The soak's excuses, exactly bounded: a job gone from every hub (its cut-off coordinator died before it merged
+ * back), and a hub's "not ready" while it recovers from its fault or from another's that held its recovery.
+ */
 class SoakTimelineTest {
 
   private static final Instant T0 = Instant.parse("2026-12-05T15:30:00Z");
@@ -27,6 +31,40 @@ class SoakTimelineTest {
     clock.set(T0.plusSeconds(50));
     timeline.close(3, SoakTimeline.HubFault.DOWN, "restart", clock.instant());
     return heal;
+  }
+
+  @Test
+  void aRecoveryLastsTheGraceAfterItsFaultAndLongerWhileAnotherHubsFaultHoldsIt() {
+    java.time.Duration grace = java.time.Duration.ofSeconds(21);
+    clock.set(T0.plusSeconds(10));
+    timeline.open(3, SoakTimeline.HubFault.FROZEN);
+    clock.set(T0.plusSeconds(30));
+    timeline.close(3, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(10));
+    assertTrue(timeline.recovering(3, T0.plusSeconds(50), grace));
+    assertFalse(timeline.recovering(3, T0.plusSeconds(52), grace), "no other fault: 21 s after its own");
+    assertFalse(timeline.recovering(1, T0.plusSeconds(40), grace), "another hub's own fault excuses no one");
+
+    clock.set(T0.plusSeconds(35));
+    timeline.open(2, SoakTimeline.HubFault.ISOLATED);
+    clock.set(T0.plusSeconds(60));
+    timeline.close(2, SoakTimeline.HubFault.ISOLATED, "heal", T0.plusSeconds(35));
+    assertTrue(timeline.recovering(3, T0.plusSeconds(75), grace), "hub 2 cut off while hub 3 merged back");
+    assertFalse(timeline.recovering(3, T0.plusSeconds(82), grace), "21 s after that fault too, no longer");
+  }
+
+  @Test
+  void aFaultAfterTheHubWasSeenBackWithOneViewDoesNotExtendItsRecovery() {
+    java.time.Duration grace = java.time.Duration.ofSeconds(21);
+    clock.set(T0.plusSeconds(10));
+    timeline.open(3, SoakTimeline.HubFault.FROZEN);
+    clock.set(T0.plusSeconds(30));
+    timeline.close(3, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(10));
+    timeline.rejoined(timeline.pendingComebacks(3).get(0), T0.plusSeconds(33));
+    clock.set(T0.plusSeconds(35));
+    timeline.open(2, SoakTimeline.HubFault.FROZEN);
+    clock.set(T0.plusSeconds(60));
+    timeline.close(2, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(35));
+    assertFalse(timeline.recovering(3, T0.plusSeconds(70), grace), "back with one view at 33 s: judged again");
   }
 
   @Test

@@ -244,8 +244,9 @@ public final class Inventory {
    * by a predicate query over the cluster.
    */
   public Future<List<SessionRecord>> find(Selector selector) {
-    if (rejoining()) {
-      return Future.failedFuture(notReady("its inventory may lack sessions"));
+    String cannotList = view.cannotList();
+    if (cannotList != null) {
+      return Future.failedFuture(notReady(cannotList, "its inventory may lack sessions"));
     }
     if (view.ready()) {
       return viewQueries.executeBlocking(() -> view.find(selector), false);
@@ -255,16 +256,21 @@ public final class Inventory {
   }
 
   /**
-   * Whether this hub is rejoining its cluster after it was paused ({@link InventoryView#waitingForPeers}): what
-   * its member holds of the cluster's data (sessions, jobs, results) may be a stale fraction until it is back.
+   * Whether what this hub's member holds of the cluster's data (sessions, jobs, results) may be a stale fraction:
+   * it was paused and is rejoining its cluster, or it is merging into another ({@link InventoryView#unsureOfClusterData}).
    */
   public boolean rejoining() {
-    return view.waitingForPeers();
+    return view.unsureOfClusterData() != null;
   }
 
   /** The answer to a read while {@link #rejoining}: {@code why} says what could be wrong (HTTP 503). */
-  public static IllegalStateException notReady(String why) {
-    return new IllegalStateException("not ready: this hub was paused and is rejoining its cluster, so " + why
+  public IllegalStateException notReady(String why) {
+    String because = view.unsureOfClusterData();
+    return notReady(because == null ? "this hub was rejoining its cluster" : because, why);
+  }
+
+  private static IllegalStateException notReady(String because, String why) {
+    return new IllegalStateException("not ready: " + because + ", so " + why
         + "; ask another hub, or retry in a few seconds");
   }
 

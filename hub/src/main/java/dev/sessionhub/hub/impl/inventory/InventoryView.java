@@ -199,7 +199,33 @@ public final class InventoryView {
    * no session at all (HubFreezeIT, once in CI).
    */
   public boolean waitingForPeers() {
-    return peerWait != null || merging || pausedUnnoticed.getAsBoolean();
+    return unsureOfClusterData() != null;
+  }
+
+  /**
+   * Why what this member holds of the cluster's data (sessions, jobs, results) may be a stale fraction now, or null
+   * when it is not: the process was paused and is rejoining, or the member is merging into another cluster.
+   */
+  public String unsureOfClusterData() {
+    if (peerWait != null || pausedUnnoticed.getAsBoolean()) {
+      return "this hub was paused and is rejoining its cluster";
+    }
+    return merging ? MERGING : null;
+  }
+
+  private static final String MERGING =
+      "this hub is merging into another cluster, which clears its copy of the cluster's data until the merge ends";
+
+  /**
+   * Why this hub cannot list sessions now, or null when it can. A merge alone does not stop a listing from a ready
+   * view: the view is this process's own copy, which the merge does not clear, and it was current until the split
+   * a moment before (a healthy hub whose cluster split when the master was killed merged back within a second, and
+   * refused a listing meanwhile: a chaos soak). A view a pause has left behind, or one invalidated, waits for a
+   * whole read of the map.
+   */
+  public String cannotList() {
+    String unsure = unsureOfClusterData();
+    return MERGING.equals(unsure) && ready ? null : unsure;
   }
 
   /**

@@ -455,7 +455,7 @@ public final class JobService {
    */
   private Future<JobView> stored(String jobId) {
     if (inventory.rejoining()) {
-      return Future.failedFuture(Inventory.notReady("its copy of job " + jobId + " may be stale"));
+      return Future.failedFuture(inventory.notReady("its copy of job " + jobId + " may be stale"));
     }
     return store.view(jobId).map(v -> v == null ? null : v.withCancelled(cancels.isCancelled(jobId)));
   }
@@ -496,7 +496,7 @@ public final class JobService {
 
   public Future<List<JobView>> recent(int limit) {
     if (inventory.rejoining()) {
-      return Future.failedFuture(Inventory.notReady("its copy of the jobs may be stale"));
+      return Future.failedFuture(inventory.notReady("its copy of the jobs may be stale"));
     }
     return store.recent(limit).map(views -> views.stream()
         .map(v -> v.withCancelled(cancels.isCancelled(v.job().id()))).toList());

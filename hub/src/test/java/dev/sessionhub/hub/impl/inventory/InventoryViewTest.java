@@ -45,6 +45,24 @@ class InventoryViewTest {
   }
 
   @Test
+  void aMergeStopsListingsOnlyFromAViewThatIsNotReadyAndAlwaysSaysItIsMerging() {
+    view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
+    assertNull(view.cannotList());
+    view.merging(true);
+    assertNull(view.cannotList(), "a ready view was current until the split: it lists through the merge");
+    assertTrue(view.unsureOfClusterData().contains("merging"), "jobs and results: the member's copy is cleared");
+    view.invalidate();
+    assertTrue(view.cannotList().contains("merging"), "a view that may have missed events waits for a whole read");
+    view.merging(false);
+    assertNull(view.unsureOfClusterData());
+
+    view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
+    view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
+    view.merging(true);
+    assertTrue(view.cannotList().contains("paused"), "a paused hub's view is behind: merging or not, no listing");
+  }
+
+  @Test
   void afterAPauseTheViewWaitsItsMinimumEvenWhileTheStaleMemberListStillCountsEveryPeer() {
     view.reconcile(List.of(seen("h:8000", "s1", T0)), T0, true);
     assertTrue(view.ready());
