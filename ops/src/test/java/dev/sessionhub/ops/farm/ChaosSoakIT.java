@@ -137,9 +137,10 @@ class ChaosSoakIT {
         report.append(String.format("executions logged inside the sessions: %d (%d from unknown processes)%n",
             executions.executions(), executions.unattributed()));
         report.append(String.format("listings judged: %d (%d session checks), %d 'not ready' answers from "
-            + "recovering hubs; killed sessions still listed at most %d ms after their kill%n",
+            + "recovering hubs (%d past the hub's own tolerance, while another hub's fault held its recovery); "
+            + "killed sessions still listed at most %d ms after their kill%n",
             watch.listingsJudged.get(), watch.sessionChecks.get(), watch.notReadyAnswers.get(),
-            watch.slowestGoneMillis()));
+            watch.notReadyHeldByAnother.get(), watch.slowestGoneMillis()));
         report.append("hub comebacks (from restart / SIGCONT / heal to one view):\n")
             .append(SoakReport.comebacks(timeline));
         report.append("API latency (calls to running hubs since the first fault was due):\n").append(latency);

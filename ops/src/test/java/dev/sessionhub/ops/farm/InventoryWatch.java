@@ -39,6 +39,8 @@ final class InventoryWatch implements AutoCloseable {
   private final Map<SoakTimeline.Instance, Instant> lastListedAfterKill = new ConcurrentHashMap<>();
   final AtomicLong listingsJudged = new AtomicLong();
   final AtomicLong notReadyAnswers = new AtomicLong();
+  /** Of {@link #notReadyAnswers}, those past the hub's own tolerance while another hub's fault held its recovery. */
+  final AtomicLong notReadyHeldByAnother = new AtomicLong();
   final AtomicLong sessionChecks = new AtomicLong();
 
   InventoryWatch(SoakHubApi api, SoakTimeline timeline, SoakViolations violations, Duration tolerance,
@@ -93,6 +95,9 @@ final class InventoryWatch implements AutoCloseable {
     if (saysNotReady(a)) {
       if (excused) {
         notReadyAnswers.incrementAndGet();
+        if (timeline.heldByAnother(hub, a.sent(), tolerance)) {
+          notReadyHeldByAnother.incrementAndGet();
+        }
       } else {
         violations.seen(SoakViolations.LISTED, "not-ready " + hub, a.sent(), () -> timeline.describe(hub, a.sent())
             + " answered not ready while healthy: " + a.summary());

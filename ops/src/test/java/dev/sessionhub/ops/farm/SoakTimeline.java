@@ -166,6 +166,15 @@ final class SoakTimeline {
    * too. Such a hub may answer "not ready"; any listing it does give is still judged.
    */
   synchronized boolean recovering(int hub, Instant at, Duration grace) {
+    return recovering(hub, at, grace, true);
+  }
+
+  /** True if the hub is {@link #recovering} at {@code at} only because another hub's fault held its recovery. */
+  synchronized boolean heldByAnother(int hub, Instant at, Duration grace) {
+    return recovering(hub, at, grace, true) && !recovering(hub, at, grace, false);
+  }
+
+  private boolean recovering(int hub, Instant at, Duration grace, boolean heldByOthers) {
     for (Window own : windows) {
       if (own.hub() != hub) {
         continue;
@@ -173,7 +182,8 @@ final class SoakTimeline {
       if (own.fault() == HubFault.ISOLATED && own.overlaps(at.minus(grace), at)) {
         return true;
       }
-      if (own.to() != null && !at.isBefore(own.to()) && !at.isAfter(recoveredBy(own, grace))) {
+      if (own.to() != null && !at.isBefore(own.to())
+          && !at.isAfter(heldByOthers ? recoveredBy(own, grace) : own.to().plus(grace))) {
         return true;
       }
     }

@@ -49,6 +49,8 @@ class SoakTimelineTest {
     clock.set(T0.plusSeconds(60));
     timeline.close(2, SoakTimeline.HubFault.ISOLATED, "heal", T0.plusSeconds(35));
     assertTrue(timeline.recovering(3, T0.plusSeconds(75), grace), "hub 2 cut off while hub 3 merged back");
+    assertTrue(timeline.heldByAnother(3, T0.plusSeconds(75), grace));
+    assertFalse(timeline.heldByAnother(3, T0.plusSeconds(50), grace), "within its own tolerance");
     assertFalse(timeline.recovering(3, T0.plusSeconds(82), grace), "21 s after that fault too, no longer");
   }
 
