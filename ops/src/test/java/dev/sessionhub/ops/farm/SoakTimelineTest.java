@@ -33,21 +33,25 @@ class SoakTimelineTest {
     return heal;
   }
 
+  private static final java.time.Duration GRACE = java.time.Duration.ofSeconds(21);
+
+  /** Hub {@code hub} has {@code fault} from {@code from} s to {@code to} s after T0. */
+  private void fault(int hub, SoakTimeline.HubFault fault, int from, int to) {
+    clock.set(T0.plusSeconds(from));
+    timeline.open(hub, fault);
+    clock.set(T0.plusSeconds(to));
+    timeline.close(hub, fault, "back", T0.plusSeconds(from));
+  }
+
   @Test
   void aRecoveryLastsTheGraceAfterItsFaultAndLongerWhileAnotherHubsFaultHoldsIt() {
-    java.time.Duration grace = java.time.Duration.ofSeconds(21);
-    clock.set(T0.plusSeconds(10));
-    timeline.open(3, SoakTimeline.HubFault.FROZEN);
-    clock.set(T0.plusSeconds(30));
-    timeline.close(3, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(10));
+    java.time.Duration grace = GRACE;
+    fault(3, SoakTimeline.HubFault.FROZEN, 10, 30);
     assertTrue(timeline.recovering(3, T0.plusSeconds(50), grace));
     assertFalse(timeline.recovering(3, T0.plusSeconds(52), grace), "no other fault: 21 s after its own");
     assertFalse(timeline.recovering(1, T0.plusSeconds(40), grace), "another hub's own fault excuses no one");
 
-    clock.set(T0.plusSeconds(35));
-    timeline.open(2, SoakTimeline.HubFault.ISOLATED);
-    clock.set(T0.plusSeconds(60));
-    timeline.close(2, SoakTimeline.HubFault.ISOLATED, "heal", T0.plusSeconds(35));
+    fault(2, SoakTimeline.HubFault.ISOLATED, 35, 60);
     assertTrue(timeline.recovering(3, T0.plusSeconds(75), grace), "hub 2 cut off while hub 3 merged back");
     assertTrue(timeline.heldByAnother(3, T0.plusSeconds(75), grace));
     assertFalse(timeline.heldByAnother(3, T0.plusSeconds(50), grace), "within its own tolerance");
@@ -56,17 +60,10 @@ class SoakTimelineTest {
 
   @Test
   void aFaultAfterTheHubWasSeenBackWithOneViewDoesNotExtendItsRecovery() {
-    java.time.Duration grace = java.time.Duration.ofSeconds(21);
-    clock.set(T0.plusSeconds(10));
-    timeline.open(3, SoakTimeline.HubFault.FROZEN);
-    clock.set(T0.plusSeconds(30));
-    timeline.close(3, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(10));
+    fault(3, SoakTimeline.HubFault.FROZEN, 10, 30);
     timeline.rejoined(timeline.pendingComebacks(3).get(0), T0.plusSeconds(33));
-    clock.set(T0.plusSeconds(35));
-    timeline.open(2, SoakTimeline.HubFault.FROZEN);
-    clock.set(T0.plusSeconds(60));
-    timeline.close(2, SoakTimeline.HubFault.FROZEN, "resume", T0.plusSeconds(35));
-    assertFalse(timeline.recovering(3, T0.plusSeconds(70), grace), "back with one view at 33 s: judged again");
+    fault(2, SoakTimeline.HubFault.FROZEN, 35, 60);
+    assertFalse(timeline.recovering(3, T0.plusSeconds(70), GRACE), "back with one view at 33 s: judged again");
   }
 
   @Test
