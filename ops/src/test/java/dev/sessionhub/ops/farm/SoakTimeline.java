@@ -53,10 +53,6 @@ final class SoakTimeline {
     boolean overlaps(Instant a, Instant b) {
       return !from.isAfter(b) && (to == null || !to.isBefore(a));
     }
-
-    boolean endedWithin(Instant a, Instant b) {
-      return to != null && !to.isBefore(a) && !to.isAfter(b);
-    }
   }
 
   /** A hub back from a fault, until it first shows one view (then {@code rejoinedAt} is set). */

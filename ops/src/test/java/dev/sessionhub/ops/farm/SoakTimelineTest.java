@@ -45,17 +45,16 @@ class SoakTimelineTest {
 
   @Test
   void aRecoveryLastsTheGraceAfterItsFaultAndLongerWhileAnotherHubsFaultHoldsIt() {
-    java.time.Duration grace = GRACE;
     fault(3, SoakTimeline.HubFault.FROZEN, 10, 30);
-    assertTrue(timeline.recovering(3, T0.plusSeconds(50), grace));
-    assertFalse(timeline.recovering(3, T0.plusSeconds(52), grace), "no other fault: 21 s after its own");
-    assertFalse(timeline.recovering(1, T0.plusSeconds(40), grace), "another hub's own fault excuses no one");
+    assertTrue(timeline.recovering(3, T0.plusSeconds(50), GRACE));
+    assertFalse(timeline.recovering(3, T0.plusSeconds(52), GRACE), "no other fault: 21 s after its own");
+    assertFalse(timeline.recovering(1, T0.plusSeconds(40), GRACE), "another hub's own fault excuses no one");
 
     fault(2, SoakTimeline.HubFault.ISOLATED, 35, 60);
-    assertTrue(timeline.recovering(3, T0.plusSeconds(75), grace), "hub 2 cut off while hub 3 merged back");
-    assertTrue(timeline.heldByAnother(3, T0.plusSeconds(75), grace));
-    assertFalse(timeline.heldByAnother(3, T0.plusSeconds(50), grace), "within its own tolerance");
-    assertFalse(timeline.recovering(3, T0.plusSeconds(82), grace), "21 s after that fault too, no longer");
+    assertTrue(timeline.recovering(3, T0.plusSeconds(75), GRACE), "hub 2 cut off while hub 3 merged back");
+    assertTrue(timeline.heldByAnother(3, T0.plusSeconds(75), GRACE));
+    assertFalse(timeline.heldByAnother(3, T0.plusSeconds(50), GRACE), "within its own tolerance");
+    assertFalse(timeline.recovering(3, T0.plusSeconds(82), GRACE), "21 s after that fault too, no longer");
   }
 
   @Test

@@ -194,25 +194,18 @@ public final class InventoryView {
   }
 
   /**
-   * Whether the hub waits for its peers after a pause (see {@link #waitForPeers}), or is merging into another
-   * cluster: a merge clears the member's data before the cluster's comes back, and a hub that answered then listed
-   * no session at all (HubFreezeIT, once in CI).
-   */
-  public boolean waitingForPeers() {
-    return unsureOfClusterData() != null;
-  }
-
-  /**
    * Why what this member holds of the cluster's data (sessions, jobs, results) may be a stale fraction now, or null
    * when it is not: the process was paused and is rejoining, or the member is merging into another cluster.
    */
   public String unsureOfClusterData() {
-    if (peerWait != null || pausedUnnoticed.getAsBoolean()) {
-      return "this hub was paused and is rejoining its cluster";
-    }
-    return merging ? MERGING : null;
+    return rejoiningAfterPause() ? PAUSED : merging ? MERGING : null;
   }
 
+  private boolean rejoiningAfterPause() {
+    return peerWait != null || pausedUnnoticed.getAsBoolean();
+  }
+
+  private static final String PAUSED = "this hub was paused and is rejoining its cluster";
   private static final String MERGING =
       "this hub is merging into another cluster, which clears its copy of the cluster's data until the merge ends";
 
@@ -224,8 +217,7 @@ public final class InventoryView {
    * whole read of the map.
    */
   public String cannotList() {
-    String unsure = unsureOfClusterData();
-    return MERGING.equals(unsure) && ready ? null : unsure;
+    return rejoiningAfterPause() ? PAUSED : merging && !ready ? MERGING : null;
   }
 
   /**

@@ -71,7 +71,7 @@ class InventoryViewTest {
     assertFalse(view.peersBack(3, T0.plusSeconds(1)), "right after the pause the old member list counts 3");
     assertFalse(view.peersBack(2, T0.plusSeconds(6)), "the cluster removed this member: it waits for the merge");
     assertTrue(view.peersBack(3, T0.plusSeconds(9)), "merged back, past the minimum");
-    assertFalse(view.waitingForPeers());
+    assertNull(view.unsureOfClusterData(), "no longer waiting for peers");
 
     view.waitForPeers(3, T0.plusSeconds(5), T0.plusSeconds(45));
     assertTrue(view.peersBack(1, T0.plusSeconds(46)), "peers that never come back end the wait at its bound");
@@ -85,7 +85,7 @@ class InventoryViewTest {
     assertFalse(view.peersBack(2, T0.plusSeconds(3)), "merged, but the minimum has not passed");
     assertTrue(view.peersBack(2, T0.plusSeconds(9)), "merged into a cluster of two (the third hub was cut off "
         + "meanwhile): back, not 36 s more of 'not ready'");
-    assertFalse(view.waitingForPeers());
+    assertNull(view.unsureOfClusterData(), "no longer waiting for peers");
   }
 
   @Test
