@@ -319,11 +319,11 @@ final class BroadcastDriver implements AutoCloseable {
           break;
         }
         if (excused && ("unknown".equals(a.json().getString("state"))
-            || SoakJob.unsureOnly(a.json(), job.reference))) {
+            || SoakJob.unsureWhereTheyDiffer(a.json(), job.reference))) {
           synchronized (this) {
             unsureReads++;
           }
-          break;  // a hub that cannot know says so ("unknown"): the answer the issue asks for
+          break;  // a hub that cannot know says so ("unknown"), and the other side's answer does not contradict it
         }
         String diff = SoakJob.difference(job.reference, a.json());
         if (diff.isEmpty()) {

@@ -100,16 +100,23 @@ final class SoakJob {
   }
 
   /**
-   * True if {@code read} differs from {@code done} only where it says it does not know: every result it has is
-   * the same as done's or {@code unknown}, and its targets are the same.
+   * True if {@code read} and {@code done} differ only where one of the two says it does not know: the same targets,
+   * and every result {@code read} has is the same as done's, or one of the two reads {@code unknown} (a target it
+   * lacks is still pending, which claims nothing). Across a network split each side knows what its own members
+   * saw: the coordinator reads {@code unknown} for targets whose owner it lost, while the cut-off owner reads the
+   * outcome it saw, and neither answer contradicts the other. Two results for one target never pass.
    */
-  static boolean unsureOnly(JsonObject read, JsonObject done) {
+  static boolean unsureWhereTheyDiffer(JsonObject read, JsonObject done) {
     if (!new TreeSet<>(targets(read)).equals(new TreeSet<>(targets(done)))) {
       return false;
     }
     Map<String, String> all = states(done);
-    return states(read).entrySet().stream()
-        .allMatch(e -> e.getValue().equals("unknown") || e.getValue().equals(all.get(e.getKey())));
+    return states(read).entrySet().stream().allMatch(e -> {
+      String mine = e.getValue();
+      String theirs = all.get(e.getKey());
+      return mine.equals(theirs) || (!mine.contains("+") && theirs != null && !theirs.contains("+")
+          && (mine.equals("unknown") || theirs.equals("unknown")));
+    });
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
