@@ -82,6 +82,11 @@ try:
 except ImportError:
     ctypes = None
 
+try:  # Python 3.4+: one thread serves every plain connection (see Server)
+    import selectors
+except ImportError:  # Python 2.7: a thread per connection
+    selectors = None
+
 PY2 = sys.version_info[0] == 2
 AGENT_VERSION = '0.3.0'
 
@@ -1476,6 +1481,21 @@ class SocketReader(object):
         return data
 
 
+class _Incomplete(Exception):
+    """More bytes are needed than a BufferedRequest holds."""
+
+
+class _BufferOnly(SocketReader):
+    """A reader over bytes already received: asking for more raises _Incomplete instead of reading."""
+
+    def __init__(self, data):
+        SocketReader.__init__(self, None)
+        self.buffer = data
+
+    def _fill(self, deadline):
+        raise _Incomplete()
+
+
 class Request(object):
     def __init__(self, method, target, version, headers):
         self.method = method
@@ -1681,8 +1701,9 @@ class AgentHttp(object):
         self.reader = XmlRpcReader(agent.options.max_body_bytes, agent.options.max_xml_depth)
         self.writer = XmlRpcWriter()
 
-    def serve_connection(self, sock):
-        reader = SocketReader(sock)
+    def serve_connection(self, sock, reader=None):
+        """Serves requests on `sock` until the client or the agent closes it; `reader` may hold bytes received."""
+        reader = reader or SocketReader(sock)
         try:
             while not self.agent.stopped:
                 deadline = _now() + self.options.read_timeout
@@ -1708,14 +1729,27 @@ class AgentHttp(object):
         except (ConnectionClosed, socket.timeout, socket.error, ssl_errors()):
             pass
 
-    def handle(self, request, reader):
-        """(response bytes, close after it, linger before closing)."""
-        status, content_type, body, extra, close, linger = self._answer(request, reader)
+    def handle(self, request, reader, defer_waiting=False):
+        """(response bytes, close after it, linger before closing). With `defer_waiting`, a call that waits (for the
+        main thread or for output) is decoded but not run: its WaitingCall comes back instead of the bytes."""
+        status, content_type, body, extra, close, linger = self._answer(request, reader, defer_waiting)
         if not close and request.version == 'HTTP/1.0':
             extra = extra + ['Connection: keep-alive']
+        if isinstance(body, WaitingCall):
+            body.respond = lambda xml: http_response(status, content_type, xml, close, extra)
+            return body, close, linger
         return http_response(status, content_type, body, close, extra), close, linger
 
-    def _answer(self, request, reader):
+    def answer_waiting(self, sock, reader, call, close):
+        """Runs a deferred call on the calling thread, sends its answer, and goes on serving the connection."""
+        try:
+            self._send(sock, call.respond(call.answer()))
+        except (socket.timeout, socket.error, ssl_errors()):
+            return
+        if not close:
+            self.serve_connection(sock, reader)
+
+    def _answer(self, request, reader, defer_waiting=False):
         agent = self.agent
         agent.count('requests')
         close = request.wants_close()
@@ -1729,7 +1763,7 @@ class AgentHttp(object):
         if request.method == 'POST' and rpc_path:
             body = read_body(reader, request, self.options.max_body_bytes, self.options.read_timeout)
             agent.count('calls')
-            return (200, XML, self._call(body, authenticated), [], close, False)
+            return (200, XML, self._call(body, authenticated, defer_waiting), [], close, False)
         close = close or request.has_body()
         if request.method == 'GET' and request.path == '/status':
             return (200, 'application/json', json.dumps(agent.status()).encode('utf-8'), [], close, False)
@@ -1741,12 +1775,13 @@ class AgentHttp(object):
                     False)
         return (404, TEXT, ('no such path: %s\n' % request.path).encode('utf-8'), [], close, False)
 
-    def _call(self, body, authenticated):
-        """The XML-RPC answer to a call: its value, or its fault.
+    def _call(self, body, authenticated, defer_waiting=False):
+        """The XML-RPC answer to a call: its value, or its fault; a WaitingCall when it waits and is deferred.
 
-        Decoding, encoding and the methods that do not wait (for the main thread or for output) run one connection
-        at a time (CPU_GATE): connection threads then take turns outside the GIL instead of all contending for it,
-        so the application's main thread, which needs the GIL between its frames, competes with one of them at most.
+        Decoding, encoding and the methods that do not wait (for the main thread or for output) run one thread at a
+        time (CPU_GATE): the serving thread and the threads of TLS connections or of calls that wait take turns
+        outside the GIL instead of all contending for it, so the application's main thread, which needs the GIL
+        between its frames, competes with one of them at most.
         """
         try:
             with CPU_GATE:
@@ -1757,12 +1792,11 @@ class AgentHttp(object):
                     return self.agent.encoded_server_data(self.writer)  # the hot path of every scan and poll
                 if method not in WAITING_METHODS:
                     return self.writer.response(self.agent.dispatcher.dispatch(method, params))
-            value = self.agent.dispatcher.dispatch(method, params)  # waits (main thread, output), outside the gate
-            with CPU_GATE:
-                return self.writer.response(value)
         except RpcFault as fault:
             self.agent.count('faults')
             return self.writer.fault(fault.code, fault.message)
+        call = WaitingCall(self, method, params)
+        return call if defer_waiting else call.answer()
 
     @staticmethod
     def _send(sock, data):
@@ -1781,12 +1815,44 @@ class AgentHttp(object):
             pass
 
 
+class WaitingCall(object):
+    """A decoded call that waits (for the main thread, or for output): run on a thread of its own, never on the
+    thread that serves every connection. `respond` (set by AgentHttp.handle) wraps its XML in the HTTP answer."""
+
+    def __init__(self, http, method, params):
+        self.http = http
+        self.method = method
+        self.params = params
+        self.respond = None
+
+    def answer(self):
+        """The call's XML-RPC answer, after it ran (waiting outside CPU_GATE)."""
+        try:
+            value = self.http.agent.dispatcher.dispatch(self.method, self.params)
+            with CPU_GATE:
+                return self.http.writer.response(value)
+        except RpcFault as fault:
+            self.http.agent.count('faults')
+            return self.http.writer.fault(fault.code, fault.message)
+
+
 def ssl_errors():
     return ssl.SSLError if ssl is not None else socket.error
 
 
 class Server(object):
-    """Accepts connections on a bound socket and serves each on its own daemon thread."""
+    """Accepts connections on a bound socket and serves them.
+
+    Plain connections (Python 3) are served by one thread that waits on all of them (selectors) and answers every
+    request that is whole and needs no waiting (server_data, /status, ...) itself: however many clients poll, one
+    thread of the agent's competes with the application's main thread for the GIL, and no request costs a thread
+    hand-off (eight pollers on eight threads halved the calls answered a second, and the frames of Blender's main
+    thread waited behind them). A connection whose request waits (command, evaluate, output, multicall), arrives
+    chunked or oversized, is refused, or whose client reads its answers too slowly, goes on on a thread of its own
+    from there, with what was received. TLS connections, and every connection on Python 2.7, have a thread each.
+    """
+
+    POLL_SECONDS = 1.0  # the serving thread's longest wait (close() wakes it at once)
 
     def __init__(self, sock, http, tls_context=None, read_timeout=DEFAULT_READ_TIMEOUT):
         self.sock = sock
@@ -1797,31 +1863,42 @@ class Server(object):
         self.lock = threading.Lock()
         self.closed = False
         self.port = sock.getsockname()[1]
-        self.thread = threading.Thread(target=self._accept_loop, name='sessionhub-accept-%d' % self.port)
+        one_thread = selectors is not None and tls_context is None
+        self._wake = socket.socketpair() if one_thread else None
+        self.thread = threading.Thread(target=self._event_loop if one_thread else self._accept_loop,
+                                       name='sessionhub-accept-%d' % self.port)
         self.thread.daemon = True
 
     def start(self):
         self.thread.start()
 
+    def _accept(self):
+        """The next connection, registered, or None (none waiting, or the agent is full or closing)."""
+        try:
+            conn, _ = self.sock.accept()
+        except (socket.error, OSError):
+            if not self.closed:
+                time.sleep(0.01)
+            return None
+        with self.lock:
+            if self.closed or len(self.connections) >= MAX_CONNECTIONS:
+                conn.close()
+                return None
+            self.connections.add(conn)
+        return conn
+
     def _accept_loop(self):
         while not self.closed:
-            try:
-                conn, _ = self.sock.accept()
-            except (socket.error, OSError):
-                if self.closed:
-                    return
-                time.sleep(0.01)
-                continue
-            with self.lock:
-                if self.closed or len(self.connections) >= MAX_CONNECTIONS:
-                    conn.close()
-                    continue
-                self.connections.add(conn)
-            worker = threading.Thread(target=self._serve, args=(conn,), name='sessionhub-conn')
-            worker.daemon = True
-            worker.start()
+            conn = self._accept()
+            if conn is not None:
+                self._on_thread(conn, lambda sock: self.http.serve_connection(sock))
 
-    def _serve(self, conn):
+    def _on_thread(self, conn, serve):
+        worker = threading.Thread(target=self._serve, args=(conn, serve), name='sessionhub-conn')
+        worker.daemon = True
+        worker.start()
+
+    def _serve(self, conn, serve):
         sock = conn
         try:
             conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -1831,14 +1908,163 @@ class Server(object):
                 with self.lock:
                     self.connections.discard(conn)
                     self.connections.add(sock)
-            self.http.serve_connection(sock)
+            serve(sock)
         except Exception:
             pass
         finally:
-            with self.lock:
-                self.connections.discard(conn)
-                self.connections.discard(sock)
-            _close_quietly(sock)
+            self._forget(conn, sock)
+
+    def _forget(self, conn, sock=None):
+        with self.lock:
+            self.connections.discard(conn)
+            self.connections.discard(sock)
+        _close_quietly(sock or conn)
+
+    # -- one thread for every plain connection ------------------------------------------------------------
+
+    def _event_loop(self):
+        selector = selectors.DefaultSelector()
+        selector.register(self.sock, selectors.EVENT_READ, None)
+        selector.register(self._wake[0], selectors.EVENT_READ, None)
+        try:
+            while not self.closed:
+                now = _now()
+                states = [key.data for key in selector.get_map().values() if key.data is not None]
+                wait = min([self.POLL_SECONDS] + [max(0.0, st.deadline - now) for st in states])
+                for key, _ in selector.select(wait):
+                    if key.fileobj is self._wake[0]:
+                        return
+                    if key.data is None:
+                        self._accepted(selector)
+                    else:
+                        self._readable(selector, key.data)
+                now = _now()
+                for st in states:
+                    if st.deadline <= now and not st.released:
+                        self._expired(selector, st)
+        except Exception:  # noqa: BLE001 -- closing the listening socket under select() ends the loop
+            pass
+        finally:
+            for key in list(selector.get_map().values()):
+                if key.data is not None:
+                    self._forget(key.data.conn)
+            selector.close()
+            for end in self._wake:
+                _close_quietly(end)
+
+    def _accepted(self, selector):
+        conn = self._accept()
+        if conn is None:
+            return
+        try:
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            conn.setblocking(False)
+            selector.register(conn, selectors.EVENT_READ, _Pending(self.http, conn, _now() + self.read_timeout))
+        except (socket.error, OSError, ValueError):
+            self._forget(conn)
+
+    def _release(self, selector, st):
+        st.released = True
+        try:
+            selector.unregister(st.conn)
+        except (KeyError, ValueError, OSError):
+            pass
+
+    def _drop(self, selector, st):
+        self._release(selector, st)
+        self._forget(st.conn)
+
+    def _to_thread(self, selector, st, serve):
+        """The connection goes on on a thread of its own, blocking, with the bytes it sent so far."""
+        self._release(selector, st)
+        try:
+            st.conn.setblocking(True)
+        except (socket.error, OSError):
+            self._forget(st.conn)
+            return
+        self._on_thread(st.conn, serve)
+
+    def _readable(self, selector, st):
+        try:
+            data = st.conn.recv(65536)
+        except (socket.error, OSError) as e:
+            if getattr(e, 'errno', None) in (11, 35, 10035):  # EAGAIN / EWOULDBLOCK: nothing after all
+                return
+            self._drop(selector, st)
+            return
+        if not data:
+            self._drop(selector, st)
+            return
+        st.received += data
+        while self._answer_whole_request(selector, st):
+            pass
+
+    def _answer_whole_request(self, selector, st):
+        """Answers the first request in `st.received` if it is whole; True if another may follow at once."""
+        http = self.http
+        reader = _BufferOnly(st.received)
+        try:
+            request = read_request(reader, st.deadline)
+        except _Incomplete:
+            if len(st.received) > MAX_REQUEST_LINE + MAX_HEADER_BYTES + 4:
+                self._to_thread(selector, st, st.serve_rest)  # the thread answers 414 or 431
+            return False
+        except HttpError:
+            self._to_thread(selector, st, st.serve_rest)  # the thread answers the refusal
+            return False
+        if request is None:
+            return False
+        length = (request.header('content-length') or '0').strip()
+        if request.header('transfer-encoding') is not None or not re.match(r'^[0-9]{1,19}$', length) \
+                or int(length) > http.options.max_body_bytes:
+            self._to_thread(selector, st, st.serve_rest)  # chunked, or a 400 / 413 to answer
+            return False
+        if len(reader.buffer) < int(length):
+            if st.body_deadline is None:
+                st.body_deadline = _now() + self.read_timeout
+                st.deadline = st.body_deadline
+            return False
+        body_reader = SocketReader(st.conn)
+        body_reader.buffer = reader.buffer
+        try:
+            response, close, linger = http.handle(request, body_reader, defer_waiting=True)
+        except HttpError:
+            self._to_thread(selector, st, st.serve_rest)
+            return False
+        st.received = body_reader.buffer
+        st.body_deadline = None
+        st.deadline = _now() + self.read_timeout
+        if isinstance(response, WaitingCall):
+            rest = body_reader
+            self._to_thread(selector, st, lambda sock: http.answer_waiting(sock, rest, response, close))
+            return False
+        sent = 0
+        try:
+            sent = st.conn.send(response)
+        except (socket.error, OSError) as e:
+            if getattr(e, 'errno', None) not in (11, 35, 10035):
+                self._drop(selector, st)
+                return False
+        if sent < len(response) or linger:
+            unsent = response[sent:]
+            rest = body_reader
+            self._to_thread(selector, st, lambda sock: st.finish(sock, rest, unsent, close, linger))
+            return False
+        if close:
+            self._drop(selector, st)
+            return False
+        return bool(st.received)
+
+    def _expired(self, selector, st):
+        """A connection quiet past its read timeout: closed unanswered, or 408 when its body stopped coming."""
+        if st.body_deadline is not None:
+            try:
+                st.conn.send(http_response(408, TEXT, ('request body not received within %d ms\n'
+                                                       % int(self.read_timeout * 1000)).encode('utf-8'), True))
+            except (socket.error, OSError):
+                pass
+            self.http.agent.count('refused')
+        self._drop(selector, st)
 
     def close(self):
         with self.lock:
@@ -1849,6 +2075,11 @@ class Server(object):
         except (socket.error, OSError):
             pass
         self.sock.close()
+        if self._wake is not None:
+            try:
+                self._wake[1].send(b'x')
+            except (socket.error, OSError):
+                pass
         for conn in open_connections:
             try:
                 conn.shutdown(socket.SHUT_RDWR)
@@ -1857,6 +2088,33 @@ class Server(object):
         self.thread.join(2.0)
 
 
+class _Pending(object):
+    """A plain connection the serving thread waits on: what it sent that is not answered yet, and until when."""
+
+    def __init__(self, http, conn, deadline):
+        self.http = http
+        self.conn = conn
+        self.deadline = deadline
+        self.body_deadline = None
+        self.received = b''
+        self.released = False
+
+    def serve_rest(self, sock):
+        """On a thread of its own: serves the connection on from the bytes received so far."""
+        reader = SocketReader(sock)
+        reader.buffer = self.received
+        self.http.serve_connection(sock, reader)
+
+    def finish(self, sock, reader, unsent, close, linger):
+        """On a thread of its own: sends the rest of an answer the client was slow to take, then serves on."""
+        try:
+            AgentHttp._send(sock, unsent)
+        except (socket.timeout, socket.error, ssl_errors()):
+            return
+        if linger:
+            AgentHttp._linger(sock, reader)
+        if not (close or linger):
+            self.http.serve_connection(sock, reader)
 def _close_quietly(sock):
     try:
         sock.close()
