@@ -5,14 +5,21 @@
 #   1. first command latency (a fresh session's first command, as a python3 client sees it)
 #   2. server_data() throughput, p50/p99/max latency with wrk at 8 connections, after a warm-up (a max over 1 s is
 #      a SYN retry: the listen backlog overflowed)
-#   3. main-loop frame time p50/p99 idle, then under a steady 1,000 server_data() calls/s (3 rounds, medians)
+#   3. main-loop frame time p50/p99 idle, then under a steady 1,000 server_data() calls/s (--rounds rounds, medians;
+#      a p99 of 600 frames is their 6th slowest, so single rounds spread widely: more rounds, a steadier median)
 # Both sessions run ops/bench/blender_bench_loop.py on Blender's main thread (60 fps, ~1 ms of bpy work a frame).
-# usage: ops/bench/blender-bench.sh [--seconds 10]
+# usage: ops/bench/blender-bench.sh [--seconds 10] [--rounds 3]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=10
-[ "${1:-}" = "--seconds" ] && seconds="$2"
+seconds=10; rounds=3
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds) seconds="$2"; shift 2 ;;
+    --rounds) rounds="$2"; shift 2 ;;
+    *) echo "usage: $0 [--seconds 10] [--rounds 3]" >&2; exit 2 ;;
+  esac
+done
 command -v blender >/dev/null || { echo "blender-bench: needs blender (apt-get install blender)" >&2; exit 1; }
 command -v wrk >/dev/null || { apt-get update -q && apt-get install -y -q wrk; }
 [ -f "$root/ops/target/sessionhub.jar" ] || (cd "$root" && mvn -q -B -ntp -DskipTests package)
@@ -55,14 +62,14 @@ throughput() {  # port -> wrk RESULT line
   wrk -t2 -c8 -d"${seconds}s" --timeout 5s -s "$here/server_data_max.lua" "http://127.0.0.1:$1/RPC2" | grep RESULT
 }
 frame_rounds() {  # kind port -> lines "idle_p50 idle_p99 load_p50 load_p99"
-  for _ in 1 2 3; do
+  for _ in $(seq 1 "$rounds"); do
     sleep "$((seconds + 1))"; idle=$(frames "$1" "$2")
     java -cp "$jar" dev.sessionhub.ops.bench.SteadyLoad "$2" 1000 "$((seconds + 3))" > "$tmp/load.$1"
     echo "$idle $(frames "$1" "$2")"
   done
 }
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
-median_col() { echo "$1" | awk -v c="$2" '{print $c}' | sort -n | sed -n 2p; }
+median_col() { echo "$1" | awk -v c="$2" '{print $c}' | sort -n | sed -n "$(( (rounds + 1) / 2 ))p"; }
 
 declare -A first rate result rounds
 for kind in original sessionhub; do
@@ -72,7 +79,7 @@ for kind in original sessionhub; do
   first[$kind]=$(first_command "$port")
   echo "$kind: server_data() throughput, wrk -c8 ${seconds}s..."
   result[$kind]=$(throughput "$port")
-  echo "$kind: frame times, 3 rounds of idle / a steady 1,000 req/s..."
+  echo "$kind: frame times, $rounds rounds of idle / a steady 1,000 req/s..."
   rounds[$kind]=$(frame_rounds "$kind" "$port")
   rate[$kind]=$(python3 -c "print(round($(field "${result[$kind]}" requests)/$(field "${result[$kind]}" seconds)))")
   stop
@@ -93,7 +100,7 @@ printf "%-44s %20s %20s\n" "  p50 / p99 / max latency (us)" \
   "$(field "$s" p50_us) / $(field "$s" p99_us) / $(field "$s" max_us)" "$(field "$o" p50_us) / $(field "$o" p99_us) / $(field "$o" max_us)"
 printf "%-44s %20s %20s\n" "  errors" "$(field "$s" errors)" "$(field "$o" errors)"
 printf "%-44s %20s\n" "  throughput ratio" "$(python3 -c "print('%.1fx' % (${rate[sessionhub]}/${rate[original]}))")"
-printf "%-44s %20s %20s\n" "frame p50 / p99 idle, median of 3 (us)" "${si/ / / }" "${oi/ / / }"
+printf "%-44s %20s %20s\n" "frame p50 / p99 idle, median of $rounds (us)" "${si/ / / }" "${oi/ / / }"
 printf "%-44s %20s %20s\n" "frame p50 / p99 at 1,000 req/s (us)" "${sl/ / / }" "${ol/ / / }"
 printf "%-44s %20s %20s\n" "  p99 change vs idle" "$(pct "${si#* }" "${sl#* }")" "$(pct "${oi#* }" "${ol#* }")"
 printf "%-44s %20s %20s\n" "  achieved steady rate (last round)" "$(grep -o 'rate=[0-9]*' "$tmp/load.sessionhub" || true)" "$(grep -o 'rate=[0-9]*' "$tmp/load.original" || true)"

@@ -423,5 +423,8 @@ class AgentBadInputSuiteTest {
         () -> Abuse.whileIdleConnectionsOpen(port, 300, () -> rpc(SERVER_DATA)));
     suite.add("64 concurrent calls", status(200),
         () -> Abuse.concurrently(64, 200, () -> rpc(SERVER_DATA)));
+    suite.add("a client that pipelines calls and never reads the answers", status(200),
+        () -> Abuse.whileAClientNeverReads(port, Wire.keepAlivePost(port, "/RPC2", SERVER_DATA, bearer(token)),
+            64L << 20, Duration.ofSeconds(5), Duration.ofSeconds(2), () -> rpc(SERVER_DATA)));
   }
 }

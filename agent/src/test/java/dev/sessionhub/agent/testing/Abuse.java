@@ -30,6 +30,48 @@ public final class Abuse {
   private Abuse() {
   }
 
+  /**
+   * A client that writes {@code request} again and again on one connection and never reads an answer, until its
+   * writes stop being taken (the server stopped reading it) or {@code maxBytes} are written or {@code limit} has
+   * passed; then {@code normalCall} must be answered within {@code normalWithin} while that client still holds
+   * its connection. Answers the normal call.
+   */
+  public static Wire.Answer whileAClientNeverReads(int port, byte[] request, long maxBytes, Duration limit,
+      Duration normalWithin, Callable<Wire.Answer> normalCall) throws Exception {
+    try (java.nio.channels.SocketChannel flood = java.nio.channels.SocketChannel.open()) {
+      flood.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4096);
+      flood.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+      flood.configureBlocking(false);
+      long deadline = System.nanoTime() + limit.toNanos();
+      long written = 0;
+      java.nio.ByteBuffer next = java.nio.ByteBuffer.wrap(request);
+      try (java.nio.channels.Selector writable = java.nio.channels.Selector.open()) {
+        flood.register(writable, java.nio.channels.SelectionKey.OP_WRITE);
+        while (written < maxBytes && System.nanoTime() < deadline) {
+          int n = flood.write(next);
+          written += n;
+          if (!next.hasRemaining()) {
+            next = java.nio.ByteBuffer.wrap(request);
+          }
+          if (n == 0) {
+            if (writable.select(300) == 0) {
+              break;  // nothing taken for 300 ms: the server stopped reading this client
+            }
+            writable.selectedKeys().clear();
+          }
+        }
+      }
+      long start = System.nanoTime();
+      Wire.Answer normal = normalCall.call();
+      long ms = millis(start);
+      if (ms > normalWithin.toMillis()) {
+        throw new AssertionError("a normal call took " + ms + " ms while a client that never reads held "
+            + written + " bytes of requests on its connection");
+      }
+      return normal;
+    }
+  }
+
   /** Dribbles header lines after a complete request line, one byte per {@code gap}, forever. */
   public static Wire.Answer dribbleHeaders(int port, Duration gap, Duration limit) {
     return Wire.dribble(port, REQUEST_LINE, SLOW_HEADER, gap, true, limit);

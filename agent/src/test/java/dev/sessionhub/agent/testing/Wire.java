@@ -74,6 +74,14 @@ public final class Wire {
     return head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /** A whole POST request that keeps its connection open (HTTP/1.1's default), so more may follow on it. */
+  public static byte[] keepAlivePost(int port, String path, String body, String... headers) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    String head = new String(postHead(port, path, bytes.length, headers), StandardCharsets.ISO_8859_1)
+        .replace("Connection: close\r\n", "");
+    return concat(head.getBytes(StandardCharsets.ISO_8859_1), bytes);
+  }
+
   /** A whole POST request: head and body. */
   public static byte[] post(int port, String path, byte[] body, String... headers) {
     return concat(postHead(port, path, body.length, headers), body);
