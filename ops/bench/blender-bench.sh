@@ -12,11 +12,11 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=10; rounds=3
+seconds=10; round_count=3
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
-    --rounds) rounds="$2"; shift 2 ;;
+    --rounds) round_count="$2"; shift 2 ;;
     *) echo "usage: $0 [--seconds 10] [--rounds 3]" >&2; exit 2 ;;
   esac
 done
@@ -62,14 +62,14 @@ throughput() {  # port -> wrk RESULT line
   wrk -t2 -c8 -d"${seconds}s" --timeout 5s -s "$here/server_data_max.lua" "http://127.0.0.1:$1/RPC2" | grep RESULT
 }
 frame_rounds() {  # kind port -> lines "idle_p50 idle_p99 load_p50 load_p99"
-  for _ in $(seq 1 "$rounds"); do
+  for _ in $(seq 1 "$round_count"); do
     sleep "$((seconds + 1))"; idle=$(frames "$1" "$2")
     java -cp "$jar" dev.sessionhub.ops.bench.SteadyLoad "$2" 1000 "$((seconds + 3))" > "$tmp/load.$1"
     echo "$idle $(frames "$1" "$2")"
   done
 }
 field() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
-median_col() { echo "$1" | awk -v c="$2" '{print $c}' | sort -n | sed -n "$(( (rounds + 1) / 2 ))p"; }
+median_col() { echo "$1" | awk -v c="$2" '{print $c}' | sort -n | sed -n "$(( (round_count + 1) / 2 ))p"; }
 
 declare -A first rate result rounds
 for kind in original sessionhub; do
@@ -79,7 +79,7 @@ for kind in original sessionhub; do
   first[$kind]=$(first_command "$port")
   echo "$kind: server_data() throughput, wrk -c8 ${seconds}s..."
   result[$kind]=$(throughput "$port")
-  echo "$kind: frame times, $rounds rounds of idle / a steady 1,000 req/s..."
+  echo "$kind: frame times, $round_count rounds of idle / a steady 1,000 req/s..."
   rounds[$kind]=$(frame_rounds "$kind" "$port")
   rate[$kind]=$(python3 -c "print(round($(field "${result[$kind]}" requests)/$(field "${result[$kind]}" seconds)))")
   stop
@@ -100,7 +100,7 @@ printf "%-44s %20s %20s\n" "  p50 / p99 / max latency (us)" \
   "$(field "$s" p50_us) / $(field "$s" p99_us) / $(field "$s" max_us)" "$(field "$o" p50_us) / $(field "$o" p99_us) / $(field "$o" max_us)"
 printf "%-44s %20s %20s\n" "  errors" "$(field "$s" errors)" "$(field "$o" errors)"
 printf "%-44s %20s\n" "  throughput ratio" "$(python3 -c "print('%.1fx' % (${rate[sessionhub]}/${rate[original]}))")"
-printf "%-44s %20s %20s\n" "frame p50 / p99 idle, median of $rounds (us)" "${si/ / / }" "${oi/ / / }"
+printf "%-44s %20s %20s\n" "frame p50 / p99 idle, median of $round_count (us)" "${si/ / / }" "${oi/ / / }"
 printf "%-44s %20s %20s\n" "frame p50 / p99 at 1,000 req/s (us)" "${sl/ / / }" "${ol/ / / }"
 printf "%-44s %20s %20s\n" "  p99 change vs idle" "$(pct "${si#* }" "${sl#* }")" "$(pct "${oi#* }" "${ol#* }")"
 printf "%-44s %20s %20s\n" "  achieved steady rate (last round)" "$(grep -o 'rate=[0-9]*' "$tmp/load.sessionhub" || true)" "$(grep -o 'rate=[0-9]*' "$tmp/load.original" || true)"
