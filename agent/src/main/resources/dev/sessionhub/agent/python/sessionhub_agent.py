@@ -1931,19 +1931,24 @@ class Server(object):
                 now = _now()
                 states = [key.data for key in selector.get_map().values() if key.data is not None]
                 wait = min([self.POLL_SECONDS] + [max(0.0, st.deadline - now) for st in states])
-                for key, _ in selector.select(wait):
+                try:
+                    ready = selector.select(wait)
+                except (socket.error, OSError, ValueError):
+                    if self.closed:
+                        return
+                    time.sleep(0.01)
+                    continue
+                for key, _ in ready:
                     if key.fileobj is self._wake[0]:
                         return
                     if key.data is None:
                         self._accepted(selector)
                     else:
-                        self._readable(selector, key.data)
+                        self._serve_ready(selector, key.data, self._readable)
                 now = _now()
                 for st in states:
                     if st.deadline <= now and not st.released:
-                        self._expired(selector, st)
-        except Exception:  # noqa: BLE001 -- closing the listening socket under select() ends the loop
-            pass
+                        self._serve_ready(selector, st, self._expired)
         finally:
             for key in list(selector.get_map().values()):
                 if key.data is not None:
@@ -1951,6 +1956,15 @@ class Server(object):
             selector.close()
             for end in self._wake:
                 _close_quietly(end)
+
+    def _serve_ready(self, selector, st, step):
+        """One step for one connection; whatever goes wrong in it ends that connection, never the serving thread
+        (as a connection's thread ends alone)."""
+        try:
+            step(selector, st)
+        except Exception:  # noqa: BLE001 -- see the docstring
+            if not st.released:
+                self._drop(selector, st)
 
     def _accepted(self, selector):
         conn = self._accept()
