@@ -8,16 +8,16 @@
 #   3. main-loop frame time p50/p99 idle, then under a steady 1,000 server_data() calls/s (--rounds rounds, medians;
 #      a p99 of 600 frames is their 6th slowest, so single rounds spread widely: more rounds, a steadier median)
 # Both sessions run ops/bench/blender_bench_loop.py on Blender's main thread (60 fps, ~1 ms of bpy work a frame).
-# usage: ops/bench/blender-bench.sh [--seconds 10] [--rounds 3]
+# usage: ops/bench/blender-bench.sh [--seconds 10] [--rounds 9]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-seconds=10; round_count=3
+seconds=10; round_count=9
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --rounds) round_count="$2"; shift 2 ;;
-    *) echo "usage: $0 [--seconds 10] [--rounds 3]" >&2; exit 2 ;;
+    *) echo "usage: $0 [--seconds 10] [--rounds 9]" >&2; exit 2 ;;
   esac
 done
 command -v blender >/dev/null || { echo "blender-bench: needs blender (apt-get install blender)" >&2; exit 1; }
