@@ -1740,15 +1740,6 @@ class AgentHttp(object):
             return body, close, linger
         return http_response(status, content_type, body, close, extra), close, linger
 
-    def answer_waiting(self, sock, reader, call, close):
-        """Runs a deferred call on the calling thread, sends its answer, and goes on serving the connection."""
-        try:
-            self._send(sock, call.respond(call.answer()))
-        except (socket.timeout, socket.error, ssl_errors()):
-            return
-        if not close:
-            self.serve_connection(sock, reader)
-
     def _answer(self, request, reader, defer_waiting=False):
         agent = self.agent
         agent.count('requests')
@@ -1852,7 +1843,7 @@ class Server(object):
     from there, with what was received. TLS connections, and every connection on Python 2.7, have a thread each.
     """
 
-    POLL_SECONDS = 1.0  # the serving thread's longest wait (close() wakes it at once)
+    SWEEP_SECONDS = 0.1  # how often the serving thread looks for connections past their deadline
 
     def __init__(self, sock, http, tls_context=None, read_timeout=DEFAULT_READ_TIMEOUT):
         self.sock = sock
@@ -1927,12 +1918,10 @@ class Server(object):
         selector.register(self.sock, selectors.EVENT_READ, None)
         selector.register(self._wake[0], selectors.EVENT_READ, None)
         try:
+            next_sweep = _now() + self.SWEEP_SECONDS
             while not self.closed:
-                now = _now()
-                states = [key.data for key in selector.get_map().values() if key.data is not None]
-                wait = min([self.POLL_SECONDS] + [max(0.0, st.deadline - now) for st in states])
                 try:
-                    ready = selector.select(wait)
+                    ready = selector.select(self.SWEEP_SECONDS)
                 except (socket.error, OSError, ValueError):
                     if self.closed:
                         return
@@ -1946,9 +1935,11 @@ class Server(object):
                     else:
                         self._serve_ready(selector, key.data, self._readable)
                 now = _now()
-                for st in states:
-                    if st.deadline <= now and not st.released:
-                        self._serve_ready(selector, st, self._expired)
+                if now >= next_sweep:
+                    next_sweep = now + self.SWEEP_SECONDS
+                    for key in list(selector.get_map().values()):
+                        if key.data is not None and key.data.deadline <= now:
+                            self._serve_ready(selector, key.data, self._expired)
         finally:
             for key in list(selector.get_map().values()):
                 if key.data is not None:
@@ -2049,8 +2040,8 @@ class Server(object):
         st.body_deadline = None
         st.deadline = _now() + self.read_timeout
         if isinstance(response, WaitingCall):
-            rest = body_reader
-            self._to_thread(selector, st, lambda sock: http.answer_waiting(sock, rest, response, close))
+            self._to_thread(selector, st, lambda sock: st.finish(sock, body_reader, response.respond(response.answer()),
+                                                                 close, False))
             return False
         sent = 0
         try:
@@ -2061,8 +2052,7 @@ class Server(object):
                 return False
         if sent < len(response) or linger:
             unsent = response[sent:]
-            rest = body_reader
-            self._to_thread(selector, st, lambda sock: st.finish(sock, rest, unsent, close, linger))
+            self._to_thread(selector, st, lambda sock: st.finish(sock, body_reader, unsent, close, linger))
             return False
         if close:
             self._drop(selector, st)
@@ -2120,7 +2110,8 @@ class _Pending(object):
         self.http.serve_connection(sock, reader)
 
     def finish(self, sock, reader, unsent, close, linger):
-        """On a thread of its own: sends the rest of an answer the client was slow to take, then serves on."""
+        """On a thread of its own: sends an answer (or the rest of one the client was slow to take), lingers if
+        asked, then serves on unless the connection is to close."""
         try:
             AgentHttp._send(sock, unsent)
         except (socket.timeout, socket.error, ssl_errors()):
