@@ -7,6 +7,7 @@ import dev.sessionhub.agent.Agent;
 import dev.sessionhub.agent.AgentOptions;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.testing.Agents;
 import dev.sessionhub.hub.testing.HubApi;
 import dev.sessionhub.hub.testing.HubCluster;
@@ -139,10 +140,9 @@ class HubDiscoveryTest {
     String hubA = cluster.node(0).url();
     Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
     HubCluster.Node victim = cluster.nodes().stream()
-        .filter(n -> n.hub() != null && ownsSomething(hubA, n.hazelcast().getCluster().getLocalMember().getUuid()
-            .toString()))
+        .filter(n -> n.hub() != null && ownsSomething(hubA, HubIds.local(n.hazelcast())))
         .findFirst().orElseThrow();
-    String victimId = victim.hazelcast().getCluster().getLocalMember().getUuid().toString();
+    String victimId = HubIds.local(victim.hazelcast());
     String firstSeenBefore = firstSeen(hubA);
     cluster.kill(victim);
     String survivor = cluster.node(0).url();
@@ -168,8 +168,8 @@ class HubDiscoveryTest {
     String hubA = cluster.node(0).url();
     Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
     HubCluster.Node victim = cluster.node(1);
-    String victimId = victim.hazelcast().getCluster().getLocalMember().getUuid().toString();
-    String survivorId = cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid().toString();
+    String victimId = HubIds.local(victim.hazelcast());
+    String survivorId = HubIds.local(cluster.node(0).hazelcast());
     Poll.until(Duration.ofSeconds(10), "the other hub renews the sessions of its hosts",
         () -> agentAddresses().stream().filter(a -> victimId.equals(renewedBy(hubA, a))).count() == 4);
 
@@ -193,10 +193,10 @@ class HubDiscoveryTest {
     cluster = HubCluster.start(1, slow);
     String hubA = cluster.node(0).url();
     Poll.until(Duration.ofSeconds(20), "8 agents found", () -> HubApi.count(hubA, "") == 8);
-    String punctualId = cluster.node(0).hazelcast().getCluster().getLocalMember().getUuid().toString();
+    String punctualId = HubIds.local(cluster.node(0).hazelcast());
     HubCluster.Node late = cluster.add(slow, java.time.Clock.offset(java.time.Clock.systemUTC(),
         Duration.ofSeconds(130)));
-    String lateId = late.hazelcast().getCluster().getLocalMember().getUuid().toString();
+    String lateId = HubIds.local(late.hazelcast());
     Poll.until(Duration.ofSeconds(20), "the late hub renews every session, on its peer's hosts too",
         () -> agentAddresses().stream().allMatch(a -> lateId.equals(renewedBy(late.url(), a))));
     assertTrue(ownsSomething(hubA, punctualId), "the punctual hub still owns hosts");

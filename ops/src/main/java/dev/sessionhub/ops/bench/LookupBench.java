@@ -3,6 +3,7 @@ package dev.sessionhub.ops.bench;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.inventory.Inventory;
 import dev.sessionhub.hub.impl.inventory.SessionRecord;
 import dev.sessionhub.hub.impl.inventory.Source;
@@ -73,7 +74,7 @@ public final class LookupBench {
       throws Exception {
     Inventory inventory = new Inventory(vertx, hz);
     new dev.sessionhub.hub.impl.inventory.InventoryEvents(vertx, inventory).start();
-    String hubId = hz.getCluster().getLocalMember().getUuid().toString();
+    String hubId = HubIds.local(hz);
 
     long heap0 = usedHeapAfterGc();
     List<SessionRecord> records = synthetic(sessions, hubId);

@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.Hub;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.nio.file.Path;
@@ -138,7 +139,7 @@ final class HubCommand implements Callable<Integer> {
       throw e instanceof IllegalArgumentException ? e : new CliException(CliException.FAILED,
           "the hub could not start: " + e.getMessage());
     }
-    System.out.println("hub " + hazelcast.getCluster().getLocalMember().getUuid() + " serving " + hub.url()
+    System.out.println("hub " + HubIds.local(hazelcast) + " serving " + hub.url()
         + " (cluster '" + cluster + "', " + hazelcast.getCluster().getMembers().size() + " member(s))");
     System.out.println("audit log: " + options.getJobs().getAuditLog());
     System.out.flush();

@@ -36,7 +36,7 @@ public final class ClusterState {
   }
 
   public String localMemberId() {
-    return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    return HubIds.local(hazelcast);
   }
 
   public Future<Void> publish(HubStatus status) {
@@ -50,7 +50,7 @@ public final class ClusterState {
     return vertx.executeBlocking(() -> {
       JsonArray members = new JsonArray();
       for (Member m : hazelcast.getCluster().getMembers()) {
-        String id = m.getUuid().toString();
+        String id = HubIds.of(m);
         HazelcastJsonValue status = statuses.get(id);
         JsonObject entry = status == null ? new JsonObject().put("member", id) : new JsonObject(status.getValue());
         entry.put("member_address", m.getAddress().toString()).put("local", m.localMember());

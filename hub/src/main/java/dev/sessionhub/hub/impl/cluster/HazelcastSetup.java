@@ -26,7 +26,7 @@ public final class HazelcastSetup {
   }
 
   public static Config memberConfig(HubOptions options) {
-    Config config = new Config();
+    Config config = HubIds.assignNew(new Config());
     config.setClusterName(ClusterSecrets.of(options.getToken()).clusterName(options.getCluster().getName()));
     config.setInstanceName("sessionhub-" + options.getCluster().getName() + "-" + options.getCluster().getHazelcastPort() + "-"
         + System.nanoTime());

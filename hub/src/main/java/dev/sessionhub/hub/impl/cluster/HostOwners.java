@@ -66,7 +66,7 @@ public final class HostOwners {
     MemberOrder known = order;
     if (!known.members().equals(now)) {
       known = new MemberOrder(Set.copyOf(now),
-          now.stream().sorted(Comparator.comparing(m -> m.getUuid().toString())).toList());
+          now.stream().sorted(Comparator.comparing(HubIds::of)).toList());
       order = known;
     }
     return known.sorted();

@@ -5,6 +5,7 @@ import com.hazelcast.cluster.MembershipAdapter;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.hub.impl.cluster.HostOwners;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.client.AgentClient;
 import dev.sessionhub.hub.impl.cluster.ClusterState;
 import dev.sessionhub.hub.HubStatus;
@@ -270,8 +271,7 @@ public final class DiscoveryService {
    * and a session that announces only to a hub across a split would drop out of this half for the split's length.
    */
   private Map<String, SessionRecord> orphans(List<SessionRecord> known) {
-    Set<String> members = new HashSet<>();
-    hazelcast.getCluster().getMembers().forEach(m -> members.add(m.getUuid().toString()));
+    Set<String> members = HubIds.members(hazelcast);
     Map<String, SessionRecord> out = new LinkedHashMap<>();
     for (SessionRecord r : known) {
       if (!members.contains(r.hubId()) && owns(r.host())) {

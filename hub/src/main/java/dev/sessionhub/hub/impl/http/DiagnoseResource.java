@@ -3,6 +3,7 @@ package dev.sessionhub.hub.impl.http;
 import dev.sessionhub.shared.scan.TargetSyntaxException;
 import com.hazelcast.cluster.Member;
 import dev.sessionhub.hub.impl.cluster.HostOwners;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.discovery.Diagnosis;
 import dev.sessionhub.hub.impl.discovery.ScanOutcomes;
 import dev.sessionhub.hub.impl.discovery.TlsSniffer;
@@ -67,7 +68,7 @@ public final class DiagnoseResource {
         .put("in_targets", targetHost && targetPort).put("host_in_targets", targetHost);
     Member owner = owners.ownerOf(host);
     if (owner != null) {
-      json.put("owner", new JsonObject().put("member", owner.getUuid().toString())
+      json.put("owner", new JsonObject().put("member", HubIds.of(owner))
           .put("member_address", owner.getAddress().toString()).put("local", owner.localMember()));
     }
     ScanOutcomes.Outcome outcome = outcomes.of(key);

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.sessionhub.hub.impl.audit.AuditLog;
 import dev.sessionhub.hub.impl.cluster.ClusterSecrets;
 import dev.sessionhub.hub.impl.cluster.HostOwners;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.cluster.MemberTrust;
 
 /**
@@ -239,12 +240,7 @@ public final class JobService {
   }
 
   private boolean coordinatorAlive(Job job) {
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      if (m.getUuid().toString().equals(job.coordinator())) {
-        return true;
-      }
-    }
-    return false;
+    return HubIds.isMember(hazelcast, job.coordinator());
   }
 
   /**

@@ -1,7 +1,7 @@
 package dev.sessionhub.hub.impl.jobs;
 
-import com.hazelcast.cluster.Member;
 import com.hazelcast.core.HazelcastInstance;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.cluster.PauseDetector;
 import java.time.Clock;
 import java.time.Instant;
@@ -40,25 +40,16 @@ public final class SendFence {
     if (!hazelcast.getLifecycleService().isRunning()) {
       return "not sent: this hub is shutting down; the command did not run";
     }
-    if (batch.coordinatorId() != null && !isMember(batch.coordinatorId())) {
+    if (batch.coordinatorId() != null && !HubIds.isMember(hazelcast, batch.coordinatorId())) {
       return "not sent: the coordinating hub is no longer in this hub's cluster; the command did not run";
     }
     return null;
   }
 
-  private boolean isMember(String memberId) {
-    for (Member m : hazelcast.getCluster().getMembers()) {
-      if (m.getUuid().toString().equals(memberId)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * What the fence needs to know of a batch.
    *
-   * @param coordinatorId the member UUID of the hub coordinating the job
+   * @param coordinatorId the hub id ({@link HubIds}) of the hub coordinating the job
    * @param dispatchedAt  when the coordinator dispatched the batch (its wall clock)
    * @param sendBy        the last moment a command of the batch may leave: the job's start plus its timeout
    */

@@ -8,6 +8,7 @@ import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.hub.HubOptions;
 import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.cluster.PauseDetector;
 import java.time.Clock;
 import java.time.Instant;
@@ -42,7 +43,7 @@ class SendFenceTest {
   }
 
   private static String self() {
-    return member.getCluster().getLocalMember().getUuid().toString();
+    return HubIds.local(member);
   }
 
   @Test
