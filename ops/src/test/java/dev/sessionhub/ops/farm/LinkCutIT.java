@@ -110,6 +110,28 @@ class LinkCutIT {
     FaultFarm.report("link cut: sessions back in both inventories %d ms after the link came back",
         Duration.between(restoredAt, Instant.now()).toMillis());
     JsonObject again = f.broadcast(FaultFarm.HUB_B, "host=" + f.farm.address(HOST), "print('back')", 30);
-    assertEquals(cutOff.size(), again.getJsonObject("counts").getInteger("ok"), again.encodePrettily());
+    if (again.getJsonObject("counts").getInteger("ok") != cutOff.size()) {
+      throw new AssertionError(again.encodePrettily() + "\n" + evidence(f, cutOff));
+    }
+  }
+
+  /** What the hubs and the kernels of hub A and the cut host know of the cut host's sessions now. */
+  private static String evidence(FaultFarm f, Set<String> addresses) {
+    StringBuilder out = new StringBuilder();
+    for (int hub : new int[] {FaultFarm.HUB_A, FaultFarm.HUB_B}) {
+      for (String address : addresses) {
+        out.append("hub ").append(hub).append(" diagnose: ").append(f.get(hub, "/api/diagnose/" + address).encode())
+            .append('\n');
+      }
+    }
+    for (int host : new int[] {FaultFarm.HUB_A, HOST}) {
+      for (String command : List.of("ip -s neigh", "ss -tanoi", "nstat -az TcpExtTCPChallengeACK TcpExtListenDrops "
+          + "TcpExtListenOverflows TcpAttemptFails TcpRetransSegs TcpExtTCPSynRetrans")) {
+        var r = f.farm.exec(host, 10, null, "bash", "-c", command);
+        out.append("host ").append(host).append(" $ ").append(command).append('\n').append(r.stdout())
+            .append(r.stderr()).append('\n');
+      }
+    }
+    return out.toString();
   }
 }
