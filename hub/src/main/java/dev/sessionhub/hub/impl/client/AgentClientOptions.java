@@ -7,8 +7,10 @@ import java.util.Objects;
 /**
  * How the hub's {@link AgentClient} connects, authenticates and bounds its work.
  *
- * <p>Defaults suit a farm on one network: 1 s to connect (a live agent answers a connect in microseconds; a
- * dead host should not hold a worker), 3 s for discovery's {@code server_data()} poll, 4 MiB per response, 32
+ * <p>Defaults suit a farm on one network: 1 s to connect for discovery's poll (a live agent answers a connect in
+ * microseconds; a dead host should not hold a worker, and a poll that fails is tried again next cycle), 3 s to
+ * connect for a command (it covers TCP's first SYN retransmission, 1 s after the SYN: a command not sent is a
+ * command not run, and one lost SYN or SYN-ACK must not make a live session unreachable), 3 s for discovery's {@code server_data()} poll, 4 MiB per response, 32
  * worker threads and 10,000 calls waiting for one, {@code https://} agents verified against the JDK's trusted CAs.
  * Setters validate and return {@code this}; the copy and JSON constructors let the hub build options from flags,
  * environment or a file.
@@ -16,6 +18,7 @@ import java.util.Objects;
 public final class AgentClientOptions {
 
   public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_COMMAND_CONNECT_TIMEOUT = Duration.ofSeconds(3);
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofSeconds(3);
   public static final int DEFAULT_MAX_RESPONSE_BYTES = 4 << 20;
   public static final int DEFAULT_POOL_SIZE = 32;
@@ -31,6 +34,7 @@ public final class AgentClientOptions {
   public static final String BASIC_AUTH_USER = "sessionhub";
 
   private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+  private Duration commandConnectTimeout = DEFAULT_COMMAND_CONNECT_TIMEOUT;
   private Duration pollTimeout = DEFAULT_POLL_TIMEOUT;
   private int maxResponseBytes = DEFAULT_MAX_RESPONSE_BYTES;
   private int poolSize = DEFAULT_POOL_SIZE;
@@ -46,6 +50,7 @@ public final class AgentClientOptions {
 
   public AgentClientOptions(AgentClientOptions other) {
     this.connectTimeout = other.connectTimeout;
+    this.commandConnectTimeout = other.commandConnectTimeout;
     this.pollTimeout = other.pollTimeout;
     this.maxResponseBytes = other.maxResponseBytes;
     this.poolSize = other.poolSize;
@@ -61,6 +66,8 @@ public final class AgentClientOptions {
   public AgentClientOptions(JsonObject json) {
     this();
     setConnectTimeout(Duration.ofMillis(json.getLong("connectTimeoutMs", connectTimeout.toMillis())));
+    setCommandConnectTimeout(Duration.ofMillis(json.getLong("commandConnectTimeoutMs",
+        commandConnectTimeout.toMillis())));
     setPollTimeout(Duration.ofMillis(json.getLong("pollTimeoutMs", pollTimeout.toMillis())));
     setMaxResponseBytes(json.getInteger("maxResponseBytes", maxResponseBytes));
     setPoolSize(json.getInteger("poolSize", poolSize));
@@ -76,6 +83,7 @@ public final class AgentClientOptions {
   public JsonObject toJson() {
     return new JsonObject()
         .put("connectTimeoutMs", connectTimeout.toMillis())
+        .put("commandConnectTimeoutMs", commandConnectTimeout.toMillis())
         .put("pollTimeoutMs", pollTimeout.toMillis())
         .put("maxResponseBytes", maxResponseBytes)
         .put("poolSize", poolSize)
@@ -114,8 +122,22 @@ public final class AgentClientOptions {
     return connectTimeout;
   }
 
+  /** How long {@code server_data()} (discovery's poll) waits for a connection. */
   public AgentClientOptions setConnectTimeout(Duration connectTimeout) {
     this.connectTimeout = positive(connectTimeout, "connect timeout");
+    return this;
+  }
+
+  public Duration getCommandConnectTimeout() {
+    return commandConnectTimeout;
+  }
+
+  /**
+   * How long every other call ({@code command}, {@code evaluate}, output and cancel calls) waits for a connection,
+   * within its own timeout.
+   */
+  public AgentClientOptions setCommandConnectTimeout(Duration commandConnectTimeout) {
+    this.commandConnectTimeout = positive(commandConnectTimeout, "command connect timeout");
     return this;
   }
 

@@ -69,7 +69,9 @@ public final class ApacheAgentClient implements AgentClient {
       if (method == null || method.isEmpty()) {
         throw new AgentCallException(Kind.PROTOCOL, "no method name");
       }
-      config = new CallConfig(agentUrl(url), Deadline.after(timeout));
+      Duration connect = HardenedTransport.READ_ONLY_METHOD.equals(method) ? options.getConnectTimeout()
+          : options.getCommandConnectTimeout();
+      config = new CallConfig(agentUrl(url), Deadline.after(timeout), connect.toMillis());
       wireParams = WireValues.params(params);
     } catch (AgentCallException e) {
       pending.fail(e);

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
 
 /**
- * The Apache client configuration of one call: where to, and its {@link Deadline}.
+ * The Apache client configuration of one call: where to, its {@link Deadline}, and how long it waits for a
+ * connection.
  *
  * <p>Why per call: the Apache transport reads everything it needs from the request's configuration, so a
  * configuration object is the one place a per-call deadline can travel to {@link HardenedTransport}. The
@@ -19,10 +20,12 @@ final class CallConfig extends XmlRpcClientConfigImpl {
   private static final long serialVersionUID = 1L;
 
   private final transient Deadline deadline;
+  private final transient long connectTimeoutMillis;
   private final transient ConnectionAbort abort = new ConnectionAbort();
 
-  CallConfig(URL url, Deadline deadline) {
+  CallConfig(URL url, Deadline deadline, long connectTimeoutMillis) {
     this.deadline = deadline;
+    this.connectTimeoutMillis = connectTimeoutMillis;
     setServerURL(url);
     setEnabledForExtensions(false);
     setEnabledForExceptions(false);
@@ -34,6 +37,11 @@ final class CallConfig extends XmlRpcClientConfigImpl {
 
   Deadline deadline() {
     return deadline;
+  }
+
+  /** The longest wait for a connection (what is left of the deadline may be shorter). */
+  long connectTimeoutMillis() {
+    return connectTimeoutMillis;
   }
 
   /** How the deadline timer cuts this call's connection before the response body. */

@@ -61,7 +61,7 @@ import org.xml.sax.XMLReader;
 final class HardenedTransport extends XmlRpcHttpTransport {
 
   /** The only method sent again when a kept-alive connection turns out closed before answering. */
-  private static final String READ_ONLY_METHOD = "server_data";
+  static final String READ_ONLY_METHOD = "server_data";
 
   private final TransportSettings settings;
   private final CloseableHttpClient http;
@@ -171,7 +171,7 @@ final class HardenedTransport extends XmlRpcHttpTransport {
     headers.forEach(post::addHeader);
     post.setEntity(new ByteArrayEntity(body, null));
     call.abort().attach(post);
-    long connectMillis = Math.min(settings.connectTimeoutMillis(), call.deadline().remainingSocketMillis());
+    long connectMillis = Math.min(call.connectTimeoutMillis(), call.deadline().remainingSocketMillis());
     context = HttpClientContext.create();
     context.setRequestConfig(requestConfig(connectMillis));
     try {

@@ -672,6 +672,110 @@ abstract class AgentClientContract {
         }
       }
     }
+
+    /**
+     * A command whose first SYN is lost still reaches its agent: TCP sends the SYN again after 1 s, and a command
+     * waits for that ({@link AgentClientOptions#setCommandConnectTimeout}) where a poll gives up. Found in the
+     * link-cut farm test: the first connects to a host whose link had just come back went unanswered, and a 1 s
+     * connect timeout ended them just before the retransmission would have connected.
+     */
+    @Test
+    void aCommandWhoseFirstSynIsDroppedConnectsOnItsRetransmission() throws Exception {
+      List<Socket> fillers = new ArrayList<>();
+      try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+        fillBacklog(full, fillers);
+        long start = System.nanoTime();
+        Future<Object> command = client.call("http://127.0.0.1:" + full.getLocalPort() + "/", "command",
+            List.of("print('ran')"), T);
+        // the kernel dropped the first SYN (full accept queue) once the client's socket waits in SYN-SENT
+        Poll.until(Duration.ofSeconds(5), "the command's connect is under way", () -> synSentTo(full.getLocalPort()));
+        Thread server = new Thread(() -> answerOneCall(full, fillers), "backlog-drain");
+        server.start();
+        assertEquals("ran\n", result(command));
+        long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(tookMs >= 900, "connected on the SYN retransmission (~1 s), not the first SYN: took " + tookMs);
+        server.join(10_000);
+      } finally {
+        for (Socket s : fillers) {
+          s.close();
+        }
+      }
+    }
+
+    /** Connects sockets to {@code listener} (never accepted) until its accept queue is full. */
+    private void fillBacklog(ServerSocket listener, List<Socket> fillers) throws IOException {
+      for (int i = 0; i < 8; i++) {
+        Socket s = new Socket();
+        fillers.add(s);
+        try {
+          s.connect(listener.getLocalSocketAddress(), 100);
+        } catch (SocketTimeoutException backlogFull) {
+          return;
+        }
+      }
+    }
+
+    /** Whether a socket of this machine waits in SYN-SENT for {@code port} ({@code /proc/net/tcp}, {@code tcp6}). */
+    private boolean synSentTo(int port) {
+      String remote = String.format(":%04X ", port);
+      List<String> lines = new ArrayList<>();
+      try {
+        lines.addAll(java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp")));
+        lines.addAll(java.nio.file.Files.readAllLines(Path.of("/proc/net/tcp6")));
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+      for (String line : lines) {
+        String[] f = line.trim().split("\\s+");
+        if (f.length > 3 && (f[2] + " ").endsWith(remote) && f[3].equals("02")) {
+          return true;
+        }
+      }
+      return false;
+    }
+
+    /** Accepts and drops the fillers, then answers the next connection's one XML-RPC call with "ran\n". */
+    private void answerOneCall(ServerSocket listener, List<Socket> fillers) {
+      java.util.Set<Integer> fillerPorts = new java.util.HashSet<>();
+      fillers.forEach(f -> fillerPorts.add(f.getLocalPort()));
+      try {
+        while (true) {
+          Socket s = listener.accept();
+          if (fillerPorts.contains(s.getPort())) {
+            s.close();
+            continue;
+          }
+          try (s) {
+            InputStream in = s.getInputStream();
+            String head = readHead(in);
+            int length = Integer.parseInt(head.replaceAll("(?is).*content-length:\\s*(\\d+).*", "$1"));
+            in.readNBytes(length);
+            byte[] body = ("<?xml version=\"1.0\"?><methodResponse><params><param><value><string>ran\n</string>"
+                + "</value></param></params></methodResponse>").getBytes(StandardCharsets.UTF_8);
+            OutputStream out = s.getOutputStream();
+            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+          }
+          return;
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    private String readHead(InputStream in) throws IOException {
+      ByteArrayOutputStream head = new ByteArrayOutputStream();
+      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
+        int b = in.read();
+        if (b < 0) {
+          throw new IOException("closed before the request head ended");
+        }
+        head.write(b);
+      }
+      return head.toString(StandardCharsets.US_ASCII);
+    }
   }
 
   /** The call slots: refusal beyond the queue, deadlines that run while queued, the bound across agents, closing. */

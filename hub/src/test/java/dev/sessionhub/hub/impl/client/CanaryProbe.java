@@ -39,7 +39,7 @@ public final class CanaryProbe {
       TransportSettings settings = TransportSettings.of(new AgentClientOptions());
       XmlRpcInvoker hardened = new XmlRpcInvoker(settings, AgentHttpClients.create(settings, 1, 1, 1000));
       try {
-        hardened.invoke(new CallConfig(new URL(server.url()), deadline()), "server_data", List.of());
+        hardened.invoke(new CallConfig(new URL(server.url()), deadline(), 1000), "server_data", List.of());
       } catch (AgentCallException e) {
         System.out.println("hardened.kind=" + e.kind());
         System.out.println("hardened.code=" + e.faultCode());
