@@ -650,15 +650,7 @@ abstract class AgentClientContract {
       try (ServerSocket full = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
           AgentClient quick = newClient(vertx,
               new AgentClientOptions().setConnectTimeout(Duration.ofMillis(300)))) {
-        for (int i = 0; i < 8; i++) {
-          Socket s = new Socket();
-          fillers.add(s);
-          try {
-            s.connect(full.getLocalSocketAddress(), 100);
-          } catch (SocketTimeoutException backlogFull) {
-            break;
-          }
-        }
+        fillBacklog(full, fillers);
         long start = System.nanoTime();
         AgentCallException e = failure(quick.call("http://127.0.0.1:" + full.getLocalPort() + "/", "server_data",
             List.of(), T));

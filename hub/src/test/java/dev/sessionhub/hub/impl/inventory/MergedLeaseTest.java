@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
-import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
+import dev.sessionhub.hub.testing.MergingMembers;
 import dev.sessionhub.shared.model.SessionInfo;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -122,14 +120,7 @@ class MergedLeaseTest {
 
   /** A member listing {@code listed} as its peers, running a hub's inventory and event listener. */
   private Inventory start(String cluster, int port, int... listed) {
-    HubOptions options = new HubOptions().setClusterName(cluster).setHazelcastPort(port);
-    for (int peer : listed) {
-      options.addMember("127.0.0.1:" + peer);
-    }
-    Config config = HazelcastSetup.memberConfig(options);
-    config.setProperty("hazelcast.merge.first.run.delay.seconds", "1");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
-    HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(MergingMembers.config(cluster, port, listed));
     members.add(member);
     Inventory inventory = new Inventory(vertx, member);
     new InventoryEvents(vertx, inventory).start();

@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.sessionhub.agent.testing.FreePorts;
 import dev.sessionhub.agent.testing.Poll;
-import dev.sessionhub.hub.HubOptions;
-import dev.sessionhub.hub.impl.cluster.HazelcastSetup;
 import dev.sessionhub.hub.impl.cluster.HubIds;
 import dev.sessionhub.hub.impl.cluster.PauseDetector;
+import dev.sessionhub.hub.testing.MergingMembers;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -75,16 +73,8 @@ class FenceAcrossMergeTest {
     return new SendFence(member, pauses, Clock.systemUTC());
   }
 
-  /** A member listing {@code listed} as its peers, searching for split clusters every second. */
   private HazelcastInstance start(String cluster, int port, int... listed) {
-    HubOptions options = new HubOptions().setClusterName(cluster).setHazelcastPort(port);
-    for (int peer : listed) {
-      options.addMember("127.0.0.1:" + peer);
-    }
-    Config config = HazelcastSetup.memberConfig(options);
-    config.setProperty("hazelcast.merge.first.run.delay.seconds", "1");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "1");
-    HazelcastInstance member = Hazelcast.newHazelcastInstance(config);
+    HazelcastInstance member = Hazelcast.newHazelcastInstance(MergingMembers.config(cluster, port, listed));
     members.add(member);
     return member;
   }
