@@ -19,7 +19,7 @@ public final class SessionLeases {
   private final Inventory inventory;
   private final Clock clock;
   private final Duration lease;
-  /** This hub's member UUID now (a merge of split clusters gives the member a new one). */
+  /** This hub's id ({@code cluster/HubIds}): the same across merges, unlike its Hazelcast member UUID. */
   private final java.util.function.Supplier<String> hubId;
 
   public SessionLeases(Inventory inventory, Clock clock, Duration lease,

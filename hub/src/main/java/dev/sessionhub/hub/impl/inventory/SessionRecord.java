@@ -13,7 +13,7 @@ import java.time.Instant;
  * @param address   {@code host:port} as the hub reaches it; the inventory key
  * @param host      the host part of the address (the name or IP the hub connects to)
  * @param url       the agent's XML-RPC URL, without credentials
- * @param hubId     the Hazelcast member UUID of the hub that last renewed the lease
+ * @param hubId     the id ({@code cluster/HubIds}) of the hub that last renewed the lease
  * @param lease     how long the entry lives without a renewal (poll or heartbeat)
  */
 public record SessionRecord(String address, String host, int port, String url, SessionInfo info, Source source,

@@ -25,7 +25,7 @@ public final class CommandRunner {
   private final AgentClient client;
   private final JobStore store;
   private final Clock clock;
-  /** This hub's member UUID now (a merge of split clusters gives the member a new one). */
+  /** This hub's id ({@code cluster/HubIds}): the same across merges, unlike its Hazelcast member UUID. */
   private final java.util.function.Supplier<String> hubId;
   private final SendFence fence;
   private final JobCancels cancels;

@@ -47,7 +47,7 @@ public final class JobService {
   private final Inventory inventory;
   private final JobStore store;
   private final Clock clock;
-  /** This hub's member UUID now: Hazelcast gives a member a new one when its cluster merges into another. */
+  /** This hub's id ({@code cluster/HubIds}): the same across merges, unlike its Hazelcast member UUID. */
   private final java.util.function.Supplier<String> hubId;
   private final CommandRunner localRunner;
   private final Map<String, RunningJob> running = new ConcurrentHashMap<>();
