@@ -10,8 +10,8 @@ import java.util.Objects;
  * <p>Defaults suit a farm on one network: 1 s to connect for discovery's poll (a live agent answers a connect in
  * microseconds; a dead host should not hold a worker, and a poll that fails is tried again next cycle), 3 s to
  * connect for a command (it covers TCP's first SYN retransmission, 1 s after the SYN: a command not sent is a
- * command not run, and one lost SYN or SYN-ACK must not make a live session unreachable), 3 s for discovery's {@code server_data()} poll, 4 MiB per response, 32
- * worker threads and 10,000 calls waiting for one, {@code https://} agents verified against the JDK's trusted CAs.
+ * command not run, and one lost SYN or SYN-ACK must not make a live session unreachable), 3 s in all for
+ * discovery's {@code server_data()} poll, 4 MiB per response, 32 worker threads and 10,000 calls waiting for one, {@code https://} agents verified against the JDK's trusted CAs.
  * Setters validate and return {@code this}; the copy and JSON constructors let the hub build options from flags,
  * environment or a file.
  */

@@ -731,42 +731,18 @@ abstract class AgentClientContract {
       java.util.Set<Integer> fillerPorts = new java.util.HashSet<>();
       fillers.forEach(f -> fillerPorts.add(f.getLocalPort()));
       try {
-        while (true) {
-          Socket s = listener.accept();
-          if (fillerPorts.contains(s.getPort())) {
-            s.close();
-            continue;
-          }
-          try (s) {
-            InputStream in = s.getInputStream();
-            String head = readHead(in);
-            int length = Integer.parseInt(head.replaceAll("(?is).*content-length:\\s*(\\d+).*", "$1"));
-            in.readNBytes(length);
-            byte[] body = ("<?xml version=\"1.0\"?><methodResponse><params><param><value><string>ran\n</string>"
-                + "</value></param></params></methodResponse>").getBytes(StandardCharsets.UTF_8);
-            OutputStream out = s.getOutputStream();
-            out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + body.length
-                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-          }
-          return;
+        Socket next = listener.accept();
+        while (fillerPorts.contains(next.getPort())) {
+          next.close();
+          next = listener.accept();
+        }
+        try (Socket call = next) {
+          HostileServer.Request request = HostileServer.readRequest(call.getInputStream());
+          HostileServer.value("<string>ran\n</string>").answer(call, request);
         }
       } catch (IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }
-
-    private String readHead(InputStream in) throws IOException {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      while (!head.toString(StandardCharsets.US_ASCII).endsWith("\r\n\r\n")) {
-        int b = in.read();
-        if (b < 0) {
-          throw new IOException("closed before the request head ended");
-        }
-        head.write(b);
-      }
-      return head.toString(StandardCharsets.US_ASCII);
     }
   }
 

@@ -142,7 +142,8 @@ public final class HostileServer implements AutoCloseable {
     }
   }
 
-  private static Request readRequest(InputStream in) throws IOException {
+  /** Reads one request: its header block, then as many body bytes as its Content-Length says. */
+  static Request readRequest(InputStream in) throws IOException {
     ByteArrayOutputStream head = new ByteArrayOutputStream();
     int state = 0;
     while (state < 4) {
