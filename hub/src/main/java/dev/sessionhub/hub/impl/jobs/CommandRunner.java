@@ -54,12 +54,13 @@ public final class CommandRunner {
   }
 
   /**
-   * Runs {@code code} on every target (address → url); completes when every result is recorded. Agents in
+   * Runs {@code code} on every target (address → url); completes when every result is recorded, with each
+   * target's end as it stands in the store (this hub's, or one its coordinator recorded first). Agents in
    * {@code timeoutAware} get the timeout as {@code command}'s second parameter and stop the code themselves; the
    * hub then waits a second longer so their answer (a -32002 fault) arrives before its own deadline. Each
    * command passes the {@link SendFence} right before it is sent, or ends {@code unreachable}, never sent.
    */
-  public Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
+  public Future<List<TargetResult>> run(String jobId, String code, Duration timeout, Map<String, String> targets,
       Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket) {
     return run(jobId, code, timeout, targets, timeoutAware, cancellable, ticket, null);
   }
@@ -81,24 +82,41 @@ public final class CommandRunner {
 
   /**
    * The same for the coordinating hub's own targets: each result is offered to {@code decide} (the job's
-   * {@link RunningJob}) first, and only results it accepts are stored, in batches (nobody else writes them). With
-   * {@code decide} null (a batch sent by another hub) every result is stored at once, first write wins.
+   * {@link RunningJob}) first, and only results it accepts are stored, in batches (nobody else writes them); the
+   * list then holds those. With {@code decide} null (a batch sent by another hub) every result is stored at once,
+   * first write wins.
    */
-  Future<Integer> run(String jobId, String code, Duration timeout, Map<String, String> targets,
+  Future<List<TargetResult>> run(String jobId, String code, Duration timeout, Map<String, String> targets,
       Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket, RunningJob decide) {
     SendGate gate = () -> cancels.isCancelled(jobId) ? CANCELLED_BEFORE_SENT : fence.refusal(ticket);
-    List<Future<Boolean>> done = new ArrayList<>(targets.size());
+    List<Future<TargetResult>> done = new ArrayList<>(targets.size());
+    java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger(targets.size());
     targets.forEach((address, url) -> done.add(runOne(jobId, address, url, code, timeout,
-        timeoutAware.contains(address), cancellable.contains(address), gate, decide)));
+        timeoutAware.contains(address), cancellable.contains(address), gate, decide, open)));
     // a result that could not be stored fails the batch, so its coordinator records those targets as unknown
-    return Future.join(done).transform(ar -> ar.succeeded() ? Future.succeededFuture(targets.size())
-        : Future.failedFuture(ar.cause()));
+    return Future.join(done).transform(ar -> {
+      if (ar.failed()) {
+        return Future.failedFuture(ar.cause());
+      }
+      List<TargetResult> ends = new ArrayList<>(done.size());
+      done.forEach(f -> {
+        if (f.result() != null) {
+          ends.add(f.result());
+        }
+      });
+      return Future.succeededFuture(ends);
+    });
   }
 
   private static final String CANCELLED_BEFORE_SENT = "cancelled before it was sent; the command did not run";
 
-  private Future<Boolean> runOne(String jobId, String address, String url, String code, Duration timeout,
-      boolean agentStopsCode, boolean agentCancels, SendGate gate, RunningJob decide) {
+  /**
+   * The target's end as it stands once stored; null if {@code decide} kept an earlier one. {@code open} counts the
+   * batch's targets without an end yet.
+   */
+  private Future<TargetResult> runOne(String jobId, String address, String url, String code, Duration timeout,
+      boolean agentStopsCode, boolean agentCancels, SendGate gate, RunningJob decide,
+      java.util.concurrent.atomic.AtomicInteger open) {
     long start = System.nanoTime();
     double seconds = timeout.toMillis() / 1000.0;
     List<Object> params = agentCancels ? List.of(code, seconds, jobId)
@@ -127,10 +145,11 @@ public final class CommandRunner {
         result = result.finishedAfterCancel();
       }
       metrics.commandEnded(result.state(), System.nanoTime() - start);
+      boolean last = open.decrementAndGet() == 0;
       if (decide == null) {
-        return store.putResult(result);
+        return store.putOwnedResult(result, last);
       }
-      return decide.test(result) ? store.recordDecided(decide, result).map(true) : Future.succeededFuture(false);
+      return decide.test(result) ? store.recordDecided(decide, result).map(result) : Future.succeededFuture();
     });
   }
 

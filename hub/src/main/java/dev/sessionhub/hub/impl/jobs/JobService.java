@@ -253,7 +253,7 @@ public final class JobService {
     if (!view.job().rollout().rolling()) {
       return Future.succeededFuture();
     }
-    List<Future<Boolean>> writes = new ArrayList<>();
+    List<Future<TargetResult>> writes = new ArrayList<>();
     for (String address : view.job().targets()) {
       if (!sent.contains(address)) {
         writes.add(store.putResult(TargetResult.failed(view.job().id(), address, TargetState.CANCELLED,
@@ -328,9 +328,15 @@ public final class JobService {
     executor.submitToMember(new RunBatchTask(job.id(), job.code(), job.timeoutMs(), batch, timeoutAware, cancellable,
         ticket)
             .signedWith(secrets), owner,
-        new ExecutionCallback<Integer>() {
+        new ExecutionCallback<BatchReply>() {
           @Override
-          public void onResponse(Integer count) {
+          public void onResponse(BatchReply reply) {
+            // the owner's ends as stored: known here now, so the job's view needs no read of them
+            for (TargetResult end : reply.results()) {
+              if (batch.containsKey(end.address()) && job.id().equals(end.jobId())) {
+                run.test(end);
+              }
+            }
             sent.tryComplete();
           }
 
@@ -374,7 +380,7 @@ public final class JobService {
   private Future<Void> markOpen(RunningJob run, java.util.Collection<String> addresses, TargetState state, int code,
       String message) {
     Job job = run.job();
-    List<Future<Boolean>> writes = new ArrayList<>();
+    List<Future<?>> writes = new ArrayList<>();
     for (String address : addresses) {
       if (run.isLocallyKnown(address)) {
         continue;
@@ -386,7 +392,7 @@ public final class JobService {
           writes.add(store.putResult(result));
         }
       } else {
-        writes.add(store.putResult(result).map(first -> first && run.test(result)));
+        writes.add(store.putResult(result).map(run::test));
       }
     }
     return Future.join(writes).mapEmpty();

@@ -3,6 +3,7 @@ package dev.sessionhub.hub.impl.jobs;
 import com.hazelcast.config.Config;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MetadataPolicy;
+import com.hazelcast.config.PartitioningStrategyConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.HazelcastJsonValue;
 import com.hazelcast.map.IMap;
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * read through any other, even after the first died. Results come in two shapes: the coordinating hub's own
  * targets, decided in memory, in numbered batches ({@code jobId|@n}, a JSON array; see {@link ResultBatches});
  * every other result (another hub's targets, targets marked at a deadline or when their hub died) one entry per
- * target ({@code jobId|address}), written with put-if-absent so a target's first terminal state is its only one.
- * A target is never in both.
+ * target ({@code jobId|address}), written first-write-wins ({@link FirstResultWins}) so a target's first terminal
+ * state is its only one, and every writer learns which it is. A target is never in both. All of a job's entries
+ * share one partition ({@link JobPartitioning}).
  */
 public final class JobStore {
 
@@ -44,6 +46,9 @@ public final class JobStore {
   private final Clock clock;
   private final Duration ttl;
   private final ResultBatches batches;
+  private final OwnedResultWrites owned;
+  /** Starts single result writes off the event loop (see {@link ResultBatches}). */
+  private final io.vertx.core.WorkerExecutor writers;
 
   public JobStore(Vertx vertx, HazelcastInstance hazelcast, Clock clock, Duration ttl) {
     this.vertx = vertx;
@@ -52,11 +57,15 @@ public final class JobStore {
     this.clock = clock;
     this.ttl = ttl;
     this.batches = new ResultBatches(vertx, results);
+    this.owned = new OwnedResultWrites(vertx, results, ttl.toMillis());
+    this.writers = vertx.createSharedWorkerExecutor(ResultBatches.WRITERS, 2);
   }
 
   /** Releases the threads that write result batches. */
   public void close() {
     batches.close();
+    owned.close();
+    writers.close();
   }
 
   /**
@@ -69,6 +78,8 @@ public final class JobStore {
       config.addMapConfig(Replication.onEveryHub(new MapConfig(map)).setTimeToLiveSeconds(seconds)
           .setMetadataPolicy(MetadataPolicy.OFF));
     }
+    config.getMapConfig(RESULTS).setPartitioningStrategyConfig(
+        new PartitioningStrategyConfig(new JobPartitioning()));
   }
 
   public IMap<String, HazelcastJsonValue> resultsMap() {
@@ -116,12 +127,6 @@ public final class JobStore {
     return vertx.executeBlocking(() -> perTarget(job, addresses), false);
   }
 
-  /** Records a target's end unless it already has one; blocking (called on worker threads). */
-  public boolean putResultBlocking(TargetResult result) {
-    return results.putIfAbsent(resultKey(result.jobId(), result.address()),
-        new HazelcastJsonValue(result.toJson().encode()), ttl.toMillis(), TimeUnit.MILLISECONDS) == null;
-  }
-
   /**
    * Records a target's end that nobody else writes (the coordinator's own targets, decided in memory), batched
    * with others; completes once it is stored.
@@ -130,8 +135,25 @@ public final class JobStore {
     return batches.write(job, result);
   }
 
-  public Future<Boolean> putResult(TargetResult result) {
-    return vertx.executeBlocking(() -> putResultBlocking(result), false);
+  /**
+   * Records a target's end unless it already has one (the first write wins, atomically on the key's member,
+   * through the asynchronous API) and answers the end that stands: {@code result} itself, or the earlier one.
+   */
+  public Future<TargetResult> putResult(TargetResult result) {
+    String key = resultKey(result.jobId(), result.address());
+    io.vertx.core.Context context = vertx.getOrCreateContext();
+    return writers.<java.util.concurrent.CompletionStage<String>>executeBlocking(() -> results.submitToKey(key,
+            new FirstResultWins(Map.of(key, result.toJson().encode()), ttl.toMillis())), false)
+        .compose(stage -> Future.fromCompletionStage(stage, context))
+        .map(standing -> standing == null ? result : TargetResult.fromJson(new JsonObject(standing)));
+  }
+
+  /**
+   * The same for a target this hub runs for another hub's job, gathered with others of the job into one write
+   * ({@link OwnedResultWrites}); {@code last}: no more results of its batch follow.
+   */
+  Future<TargetResult> putOwnedResult(TargetResult result, boolean last) {
+    return owned.write(result, last);
   }
 
   /** The job and every result so far, or null if unknown (or expired). */

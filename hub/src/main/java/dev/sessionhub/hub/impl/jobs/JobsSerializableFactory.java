@@ -8,6 +8,11 @@ public final class JobsSerializableFactory implements DataSerializableFactory {
 
   @Override
   public IdentifiedDataSerializable create(int typeId) {
-    return typeId == RunBatchTask.CLASS_ID ? new RunBatchTask() : null;
+    return switch (typeId) {
+      case RunBatchTask.CLASS_ID -> new RunBatchTask();
+      case FirstResultWins.CLASS_ID -> new FirstResultWins();
+      case BatchReply.CLASS_ID -> new BatchReply();
+      default -> null;
+    };
   }
 }

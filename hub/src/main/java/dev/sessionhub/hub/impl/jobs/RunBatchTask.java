@@ -21,13 +21,13 @@ import java.util.concurrent.TimeUnit;
  * owner's {@link CommandRunner} in the member's user context. It blocks one executor thread of a bounded pool
  * while the calls run on the agent client's own bounded pool.
  */
-public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSerializable, HazelcastInstanceAware {
+public final class RunBatchTask implements Callable<BatchReply>, IdentifiedDataSerializable, HazelcastInstanceAware {
 
   public static final int FACTORY_ID = 7700;
   public static final int CLASS_ID = 1;
   public static final String EXECUTOR = "sessionhub.commands";
   private static final int MAX_SIGNATURE_BYTES = 64;
-  private static final int MAX_TARGETS = 1_000_000;
+  static final int MAX_TARGETS = 1_000_000;
 
   private String jobId;
   private String code;
@@ -109,7 +109,7 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
   }
 
   @Override
-  public Integer call() throws Exception {
+  public BatchReply call() throws Exception {
     LocalHub.Parts hub = LocalHub.await(hazelcast, HUB_START_WAIT);
     if (hub == null) {
       throw new IllegalStateException("no hub runs on member " + hazelcast.getCluster().getLocalMember());
@@ -117,9 +117,10 @@ public final class RunBatchTask implements Callable<Integer>, IdentifiedDataSeri
     if (!hub.secrets().verify(signedBytes(), signature)) {
       throw new SecurityException("batch for job " + jobId + " refused: not signed with this cluster's token");
     }
-    return hub.runner().run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware, cancellable, ticket())
+    return BatchReply.of(hub.runner().run(jobId, code, Duration.ofMillis(timeoutMs), targets, timeoutAware,
+            cancellable, ticket())
         .toCompletionStage().toCompletableFuture()
-        .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS);
+        .get(timeoutMs + 30_000, TimeUnit.MILLISECONDS));
   }
 
   private SendFence.BatchTicket ticket() {

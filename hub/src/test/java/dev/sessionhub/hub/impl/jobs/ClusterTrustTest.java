@@ -92,8 +92,10 @@ class ClusterTrustTest {
         // the agent's first command loads its Python (seconds on a loaded machine): a time limit no load reaches
         RunBatchTask good = new RunBatchTask("job-signed", write(signed), 120_000, target, Set.of(), Set.of(),
             ticket()).signedWith(ClusterSecrets.of(token));
-        assertEquals(1, rogue.getExecutorService(RunBatchTask.EXECUTOR).submitToMember(good, hubMember)
-            .get(180, TimeUnit.SECONDS));
+        BatchReply reply = rogue.getExecutorService(RunBatchTask.EXECUTOR).<BatchReply>submitToMember(good, hubMember)
+            .get(180, TimeUnit.SECONDS);
+        assertEquals(1, reply.size(), "the owner answers the batch's one end");
+        assertEquals(TargetState.OK, reply.results().get(0).state(), "as stored: the command ran");
         assertTrue(Files.exists(signed), "a batch signed with the token runs");
       } finally {
         rogue.shutdown();
@@ -131,13 +133,13 @@ class ClusterTrustTest {
         Map<String, String> target = Map.of("127.0.0.1:" + agent.port(), "http://127.0.0.1:" + agent.port() + "/");
         RunBatchTask batch = new RunBatchTask("job-early", write(ran), 120_000, target, Set.of(), Set.of(),
             ticket()).signedWith(ClusterSecrets.of(token));
-        Future<Integer> sent = cluster.node(0).hazelcast().getExecutorService(RunBatchTask.EXECUTOR)
+        Future<BatchReply> sent = cluster.node(0).hazelcast().getExecutorService(RunBatchTask.EXECUTOR)
             .submitToMember(batch, late.getCluster().getLocalMember());
         assertFalse(sent.isDone(), "no hub runs there yet: the batch waits");
 
         Hub hub = Hub.start(vertx, late, lateOptions).await(60, TimeUnit.SECONDS);
         try {
-          assertEquals(1, sent.get(180, TimeUnit.SECONDS), "the batch ran once the hub had started");
+          assertEquals(1, sent.get(180, TimeUnit.SECONDS).size(), "the batch ran once the hub had started");
           assertTrue(Files.exists(ran), "the agent ran the command");
         } finally {
           hub.close().await(10, TimeUnit.SECONDS);
