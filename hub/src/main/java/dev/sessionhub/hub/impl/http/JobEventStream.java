@@ -48,14 +48,9 @@ public final class JobEventStream {
       if (!response.headWritten()) {
         return;
       }
-      boolean relayed = false;
-      for (TargetResult result : TargetResult.allFromJson(message.body())) {
-        if (id.equals(result.jobId()) && sent.add(result.address())) {
-          response.write("event: result\ndata: " + result.toJson().encode() + "\n\n");
-          relayed = true;
-        }
-      }
-      if (relayed) {
+      TargetResult result = TargetResult.fromJson(new JsonObject(message.body()));
+      if (id.equals(result.jobId()) && sent.add(result.address())) {
+        response.write("event: result\ndata: " + result.toJson().encode() + "\n\n");
         maybeDone(id, response, sent);
       }
     });

@@ -82,9 +82,9 @@ public final class CommandRunner {
 
   /**
    * The same for the coordinating hub's own targets: each result is offered to {@code decide} (the job's
-   * {@link RunningJob}) first, and only results it accepts are stored, in batches (nobody else writes them); the
-   * list then holds those. With {@code decide} null (a batch sent by another hub) every result is stored at once,
-   * first write wins.
+   * {@link RunningJob}) first, and only results it accepts are stored; the list then holds those. With {@code
+   * decide} null (a batch sent by another hub) every result is stored. Either way through the one first-write-wins
+   * sink ({@link JobStore#putResult(TargetResult, boolean)}).
    */
   Future<List<TargetResult>> run(String jobId, String code, Duration timeout, Map<String, String> targets,
       Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket, RunningJob decide) {
@@ -147,9 +147,9 @@ public final class CommandRunner {
       metrics.commandEnded(result.state(), System.nanoTime() - start);
       boolean last = open.decrementAndGet() == 0;
       if (decide == null) {
-        return store.putOwnedResult(result, last);
+        return store.putResult(result, last);
       }
-      return decide.test(result) ? store.recordDecided(decide, result).map(result) : Future.succeededFuture();
+      return decide.test(result) ? store.putResult(result, last) : Future.succeededFuture();
     });
   }
 

@@ -16,7 +16,7 @@ public final class JobEvents {
   private JobEvents() {
   }
 
-  /** Where {@code jobId}'s results are published: one result, or a batch's array of them. */
+  /** Where {@code jobId}'s results are published, one result (JSON text) per message. */
   public static String resultsAddress(String jobId) {
     return "sessionhub.job." + jobId + ".results";
   }

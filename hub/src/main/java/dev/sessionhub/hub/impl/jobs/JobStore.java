@@ -25,30 +25,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Jobs and their results in Hazelcast, as JSON, for a TTL (default 24 h): a job started through one hub can be
- * read through any other, even after the first died. Results come in two shapes: the coordinating hub's own
- * targets, decided in memory, in numbered batches ({@code jobId|@n}, a JSON array; see {@link ResultBatches});
- * every other result (another hub's targets, targets marked at a deadline or when their hub died) one entry per
- * target ({@code jobId|address}), written first-write-wins ({@link FirstResultWins}) so a target's first terminal
- * state is its only one, and every writer learns which it is. A target is never in both. All of a job's entries
- * share one partition ({@link JobPartitioning}).
+ * read through any other, even after the first died. A result has one shape, one entry per target ({@code
+ * jobId|address}, a JSON object), and one way in ({@link ResultWrites}): first write wins ({@link
+ * FirstResultWins}), so a target's first terminal state is its only one whoever writes it (the coordinator, an
+ * owning hub, a deadline, a failed hub's marks, a cancel), and every writer learns which it is. All of a job's
+ * entries share one partition ({@link JobPartitioning}).
  */
 public final class JobStore {
 
   public static final String JOBS = "sessionhub.jobs";
   public static final String RESULTS = "sessionhub.job-results";
   public static final Duration DEFAULT_TTL = Duration.ofHours(24);
-  /** Batch keys asked for at once when reading a job: reading stops at the first such range with none stored. */
-  private static final int BATCH_KEYS_PER_READ = 16;
 
   private final Vertx vertx;
   private final IMap<String, HazelcastJsonValue> jobs;
   private final IMap<String, HazelcastJsonValue> results;
   private final Clock clock;
   private final Duration ttl;
-  private final ResultBatches batches;
-  private final OwnedResultWrites owned;
-  /** Starts single result writes off the event loop (see {@link ResultBatches}). */
-  private final io.vertx.core.WorkerExecutor writers;
+  private final ResultWrites writes;
 
   public JobStore(Vertx vertx, HazelcastInstance hazelcast, Clock clock, Duration ttl) {
     this.vertx = vertx;
@@ -56,16 +50,12 @@ public final class JobStore {
     this.results = hazelcast.getMap(RESULTS);
     this.clock = clock;
     this.ttl = ttl;
-    this.batches = new ResultBatches(vertx, results);
-    this.owned = new OwnedResultWrites(vertx, results, ttl.toMillis());
-    this.writers = vertx.createSharedWorkerExecutor(ResultBatches.WRITERS, 2);
+    this.writes = new ResultWrites(vertx, results, ttl.toMillis());
   }
 
-  /** Releases the threads that write result batches. */
+  /** Releases the threads that write results. */
   public void close() {
-    batches.close();
-    owned.close();
-    writers.close();
+    writes.close();
   }
 
   /**
@@ -90,11 +80,6 @@ public final class JobStore {
     return jobId + "|" + address;
   }
 
-  /** Batch {@code n} of a job's results ({@code @} is never in a {@code host:port} address). */
-  static String batchKey(String jobId, int n) {
-    return jobId + "|@" + n;
-  }
-
   public Future<Void> put(Job job) {
     return Future.fromCompletionStage(jobs.setAsync(job.id(), new HazelcastJsonValue(job.toJson().encode()),
         ttl.toMillis(), TimeUnit.MILLISECONDS), vertx.getOrCreateContext());
@@ -115,11 +100,7 @@ public final class JobStore {
     });
   }
 
-  /**
-   * The per-target results stored so far for {@code addresses} of {@code job}, by address: what other hubs,
-   * deadlines and failed hubs write. Not the coordinator's own batches (it holds those in memory). Reads nothing
-   * when {@code addresses} is empty.
-   */
+  /** The results stored so far for {@code addresses} of {@code job}, by address; reads nothing for none. */
   public Future<Map<String, TargetResult>> perTargetResults(Job job, Collection<String> addresses) {
     if (addresses.isEmpty()) {
       return Future.succeededFuture(Map.of());
@@ -128,32 +109,19 @@ public final class JobStore {
   }
 
   /**
-   * Records a target's end that nobody else writes (the coordinator's own targets, decided in memory), batched
-   * with others; completes once it is stored.
-   */
-  Future<Void> recordDecided(RunningJob job, TargetResult result) {
-    return batches.write(job, result);
-  }
-
-  /**
-   * Records a target's end unless it already has one (the first write wins, atomically on the key's member,
-   * through the asynchronous API) and answers the end that stands: {@code result} itself, or the earlier one.
+   * Records a target's end unless it already has one, at once, and answers the end that stands: {@code result}
+   * itself, or the earlier one (see {@link ResultWrites}).
    */
   public Future<TargetResult> putResult(TargetResult result) {
-    String key = resultKey(result.jobId(), result.address());
-    io.vertx.core.Context context = vertx.getOrCreateContext();
-    return writers.<java.util.concurrent.CompletionStage<String>>executeBlocking(() -> results.submitToKey(key,
-            new FirstResultWins(Map.of(key, result.toJson().encode()), ttl.toMillis())), false)
-        .compose(stage -> Future.fromCompletionStage(stage, context))
-        .map(standing -> standing == null ? result : TargetResult.fromJson(new JsonObject(standing)));
+    return writes.write(result, true);
   }
 
   /**
-   * The same for a target this hub runs for another hub's job, gathered with others of the job into one write
-   * ({@link OwnedResultWrites}); {@code last}: no more results of its batch follow.
+   * The same, gathered with other results of its job into one write; {@code last}: no more results of its batch
+   * follow, so it goes at once.
    */
-  Future<TargetResult> putOwnedResult(TargetResult result, boolean last) {
-    return owned.write(result, last);
+  Future<TargetResult> putResult(TargetResult result, boolean last) {
+    return writes.write(result, last);
   }
 
   /** The job and every result so far, or null if unknown (or expired). */
@@ -180,19 +148,7 @@ public final class JobStore {
   }
 
   private Map<String, TargetResult> results(Job job) {
-    Map<String, TargetResult> byAddress = perTarget(job, job.targets());
-    for (int from = 0; ; from += BATCH_KEYS_PER_READ) {
-      Set<String> batchKeys = new LinkedHashSet<>();
-      for (int n = from; n < from + BATCH_KEYS_PER_READ; n++) {
-        batchKeys.add(batchKey(job.id(), n));
-      }
-      Map<String, HazelcastJsonValue> found = results.getAll(batchKeys);
-      if (found.isEmpty()) {
-        return byAddress;
-      }
-      found.values().forEach(v -> TargetResult.allFromJson(v.getValue())
-          .forEach(r -> byAddress.putIfAbsent(r.address(), r)));
-    }
+    return perTarget(job, job.targets());
   }
 
   /** The most recent jobs, newest first, as summaries. */

@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
@@ -22,7 +21,6 @@ final class RunningJob implements Predicate<TargetResult> {
   private final Map<String, TargetResult> results = new ConcurrentHashMap<>();
   private final Promise<Void> allKnown = Promise.promise();
   private final Promise<Void> finished = Promise.promise();
-  private final AtomicInteger batches = new AtomicInteger();
   private volatile boolean allLocal = true;
   private final java.util.Set<String> runHere = ConcurrentHashMap.newKeySet();
 
@@ -63,11 +61,6 @@ final class RunningJob implements Predicate<TargetResult> {
     }
     nextWaveTimer = -1;
     return wave;
-  }
-
-  /** The number of this job's next stored batch of results (see {@link ResultBatches}). */
-  int nextBatch() {
-    return batches.getAndIncrement();
   }
 
   /** These targets are run by this hub: their one end is decided here, in memory ({@link #test}). */
@@ -128,7 +121,7 @@ final class RunningJob implements Predicate<TargetResult> {
 
   /**
    * What is stored ({@code stored}, by address) with what this hub already knows laid over it: results decided
-   * here are written in batches, a few milliseconds after they are known.
+   * here are written a few milliseconds after they are known ({@link ResultWrites}).
    */
   JobView overlay(Map<String, TargetResult> stored, Instant now) {
     Map<String, TargetResult> all = new java.util.HashMap<>(stored);

@@ -1,11 +1,7 @@
 package dev.sessionhub.hub.impl.jobs;
 
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * The end of one target of a job: its state, and the output (ok) or the fault code and text (error), or what
@@ -51,19 +47,5 @@ public record TargetResult(String jobId, String address, TargetState state, Stri
         j.getString("output"), j.getInteger("fault_code", 0), j.getString("message"),
         Instant.parse(j.getString("finished_at")), j.getLong("duration_ms", 0L), j.getString("ran_by", ""),
         j.getBoolean("after_cancel", false));
-  }
-
-  /** The results in a stored value: one result's object, or a batch's array of them. */
-  public static List<TargetResult> allFromJson(String text) {
-    Object parsed = Json.decodeValue(text);
-    List<TargetResult> all = new ArrayList<>();
-    if (parsed instanceof JsonObject one) {
-      all.add(fromJson(one));
-    } else if (parsed instanceof JsonArray many) {
-      for (int i = 0; i < many.size(); i++) {
-        all.add(fromJson(many.getJsonObject(i)));
-      }
-    }
-    return all;
   }
 }

@@ -68,7 +68,7 @@ class JobResultWritesTest {
 
     List<Future<TargetResult>> batch = new ArrayList<>();
     for (int port = 8000; port < 8010; port++) {
-      batch.add(owner.putOwnedResult(TargetResult.ok(job, "10.0.0.1:" + port, "ok\n", Instant.now(), 3, "owner"),
+      batch.add(owner.putResult(TargetResult.ok(job, "10.0.0.1:" + port, "ok\n", Instant.now(), 3, "owner"),
           port == 8009));
     }
     assertEquals(TargetState.TIMEOUT, batch.get(0).await(30, TimeUnit.SECONDS).state(),
@@ -97,7 +97,7 @@ class JobResultWritesTest {
       String job = UUID.randomUUID().toString();
       jobs.add(job);
       for (int port = 8000; port < 8040; port++) {
-        writes.add(owner.putOwnedResult(TargetResult.ok(job, "10.0.0.2:" + port, "ok\n", Instant.now(), 1, "o"),
+        writes.add(owner.putResult(TargetResult.ok(job, "10.0.0.2:" + port, "ok\n", Instant.now(), 1, "o"),
             port == 8039));
       }
     }
