@@ -2,7 +2,6 @@ package dev.sessionhub.hub.impl.jobs;
 
 import com.hazelcast.nio.ObjectDataInput;
 import com.hazelcast.nio.ObjectDataOutput;
-import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -14,7 +13,7 @@ import java.util.List;
  * owner has just written. Results travel as their stored JSON, up to {@link #MAX_CHARS} characters in all; the
  * ends of a batch whose output is larger are left out, and the coordinator reads those from the store as before.
  */
-public final class BatchReply implements IdentifiedDataSerializable {
+public final class BatchReply extends JobsSerializable {
 
   static final int CLASS_ID = 3;
   /** The most result JSON one reply carries (an agent's single answer may be 4 MiB; a batch has many). */
@@ -23,6 +22,7 @@ public final class BatchReply implements IdentifiedDataSerializable {
   private List<String> results = new ArrayList<>();
 
   public BatchReply() {
+    super(CLASS_ID);
   }
 
   /** The ends given, in order, as many as fit in {@link #MAX_CHARS}. */
@@ -83,15 +83,5 @@ public final class BatchReply implements IdentifiedDataSerializable {
       }
       results.add(json);
     }
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RunBatchTask.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return CLASS_ID;
   }
 }

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
  * operation). The backup replica runs the same rule on the same values. It travels as {@link
  * IdentifiedDataSerializable}: key and JSON strings and a number.
  */
-final class FirstResultWins implements EntryProcessor<String, HazelcastJsonValue, String>,
-    IdentifiedDataSerializable {
+final class FirstResultWins extends JobsSerializable
+    implements EntryProcessor<String, HazelcastJsonValue, String> {
 
   static final int CLASS_ID = 2;
 
@@ -27,9 +27,11 @@ final class FirstResultWins implements EntryProcessor<String, HazelcastJsonValue
   private long ttlMillis;
 
   FirstResultWins() {
+    super(CLASS_ID);
   }
 
   FirstResultWins(Map<String, String> results, long ttlMillis) {
+    super(CLASS_ID);
     this.results = results;
     this.ttlMillis = ttlMillis;
   }
@@ -74,15 +76,5 @@ final class FirstResultWins implements EntryProcessor<String, HazelcastJsonValue
       }
       results.put(key, json);
     }
-  }
-
-  @Override
-  public int getFactoryId() {
-    return RunBatchTask.FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return CLASS_ID;
   }
 }

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
  * owner's {@link CommandRunner} in the member's user context. It blocks one executor thread of a bounded pool
  * while the calls run on the agent client's own bounded pool.
  */
-public final class RunBatchTask implements Callable<BatchReply>, IdentifiedDataSerializable, HazelcastInstanceAware {
+public final class RunBatchTask extends JobsSerializable implements Callable<BatchReply>, HazelcastInstanceAware {
 
   public static final int FACTORY_ID = 7700;
   public static final int CLASS_ID = 1;
@@ -42,6 +42,7 @@ public final class RunBatchTask implements Callable<BatchReply>, IdentifiedDataS
   private transient HazelcastInstance hazelcast;
 
   public RunBatchTask() {
+    super(CLASS_ID);
   }
 
   /**
@@ -51,6 +52,7 @@ public final class RunBatchTask implements Callable<BatchReply>, IdentifiedDataS
    */
   public RunBatchTask(String jobId, String code, long timeoutMs, Map<String, String> targets,
       Set<String> timeoutAware, Set<String> cancellable, SendFence.BatchTicket ticket) {
+    super(CLASS_ID);
     this.cancellable = new HashSet<>(cancellable);
     this.coordinatorId = ticket.coordinatorId();
     this.dispatchedAtMs = ticket.dispatchedAt().toEpochMilli();
@@ -179,15 +181,5 @@ public final class RunBatchTask implements Callable<BatchReply>, IdentifiedDataS
       throw new IOException("batch signature refused");
     }
     signature = sig;
-  }
-
-  @Override
-  public int getFactoryId() {
-    return FACTORY_ID;
-  }
-
-  @Override
-  public int getClassId() {
-    return CLASS_ID;
   }
 }
