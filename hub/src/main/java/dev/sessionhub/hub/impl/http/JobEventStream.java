@@ -50,7 +50,7 @@ public final class JobEventStream {
       }
       TargetResult result = TargetResult.fromJson(new JsonObject(message.body()));
       if (id.equals(result.jobId()) && sent.add(result.address())) {
-        response.write("event: result\ndata: " + result.toJson().encode() + "\n\n");
+        response.write("event: result\ndata: " + message.body() + "\n\n");
         maybeDone(id, response, sent);
       }
     });

@@ -253,15 +253,15 @@ public final class JobService {
     if (!view.job().rollout().rolling()) {
       return Future.succeededFuture();
     }
-    List<Future<TargetResult>> writes = new ArrayList<>();
+    List<TargetResult> ends = new ArrayList<>();
     for (String address : view.job().targets()) {
       if (!sent.contains(address)) {
-        writes.add(store.putResult(TargetResult.failed(view.job().id(), address, TargetState.CANCELLED,
+        ends.add(TargetResult.failed(view.job().id(), address, TargetState.CANCELLED,
             FaultCode.COMMAND_CANCELLED.code(), "cancelled before it was sent (its coordinator had left the "
-                + "cluster); the command did not run", clock.instant(), 0, hubId.get())));
+                + "cluster); the command did not run", clock.instant(), 0, hubId.get()));
       }
     }
-    return Future.join(writes).mapEmpty();
+    return Future.join(store.putResults(ends)).mapEmpty();
   }
 
   /** Sends one wave (all the targets of a job that is not rolled out), every owner's batch at once. */
@@ -380,22 +380,24 @@ public final class JobService {
   private Future<Void> markOpen(RunningJob run, java.util.Collection<String> addresses, TargetState state, int code,
       String message) {
     Job job = run.job();
-    List<Future<?>> writes = new ArrayList<>();
+    List<TargetResult> ends = new ArrayList<>();
     for (String address : addresses) {
       if (run.isLocallyKnown(address)) {
         continue;
       }
       TargetResult result = TargetResult.failed(job.id(), address, state, code, message, clock.instant(),
           Duration.between(job.createdAt(), clock.instant()).toMillis(), hubId.get());
-      if (run.isRunHere(address)) {
-        if (run.test(result)) {
-          writes.add(store.putResult(result));
-        }
-      } else {
-        writes.add(store.putResult(result).map(run::test));
+      // a target run here is decided in memory first; another hub's by the store, whose end is then recorded
+      if (!run.isRunHere(address) || run.test(result)) {
+        ends.add(result);
       }
     }
-    return Future.join(writes).mapEmpty();
+    List<Future<TargetResult>> stored = store.putResults(ends);
+    List<Future<?>> recorded = new ArrayList<>(stored.size());
+    for (int i = 0; i < ends.size(); i++) {
+      recorded.add(run.isRunHere(ends.get(i).address()) ? stored.get(i) : stored.get(i).map(run::test));
+    }
+    return Future.join(recorded).mapEmpty();
   }
 
   /**

@@ -109,19 +109,21 @@ public final class JobStore {
   }
 
   /**
-   * Records a target's end unless it already has one, at once, and answers the end that stands: {@code result}
-   * itself, or the earlier one (see {@link ResultWrites}).
-   */
-  public Future<TargetResult> putResult(TargetResult result) {
-    return writes.write(result, true);
-  }
-
-  /**
-   * The same, gathered with other results of its job into one write; {@code last}: no more results of its batch
-   * follow, so it goes at once.
+   * Records a target's end unless it already has one and answers the end that stands: {@code result} itself, or
+   * the earlier one. Gathered with other results of its job into one write ({@link ResultWrites}); {@code last}:
+   * no more results of its batch follow, so it goes at once.
    */
   Future<TargetResult> putResult(TargetResult result, boolean last) {
     return writes.write(result, last);
+  }
+
+  /** Several ends at once, gathered into one write per job; each future answers its target's end that stands. */
+  List<Future<TargetResult>> putResults(List<TargetResult> ends) {
+    List<Future<TargetResult>> standing = new ArrayList<>(ends.size());
+    for (int i = 0; i < ends.size(); i++) {
+      standing.add(writes.write(ends.get(i), i == ends.size() - 1));
+    }
+    return standing;
   }
 
   /** The job and every result so far, or null if unknown (or expired). */

@@ -63,7 +63,7 @@ class JobResultWritesTest {
     String job = UUID.randomUUID().toString();
     TargetResult timedOut = TargetResult.failed(job, "10.0.0.1:8000", TargetState.TIMEOUT, -32002,
         "no result within the job's timeout", Instant.now(), 30_000, "coordinator");
-    assertEquals(timedOut, coordinator.putResult(timedOut).await(30, TimeUnit.SECONDS),
+    assertEquals(timedOut, coordinator.putResult(timedOut, true).await(30, TimeUnit.SECONDS),
         "the first end of a target is stored");
 
     List<Future<TargetResult>> batch = new ArrayList<>();
@@ -78,7 +78,7 @@ class JobResultWritesTest {
     }
     TargetResult late = TargetResult.failed(job, "10.0.0.1:8005", TargetState.UNKNOWN, -32000, "hub failed",
         Instant.now(), 1, "coordinator");
-    assertEquals(TargetState.OK, coordinator.putResult(late).await(30, TimeUnit.SECONDS).state(),
+    assertEquals(TargetState.OK, coordinator.putResult(late, true).await(30, TimeUnit.SECONDS).state(),
         "a coordinator's later end loses to the owner's");
 
     for (int port = 8000; port < 8010; port++) {
